@@ -1,0 +1,34 @@
+import { may } from '#platform/access/model.ts';
+import { definePage, type Page } from '#platform/http/pages.ts';
+import { type TeamKind, teamKindNames } from '../teams/model.ts';
+import { teamsOfUser } from '../teams/store.ts';
+
+export const homePages: Page[] = [
+  definePage({
+    method: 'GET',
+    url: '/',
+    permission: 'signed-in',
+    audit: 'home.read',
+    handler: async (request, reply, deps) => {
+      const user = request.user!;
+      const teams = await teamsOfUser(deps.db, user.id);
+      return reply.page('home/views/home.njk', {
+        title: 'Home',
+        role: user.role,
+        teams: teams.map((t) => ({ ...t, kindName: teamKindNames[t.kind as TeamKind] })),
+        canSearch: may(user.role, 'patient:search'),
+        canSeeFigures: may(user.role, 'figures:read'),
+        canAdminister: may(user.role, 'admin:accounts'),
+        receiving: may(user.role, 'referral:inbox'),
+      });
+    },
+  }),
+  definePage({
+    method: 'GET',
+    url: '/accessibility',
+    permission: 'public',
+    audit: 'page.accessibility',
+    handler: async (_request, reply) =>
+      reply.page('home/views/accessibility.njk', { title: 'Accessibility statement' }),
+  }),
+];

@@ -1,0 +1,116 @@
+import { may } from '#platform/access/model.ts';
+import { ageOn } from '#platform/clock.ts';
+import { NotFound } from '#platform/errors.ts';
+import { dateParts, errorList, londonToday, text } from '#platform/forms.ts';
+import { isUuid } from '#platform/http/app.ts';
+import { actor, definePage, type Page } from '#platform/http/pages.ts';
+import { parseNameSearch, parseNhsNumberSearch } from './forms.ts';
+import { bannerName, ethnicCategories, formatNhsNumber, type Patient, sexNames } from './model.ts';
+import { patientAccessLog, patientSummary, searchPatients } from './service.ts';
+
+function patientParam(params: unknown): string {
+  const id = (params as { patientId?: string }).patientId;
+  // A malformed id is simply a page that does not exist: no query runs.
+  if (!isUuid(id)) throw new NotFound();
+  return id;
+}
+
+/** What every patient page shows at the top, so nobody acts on the wrong person's record. */
+export function bannerOf(p: Patient, now: Date) {
+  return {
+    id: p.id,
+    name: bannerName(p),
+    nhsNumber: p.nhsNumber ? formatNhsNumber(p.nhsNumber) : 'Not known',
+    dateOfBirth: p.dateOfBirth,
+    age: ageOn(p.dateOfBirth, now),
+    sex: sexNames[p.sex],
+  };
+}
+
+export const patientPages: Page[] = [
+  definePage({
+    method: 'GET',
+    url: '/patients',
+    permission: 'patient:search',
+    audit: 'patient.search-page',
+    handler: async (_request, reply) =>
+      reply.page('patients/views/search.njk', { title: 'Find a patient', values: {}, errors: {} }),
+  }),
+  definePage({
+    method: 'POST',
+    url: '/patients/search',
+    permission: 'patient:search',
+    audit: 'patient.search',
+    // Results are shown in answer to the POST so identifiers never travel in a query string.
+    handler: async (request, reply, deps) => {
+      const by = text(request.body, 'by') === 'name' ? 'name' : 'nhs-number';
+      const values = {
+        by,
+        nhsNumber: text(request.body, 'nhsNumber').slice(0, 50),
+        familyName: text(request.body, 'familyName').slice(0, 100),
+        givenName: text(request.body, 'givenName').slice(0, 100),
+        dateOfBirth: dateParts(request.body, 'dateOfBirth'),
+      };
+      const parsed =
+        by === 'name' ? parseNameSearch(values, londonToday(deps.clock.now())) : parseNhsNumberSearch(values);
+      if (!parsed.ok) {
+        return reply.code(400).page('patients/views/search.njk', {
+          title: 'Find a patient',
+          values,
+          errors: parsed.issues,
+          errorList: errorList(parsed.issues, [
+            'nhsNumber',
+            'familyName',
+            'givenName',
+            ['dateOfBirth', 'dateOfBirth-day'],
+          ]),
+        });
+      }
+      const { patients, limited } = await searchPatients(actor(request, deps), parsed.value);
+      const now = deps.clock.now();
+      return reply.page('patients/views/search.njk', {
+        title: 'Find a patient',
+        values,
+        errors: {},
+        searched: true,
+        limited,
+        results: patients.map((p) => bannerOf(p, now)),
+      });
+    },
+  }),
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId',
+    permission: 'patient:read',
+    audit: 'patient.read',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const { patient, teams } = await patientSummary(who, patientParam(request.params));
+      return reply.page('patients/views/summary.njk', {
+        title: bannerName(patient),
+        banner: bannerOf(patient, deps.clock.now()),
+        patient,
+        ethnicity: ethnicCategories[patient.ethnicCategory],
+        teams,
+        canSeeAccessLog: may(who.user.role, 'audit:read-patient-access'),
+        backHref: '/patients',
+      });
+    },
+  }),
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId/access',
+    permission: 'audit:read-patient-access',
+    audit: 'patient.access-log',
+    handler: async (request, reply, deps) => {
+      const { patient, entries } = await patientAccessLog(actor(request, deps), patientParam(request.params));
+      return reply.page('patients/views/access.njk', {
+        title: `Who has opened the record of ${bannerName(patient)}`,
+        banner: bannerOf(patient, deps.clock.now()),
+        entries,
+        backHref: `/patients/${patient.id}`,
+        columns: 'full',
+      });
+    },
+  }),
+];

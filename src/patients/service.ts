@@ -1,0 +1,63 @@
+import { appendAudit, listPatientAccess, type PatientAccess } from '#platform/audit/store.ts';
+import { NotFound } from '#platform/errors.ts';
+import type { Actor } from '#platform/http/pages.ts';
+import type { PatientQuery } from './forms.ts';
+import type { Patient } from './model.ts';
+import * as store from './store.ts';
+
+// Every read of a patient's record is audited, and so is every refusal (DESIGN rules 2 and 3).
+
+const SEARCH_LIMIT = 50;
+
+export async function searchPatients(
+  actor: Actor,
+  query: PatientQuery,
+): Promise<{ patients: Patient[]; limited: boolean }> {
+  const found = await store.searchPatients(actor.db, actor.user.teamIds, query, SEARCH_LIMIT + 1);
+  // The search terms are identifiers, so the audit row keeps how many were found, not what was typed.
+  await appendAudit(actor.db, {
+    at: actor.clock.now(),
+    userId: actor.user.id,
+    role: actor.user.role,
+    action: actor.action,
+    patientId: found.length === 1 ? found[0]!.id : null,
+    outcome: 'ok',
+    detail: { by: query.by, results: Math.min(found.length, SEARCH_LIMIT) },
+  });
+  return { patients: found.slice(0, SEARCH_LIMIT), limited: found.length > SEARCH_LIMIT };
+}
+
+/**
+ * Open a patient's record. Someone whose team is not caring for the person gets the same
+ * "not found" as for a record that does not exist, so the URL cannot be used to learn who is
+ * a patient where; the refusal is still audited with the patient it named.
+ */
+export async function openPatient(actor: Actor, patientId: string): Promise<Patient> {
+  const patient = await store.findPatient(actor.db, patientId);
+  const allowed = patient !== undefined && (await store.isCaredForBy(actor.db, patientId, actor.user.teamIds));
+  await appendAudit(actor.db, {
+    at: actor.clock.now(),
+    userId: actor.user.id,
+    role: actor.user.role,
+    action: actor.action,
+    patientId: patient ? patientId : null,
+    outcome: allowed ? 'ok' : 'refused',
+    detail: allowed ? {} : { reason: patient ? 'no-care-relationship' : 'no-such-patient' },
+  });
+  if (!allowed || !patient) throw new NotFound('There is no patient at this address that your team is caring for.');
+  return patient;
+}
+
+export async function patientSummary(actor: Actor, patientId: string) {
+  const patient = await openPatient(actor, patientId);
+  return { patient, teams: await store.caringTeams(actor.db, patientId) };
+}
+
+/** Who opened this record: for team managers, for patients their own team cares for. */
+export async function patientAccessLog(
+  actor: Actor,
+  patientId: string,
+): Promise<{ patient: Patient; entries: PatientAccess[] }> {
+  const patient = await openPatient(actor, patientId);
+  return { patient, entries: await listPatientAccess(actor.db, patientId, 200) };
+}

@@ -1,0 +1,148 @@
+import { sql } from 'kysely';
+import type { Db } from '#platform/db/schema.ts';
+import type { PatientQuery } from './forms.ts';
+import type { EthnicCategory, Patient, Sex } from './model.ts';
+
+type PatientRow = {
+  id: string;
+  nhs_number: string | null;
+  given_name: string;
+  family_name: string;
+  date_of_birth: string;
+  sex: string;
+  ethnic_category: string;
+  postcode: string | null;
+  imd_decile: number | null;
+  gp_practice_ods: string | null;
+  version: number;
+};
+
+const columns = [
+  'patients.id',
+  'patients.nhs_number',
+  'patients.given_name',
+  'patients.family_name',
+  'patients.date_of_birth',
+  'patients.sex',
+  'patients.ethnic_category',
+  'patients.postcode',
+  'patients.imd_decile',
+  'patients.gp_practice_ods',
+  'patients.version',
+] as const;
+
+function toPatient(r: PatientRow): Patient {
+  return {
+    id: r.id,
+    nhsNumber: r.nhs_number,
+    givenName: r.given_name,
+    familyName: r.family_name,
+    dateOfBirth: r.date_of_birth,
+    sex: r.sex as Sex,
+    ethnicCategory: r.ethnic_category as EthnicCategory,
+    postcode: r.postcode,
+    imdDecile: r.imd_decile,
+    gpPracticeOds: r.gp_practice_ods,
+    version: r.version,
+  };
+}
+
+export async function findPatient(db: Db, id: string): Promise<Patient | undefined> {
+  const row = await db.selectFrom('patients').select(columns).where('patients.id', '=', id).executeTakeFirst();
+  return row && toPatient(row);
+}
+
+/** Whether any of these teams is caring for the patient now. */
+export async function isCaredForBy(db: Db, patientId: string, teamIds: readonly string[]): Promise<boolean> {
+  if (teamIds.length === 0) return false;
+  const row = await db
+    .selectFrom('care_relationships')
+    .select('id')
+    .where('patient_id', '=', patientId)
+    .where('team_id', 'in', teamIds)
+    .where('ended_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Search only among the patients these teams care for: the query cannot reach anyone else. */
+export async function searchPatients(
+  db: Db,
+  teamIds: readonly string[],
+  query: PatientQuery,
+  limit: number,
+): Promise<Patient[]> {
+  if (teamIds.length === 0) return [];
+  let q = db
+    .selectFrom('patients')
+    .select(columns)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('care_relationships')
+          .select(sql`1`.as('one'))
+          .whereRef('care_relationships.patient_id', '=', 'patients.id')
+          .where('care_relationships.team_id', 'in', teamIds)
+          .where('care_relationships.ended_at', 'is', null),
+      ),
+    );
+  if (query.by === 'nhs-number') q = q.where('patients.nhs_number', '=', query.nhsNumber);
+  else {
+    q = q
+      .where('patients.date_of_birth', '=', query.dateOfBirth)
+      .where(sql`lower(patients.family_name)`, '=', query.familyName.toLowerCase());
+    // A given name narrows by prefix ("Jo" finds Joanne); LIKE's own wildcards are escaped.
+    if (query.givenName) {
+      const prefix = `${query.givenName.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where(sql`lower(patients.given_name)`, 'like', prefix);
+    }
+  }
+  const rows = await q.orderBy('patients.family_name').orderBy('patients.given_name').limit(limit).execute();
+  return rows.map(toPatient);
+}
+
+export type CaringTeam = { teamName: string; organisationName: string; since: Date };
+
+export async function caringTeams(db: Db, patientId: string): Promise<CaringTeam[]> {
+  const rows = await db
+    .selectFrom('care_relationships')
+    .innerJoin('teams', 'teams.id', 'care_relationships.team_id')
+    .innerJoin('organisations', 'organisations.id', 'teams.organisation_id')
+    .select(['teams.name as team_name', 'organisations.name as organisation_name', 'care_relationships.started_at'])
+    .where('care_relationships.patient_id', '=', patientId)
+    .where('care_relationships.ended_at', 'is', null)
+    .orderBy('care_relationships.started_at')
+    .execute();
+  return rows.map((r) => ({
+    teamName: r.team_name,
+    organisationName: r.organisation_name,
+    since: r.started_at,
+  }));
+}
+
+export async function insertPatient(db: Db, p: Omit<Patient, 'id' | 'version'>): Promise<string> {
+  const row = await db
+    .insertInto('patients')
+    .values({
+      nhs_number: p.nhsNumber,
+      given_name: p.givenName,
+      family_name: p.familyName,
+      date_of_birth: p.dateOfBirth,
+      sex: p.sex,
+      ethnic_category: p.ethnicCategory,
+      postcode: p.postcode,
+      imd_decile: p.imdDecile,
+      gp_practice_ods: p.gpPracticeOds,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function startCare(db: Db, patientId: string, teamId: string, at: Date): Promise<void> {
+  await db
+    .insertInto('care_relationships')
+    .values({ patient_id: patientId, team_id: teamId, started_at: at })
+    .execute();
+}

@@ -1,0 +1,91 @@
+// Roles and what each may do (DESIGN.md, "Who uses it"). Permissions say which kind of page a
+// role may reach; whether a given patient may be seen is the care relationship, checked again
+// for every record (canSeePatient in the patients part).
+
+export const roles = [
+  'liaison-practitioner',
+  'senior-clinician',
+  'mdt-contributor',
+  'receiving-clinician',
+  'team-manager',
+  'analyst',
+  'administrator',
+] as const;
+export type Role = (typeof roles)[number];
+
+export const roleNames: Record<Role, string> = {
+  'liaison-practitioner': 'Liaison practitioner',
+  'senior-clinician': 'Senior clinician',
+  'mdt-contributor': 'Multidisciplinary team contributor',
+  'receiving-clinician': 'Receiving-service clinician',
+  'team-manager': 'Team manager',
+  analyst: 'Analyst',
+  administrator: 'Administrator',
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (roles as readonly string[]).includes(value);
+}
+
+export const disciplines = [
+  'mental-health-nurse',
+  'psychiatrist',
+  'social-worker',
+  'occupational-therapist',
+  'pharmacist',
+  'psychologist',
+  'community-mental-health-worker',
+  'liaison-psychiatrist',
+  'general-practitioner',
+  'therapist',
+  'support-worker',
+] as const;
+export type Discipline = (typeof disciplines)[number];
+
+export const disciplineNames: Record<Discipline, string> = {
+  'mental-health-nurse': 'Mental health nurse',
+  psychiatrist: 'Psychiatrist',
+  'social-worker': 'Social worker',
+  'occupational-therapist': 'Occupational therapist',
+  pharmacist: 'Pharmacist',
+  psychologist: 'Psychologist',
+  'community-mental-health-worker': 'Community mental health worker',
+  'liaison-psychiatrist': 'Liaison psychiatrist',
+  'general-practitioner': 'General practitioner',
+  therapist: 'Therapist',
+  'support-worker': 'Support worker',
+};
+
+export const permissions = [
+  /** Anyone, signed in or not: sign-in page, health checks, assets. */
+  'public',
+  /** Any signed-in user: home page, sign-out. */
+  'signed-in',
+  'patient:search',
+  'patient:read',
+  'audit:read-patient-access',
+  'referral:inbox',
+  'figures:read',
+  'admin:accounts',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+const clinical: Permission[] = ['signed-in', 'patient:search', 'patient:read'];
+
+export const rolePermissions: Record<Role, readonly Permission[]> = {
+  'liaison-practitioner': clinical,
+  'senior-clinician': clinical,
+  'mdt-contributor': clinical,
+  // A receiving service sees what is referred to it, never a search over the hospital's patients.
+  'receiving-clinician': ['signed-in', 'referral:inbox'],
+  'team-manager': [...clinical, 'audit:read-patient-access', 'figures:read'],
+  // De-identified aggregates only: no permission touches an identifiable record.
+  analyst: ['signed-in', 'figures:read'],
+  administrator: ['signed-in', 'admin:accounts'],
+};
+
+export function may(role: Role | undefined, permission: Permission): boolean {
+  if (permission === 'public') return true;
+  if (role === undefined) return false;
+  return rolePermissions[role].includes(permission);
+}

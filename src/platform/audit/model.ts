@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+
+// The audit trail is a hash chain: each entry's hash covers its own content and the hash of the
+// entry before it. Changing, inserting or removing an entry breaks every link after it.
+
+export type AuditOutcome = 'ok' | 'refused' | 'failed';
+
+export type AuditEntry = {
+  seq: number;
+  at: Date;
+  userId: string | null;
+  role: string | null;
+  action: string;
+  patientId: string | null;
+  outcome: AuditOutcome;
+  /** JSON text, kept as written so the hash can be recomputed byte for byte. */
+  detail: string;
+  prevHash: string;
+  hash: string;
+};
+
+/** The hash before the first entry. */
+export const GENESIS = '0'.repeat(64);
+
+export function hashEntry(e: Omit<AuditEntry, 'hash'>): string {
+  const content = JSON.stringify([
+    e.seq,
+    e.at.toISOString(),
+    e.userId,
+    e.role,
+    e.action,
+    e.patientId,
+    e.outcome,
+    e.detail,
+    e.prevHash,
+  ]);
+  return createHash('sha256').update(content).digest('hex');
+}
+
+export function chainEntry(
+  previous: { seq: number; hash: string } | undefined,
+  e: Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>,
+): AuditEntry {
+  const seq = (previous?.seq ?? 0) + 1;
+  const prevHash = previous?.hash ?? GENESIS;
+  const unhashed = { ...e, seq, prevHash };
+  return { ...unhashed, hash: hashEntry(unhashed) };
+}
+
+export type ChainBreak = {
+  seq: number;
+  problem: 'content-changed' | 'link-broken' | 'sequence-gap';
+  message: string;
+};
+
+/**
+ * Walk entries in order, carrying the state from the previous page so a chain of millions of
+ * entries can be verified page by page in constant memory.
+ */
+export type VerifyState = { seq: number; hash: string; checked: number; breaks: ChainBreak[] };
+
+export const startVerify = (): VerifyState => ({ seq: 0, hash: GENESIS, checked: 0, breaks: [] });
+
+export function verifyPage(state: VerifyState, entries: readonly AuditEntry[]): VerifyState {
+  let { seq, hash, checked } = state;
+  const breaks = [...state.breaks];
+  for (const e of entries) {
+    if (e.seq !== seq + 1) {
+      breaks.push({
+        seq: e.seq,
+        problem: 'sequence-gap',
+        message: `entry ${e.seq} follows entry ${seq}: ${e.seq - seq - 1 > 0 ? `${e.seq - seq - 1} missing` : 'out of order'}`,
+      });
+    }
+    if (e.prevHash !== hash) {
+      breaks.push({
+        seq: e.seq,
+        problem: 'link-broken',
+        message: `entry ${e.seq} does not link to the entry before it`,
+      });
+    }
+    if (hashEntry(e) !== e.hash) {
+      breaks.push({
+        seq: e.seq,
+        problem: 'content-changed',
+        message: `entry ${e.seq} was changed after it was written`,
+      });
+    }
+    seq = e.seq;
+    hash = e.hash;
+    checked++;
+  }
+  return { seq, hash, checked, breaks };
+}

@@ -1,0 +1,100 @@
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+
+// The database as Kysely sees it. Column types here must match the migrations; the store of each
+// part maps rows to its model types so these names stay in the store.
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export type OrganisationsTable = {
+  id: Generated<string>;
+  ods_code: string;
+  name: string;
+  kind: string;
+  created_at: CreatedAt;
+};
+
+export type TeamsTable = {
+  id: Generated<string>;
+  organisation_id: string;
+  name: string;
+  kind: string;
+  service_code: string | null;
+  created_at: CreatedAt;
+};
+
+export type UsersTable = {
+  id: Generated<string>;
+  username: string;
+  display_name: string;
+  role: string;
+  discipline: string | null;
+  password_hash: string | null;
+  failed_sign_ins: Generated<number>;
+  locked_until: Date | null;
+  disabled_at: Date | null;
+  created_at: CreatedAt;
+  version: Generated<number>;
+};
+
+export type TeamMembershipsTable = { user_id: string; team_id: string };
+
+export type PatientsTable = {
+  id: Generated<string>;
+  nhs_number: string | null;
+  given_name: string;
+  family_name: string;
+  /** YYYY-MM-DD: the type parser is pinned so both engines return the same string. */
+  date_of_birth: string;
+  sex: string;
+  ethnic_category: string;
+  postcode: string | null;
+  imd_decile: number | null;
+  gp_practice_ods: string | null;
+  created_at: CreatedAt;
+  version: Generated<number>;
+};
+
+export type CareRelationshipsTable = {
+  id: Generated<string>;
+  patient_id: string;
+  team_id: string;
+  started_at: Date;
+  ended_at: Date | null;
+};
+
+export type SessionsTable = {
+  id: string;
+  user_id: string;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+  ended_at: Date | null;
+  end_reason: string | null;
+};
+
+export type AuditLogTable = {
+  seq: number;
+  at: Date;
+  user_id: string | null;
+  role: string | null;
+  action: string;
+  patient_id: string | null;
+  outcome: string;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+};
+
+export type Database = {
+  organisations: OrganisationsTable;
+  teams: TeamsTable;
+  users: UsersTable;
+  team_memberships: TeamMembershipsTable;
+  patients: PatientsTable;
+  care_relationships: CareRelationshipsTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+};
+
+/** The database or a transaction: store functions take either, so callers can compose them. */
+export type Db = Kysely<Database> | Transaction<Database>;

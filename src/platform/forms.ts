@@ -1,0 +1,77 @@
+import type { z } from 'zod';
+import type { FieldIssues } from './errors.ts';
+
+// Shared shapes for page forms: strings in, typed values or GOV.UK-style messages out.
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; issues: FieldIssues };
+
+/** The first message for each field, as the error summary and the field show it. */
+export function fieldIssues(error: z.ZodError): FieldIssues {
+  const issues: FieldIssues = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    issues[field] ??= issue.message;
+  }
+  return issues;
+}
+
+/** The error summary's list, in the order the fields appear on the page. */
+export function errorList(issues: FieldIssues, order: readonly (string | [string, string])[]) {
+  return order
+    .map((f) => (Array.isArray(f) ? f : [f, f]))
+    .filter(([field]) => issues[field as string])
+    .map(([field, anchor]) => ({ text: issues[field as string], href: `#${anchor}` }));
+}
+
+/** A text field from a urlencoded body: anything that is not a single string counts as missing. */
+export function text(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | null | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+export type DateParts = { day: string; month: string; year: string };
+
+export function dateParts(body: unknown, prefix: string): DateParts {
+  return {
+    day: text(body, `${prefix}[day]`),
+    month: text(body, `${prefix}[month]`),
+    year: text(body, `${prefix}[year]`),
+  };
+}
+
+/**
+ * A calendar date from the three boxes of a GOV.UK date input, with the design system's
+ * messages: "Date of birth must include a month", "must be a real date", "must be in the past".
+ */
+export function parseDateParts(
+  parts: DateParts,
+  label: string,
+  today: string,
+  rule: 'past' | 'any' = 'any',
+): { ok: true; value: string } | { ok: false; message: string } {
+  const day = parts.day.trim();
+  const month = parts.month.trim();
+  const year = parts.year.trim();
+  if (!day && !month && !year) return { ok: false, message: `Enter ${label.toLowerCase()}` };
+  const missing = [!day && 'a day', !month && 'a month', !year && 'a year'].filter(Boolean);
+  if (missing.length > 0) return { ok: false, message: `${label} must include ${missing.join(' and ')}` };
+  if (![day, month, year].every((p) => /^[0-9]+$/.test(p)))
+    return { ok: false, message: `${label} must be a real date` };
+  if (year.length !== 4) return { ok: false, message: 'Year must include 4 numbers' };
+  const d = Number(day);
+  const m = Number(month);
+  const y = Number(year);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
+    return { ok: false, message: `${label} must be a real date` };
+  }
+  const iso = `${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  if (rule === 'past' && iso > today) return { ok: false, message: `${label} must be today or in the past` };
+  if (y < 1900) return { ok: false, message: `${label} must be after 1900` };
+  return { ok: true, value: iso };
+}
+
+/** Today's date in Europe/London as YYYY-MM-DD. */
+export function londonToday(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+}

@@ -1,0 +1,302 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { may, roleNames } from '../access/model.ts';
+import { appendAudit } from '../audit/store.ts';
+import type { SignedInUser } from '../auth/model.ts';
+import { resumeSession } from '../auth/service.ts';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/schema.ts';
+import { Forbidden, OnwardError } from '../errors.ts';
+import { makeMetrics } from '../ops/metrics.ts';
+import { makeRenderer, nhsukDist, sourceRoot } from '../views/render.ts';
+import { navigationFor } from './navigation.ts';
+import { type Deps, type Page, refuseUnguardedRoutes, registerPages } from './pages.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: SignedInUser | null;
+  }
+  interface FastifyReply {
+    page(template: string, context?: Record<string, unknown>): FastifyReply;
+  }
+}
+
+export const BODY_LIMIT = 64 * 1024;
+
+export type AppOptions = {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  pages: readonly Page[];
+  /** Checks the database answers, for /readyz. */
+  ready?: () => Promise<void>;
+};
+
+export function sessionCookieName(config: Config): string {
+  // __Host- binds the cookie to this exact origin, but browsers accept it only over HTTPS.
+  return config.cookieSecure ? '__Host-onward-session' : 'onward-session';
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { db, clock, config } = options;
+  const deps: Deps = { db, clock, config };
+  const app = Fastify({
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            // No patient identifiers in logs: requests are logged by route pattern, never by URL.
+            serializers: {
+              req: (req) => ({ method: req.method, route: req.routeOptions?.url }),
+              res: (res) => ({ statusCode: res.statusCode }),
+            },
+          },
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    // Only proxies named in configuration may set the client address; otherwise anyone could
+    // dodge the sign-in rate limit by sending a different X-Forwarded-For each time.
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
+    return503OnClosing: true,
+  });
+  refuseUnguardedRoutes(app);
+  const renderer = makeRenderer();
+  const metrics = makeMetrics();
+
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'https://assets.nhs.uk'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        ...(config.cookieSecure ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: config.cookieSecure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyCookie);
+  await app.register(fastifyCsrf, {
+    cookieKey: config.cookieSecure ? '__Host-onward-csrf' : 'onward-csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.cookieSecure },
+    // The token is bound to the session, so a token from one person's page is useless in another's.
+    getUserInfo: (request: FastifyRequest) => request.user?.sessionId ?? 'signed-out',
+    csrfOpts: { hmacKey: config.sessionSecret ?? randomBytes(32).toString('hex') },
+  });
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyStatic, {
+    root: join(nhsukDist, 'nhsuk', 'assets'),
+    prefix: '/assets/',
+    index: false,
+  });
+  await app.register(fastifyStatic, {
+    root: [join(nhsukDist, 'nhsuk'), join(sourceRoot, 'platform', 'views', 'static')],
+    prefix: '/static/',
+    allowedPath: (path) => /^\/(nhsuk-frontend\.min\.(css|js)(\.map)?|onward\.js)$/.test(path),
+    decorateReply: false,
+    index: false,
+  });
+
+  app.decorateRequest('user', null);
+  app.decorateReply('page', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    const request = this.request;
+    const user = request.user;
+    const html = renderer.render(template, {
+      ...context,
+      user: user && { ...user, roleName: roleNames[user.role] },
+      navigation: navigationFor(user, request.routeOptions.url),
+      csrfToken: this.generateCsrf({ userInfo: user?.sessionId ?? 'signed-out' }),
+      cspNonce: (this as unknown as { cspNonce: { script: string } }).cspNonce?.script,
+    });
+    return this.type('text/html; charset=utf-8').send(html);
+  });
+
+  // Who is asking: a valid session cookie names a user, and an ended one is cleared.
+  app.addHook('onRequest', async (request, reply) => {
+    const token = request.cookies[sessionCookieName(config)];
+    if (!token || staticRoute(request)) return;
+    const resumed = await resumeSession({ db, clock, passwordHashCost: config.passwordHashCost }, token);
+    if (resumed.ok) request.user = resumed.user;
+    else {
+      reply.clearCookie(sessionCookieName(config), { path: '/' });
+      if (resumed.reason === 'idle' || resumed.reason === 'expired') {
+        (request as FastifyRequest & { sessionEnded?: string }).sessionEnded = resumed.reason;
+      }
+    }
+  });
+
+  // The permission on the route, then the CSRF token on anything that changes state.
+  app.addHook('preHandler', async (request, reply) => {
+    const permission = request.routeOptions.config.permission;
+    if (!permission || permission === 'public') return checkCsrf(request, reply);
+    if (!request.user) {
+      const ended = (request as FastifyRequest & { sessionEnded?: string }).sessionEnded;
+      if (request.method === 'GET') {
+        return reply.redirect(ended ? `/sign-in?ended=${ended === 'idle' ? 'idle' : 'expired'}` : '/sign-in', 303);
+      }
+      return reply.code(401).page('platform/views/error.njk', {
+        title: ended ? 'Your session has ended' : 'Sign in to continue',
+        lines: ['Nothing you sent has been saved. Sign in again, then try again.'],
+        status: 401,
+      });
+    }
+    if (!may(request.user.role, permission)) {
+      await auditRefusal(request, 'role-lacks-permission');
+      throw new Forbidden();
+    }
+    return checkCsrf(request, reply);
+  });
+
+  function checkCsrf(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
+    if (request.method === 'GET' || request.method === 'HEAD') return;
+    return new Promise((resolve, reject) =>
+      app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  async function auditRefusal(request: FastifyRequest, reason: string): Promise<void> {
+    const params = request.params as { patientId?: string } | undefined;
+    await appendAudit(db, {
+      at: clock.now(),
+      userId: request.user?.id ?? null,
+      role: request.user?.role ?? null,
+      action: request.routeOptions.config.audit ?? 'unknown',
+      patientId: isUuid(params?.patientId) ? params.patientId : null,
+      outcome: 'refused',
+      detail: { reason },
+    });
+  }
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    // Patient pages must not be kept by the browser or a proxy after sign-out.
+    if (!staticRoute(request)) reply.header('Cache-Control', 'no-store');
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    if (!staticRoute(request)) {
+      request.log.info(
+        { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
+    }
+  });
+
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).page('platform/views/error.njk', {
+      title: 'Page not found',
+      lines: [
+        'If you typed the web address, check it is correct.',
+        'If you pasted the web address, check you copied the entire address.',
+      ],
+    }),
+  );
+
+  app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const page = errorPage(error);
+    if (page.status >= 500) request.log.error({ err: error, route: request.routeOptions.url }, 'unhandled error');
+    else if (page.audit && request.routeOptions.config.permission !== 'public') {
+      await auditRefusal(request, page.audit).catch((e) => request.log.error({ err: e }, 'audit of a refusal failed'));
+    }
+    if (page.status === 429) reply.header('Retry-After', '60');
+    return reply.code(page.status).page('platform/views/error.njk', { ...page, status: page.status });
+  });
+
+  registerPages(app, deps, [...options.pages, ...metrics.pages(options.ready)]);
+  return app;
+}
+
+type ErrorPage = { status: number; title: string; lines: string[]; audit?: string };
+
+/** What a person sees for each kind of failure: a clear sentence, never a stack trace. */
+function errorPage(error: Error & { statusCode?: number; code?: string }): ErrorPage {
+  if (error instanceof OnwardError) {
+    if (error.status === 403) {
+      return {
+        status: 403,
+        title: 'You do not have access to this page',
+        lines: [
+          error.message === 'You do not have access to this page'
+            ? 'Your role or team does not allow it. If you think you should have access, speak to your team manager.'
+            : error.message,
+        ],
+      };
+    }
+    if (error.status === 404) return { status: 404, title: 'Page not found', lines: [error.message] };
+    return { status: error.status, title: error.message, lines: [] };
+  }
+  if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
+    return {
+      status: 403,
+      title: 'This form has expired',
+      lines: [
+        'For your security, forms stop working after a while or after you sign in again. Nothing has been saved.',
+        'Go back, reload the page and try again.',
+      ],
+      audit: 'csrf-token-invalid',
+    };
+  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
+    return {
+      status: 413,
+      title: 'What you sent is too large',
+      lines: [
+        `A form can send at most ${BODY_LIMIT / 1024} KB. Nothing has been saved. Shorten the text and try again.`,
+      ],
+      audit: 'body-too-large',
+    };
+  }
+  if (error.statusCode === 429) {
+    return {
+      status: 429,
+      title: 'Too many attempts',
+      lines: ['Wait a minute, then try again.'],
+      audit: 'rate-limited',
+    };
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return {
+      status: error.statusCode,
+      title: 'Sorry, there is a problem with what was sent',
+      lines: ['Nothing has been saved. Go back and try again.'],
+      audit: 'bad-request',
+    };
+  }
+  return {
+    status: 500,
+    title: 'Sorry, there is a problem with the service',
+    lines: [
+      'Try again later. Nothing you had not already saved has been lost from the record.',
+      'If the problem continues, contact your local IT service desk.',
+    ],
+  };
+}
+
+function staticRoute(request: FastifyRequest): boolean {
+  const url = request.routeOptions.url ?? '';
+  return url.startsWith('/assets/') || url.startsWith('/static/');
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && uuidPattern.test(value);
+}

@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Permission } from '../access/model.ts';
+import type { SignedInUser } from '../auth/model.ts';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/schema.ts';
+
+// A route cannot exist without its permission and its audit name: every page and endpoint is
+// declared through definePage, and the server refuses to start if any route skipped it.
+
+export type Deps = { db: Db; clock: Clock; config: Config };
+
+/** What a service needs to act for a person: who they are, and the audit name of what they asked. */
+export type Actor = Deps & { user: SignedInUser; action: string };
+
+export type PageHandler = (request: FastifyRequest, reply: FastifyReply, deps: Deps) => Promise<unknown>;
+
+export type Page = {
+  method: 'GET' | 'POST';
+  url: string;
+  permission: Permission;
+  /** The action name written to the audit trail for what this route does, e.g. "patient.read". */
+  audit: string;
+  /** Sign-in is rate limited per client address. */
+  rateLimit?: { max: number; timeWindow: number };
+  handler: PageHandler;
+};
+
+export const definePage = (page: Page): Page => page;
+
+export type RouteGuard = { permission: Permission; audit: string };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    permission?: Permission;
+    audit?: string;
+  }
+}
+
+/** Prefixes served by the platform's static file routes, which need neither permission nor audit. */
+export const staticPrefixes = ['/assets/', '/static/'] as const;
+
+export function refuseUnguardedRoutes(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const config = route.config as { permission?: unknown; audit?: unknown } | undefined;
+    const isStatic = staticPrefixes.some((p) => route.url.startsWith(p));
+    if (route.method === 'HEAD' || isStatic) return;
+    if (typeof config?.permission !== 'string' || typeof config?.audit !== 'string' || config.audit === '') {
+      throw new Error(
+        `Route ${String(route.method)} ${route.url} has no permission or audit name: register it with definePage.`,
+      );
+    }
+  });
+}
+
+/** Every page in the product, so the role × route test can list them from the same registry. */
+export function registerPages(app: FastifyInstance, deps: Deps, pages: readonly Page[]): void {
+  for (const page of pages) {
+    app.route({
+      method: page.method,
+      url: page.url,
+      config: {
+        permission: page.permission,
+        audit: page.audit,
+        ...(page.rateLimit ? { rateLimit: page.rateLimit } : {}),
+      },
+      handler: (request, reply) => page.handler(request, reply, deps),
+    });
+  }
+}
+
+export function actor(request: FastifyRequest, deps: Deps): Actor {
+  const user = request.user;
+  if (!user) throw new Error('actor() called on a route that does not require sign-in');
+  return { ...deps, user, action: request.routeOptions.config.audit ?? 'unknown' };
+}

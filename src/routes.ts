@@ -1,0 +1,10 @@
+import { authPages } from '#platform/auth/routes.ts';
+import type { Page } from '#platform/http/pages.ts';
+import { analyticsPages } from './analytics/routes.ts';
+import { homePages } from './home/routes.ts';
+import { patientPages } from './patients/routes.ts';
+import { teamPages } from './teams/routes.ts';
+
+// Every page of the product, from one explicit list: no autoloading, so what is served is what is
+// reviewed, and the role × route test walks exactly this list.
+export const pages: readonly Page[] = [...authPages, ...homePages, ...patientPages, ...analyticsPages, ...teamPages];
