@@ -18,11 +18,14 @@ import { Forbidden, OnwardError } from '../errors.ts';
 import { makeMetrics } from '../ops/metrics.ts';
 import { makeRenderer, nhsukDist, sourceRoot } from '../views/render.ts';
 import { navigationFor } from './navigation.ts';
-import { type Deps, type Page, refuseUnguardedRoutes, registerPages } from './pages.ts';
+import { type Deps, type Page, type RouteEntry, refuseUnguardedRoutes, registerPages } from './pages.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     user: SignedInUser | null;
+  }
+  interface FastifyInstance {
+    routeRegistry: RouteEntry[];
   }
   interface FastifyReply {
     page(template: string, context?: Record<string, unknown>): FastifyReply;
@@ -67,7 +70,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     return503OnClosing: true,
   });
-  refuseUnguardedRoutes(app);
+  const routes = refuseUnguardedRoutes(app);
+  app.decorate('routeRegistry', routes);
   const renderer = makeRenderer();
   const metrics = makeMetrics();
 

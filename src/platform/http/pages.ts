@@ -40,7 +40,14 @@ declare module 'fastify' {
 /** Prefixes served by the platform's static file routes, which need neither permission nor audit. */
 export const staticPrefixes = ['/assets/', '/static/'] as const;
 
-export function refuseUnguardedRoutes(app: FastifyInstance): void {
+export type RouteEntry = { method: string; url: string; permission: Permission; audit: string };
+
+/**
+ * Refuse any route without a permission and an audit name, and list the ones that have them:
+ * the role × route test walks this list, so it covers every route the server really serves.
+ */
+export function refuseUnguardedRoutes(app: FastifyInstance): RouteEntry[] {
+  const registry: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {
     const config = route.config as { permission?: unknown; audit?: unknown } | undefined;
     const isStatic = staticPrefixes.some((p) => route.url.startsWith(p));
@@ -50,7 +57,14 @@ export function refuseUnguardedRoutes(app: FastifyInstance): void {
         `Route ${String(route.method)} ${route.url} has no permission or audit name: register it with definePage.`,
       );
     }
+    registry.push({
+      method: String(route.method),
+      url: route.url,
+      permission: config.permission as Permission,
+      audit: config.audit,
+    });
   });
+  return registry;
 }
 
 /** Every page in the product, so the role × route test can list them from the same registry. */

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { openMemory, openPostgres } from '#platform/db/connect.ts';
+import { migrateToLatest } from '#platform/db/migrate.ts';
+import { isValidNhsNumber } from '../patients/model.ts';
+import { AlreadySeeded, seedDemo } from './service.ts';
+
+// Seeding needs an empty database, so this test makes its own on whichever engine is under test.
+async function emptyDatabase() {
+  const url = process.env.DATABASE_URL;
+  if (!url) return { connection: await openMemory(), drop: async () => {} };
+  const name = `onward_seed_test_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const connection = await openPostgres(target.toString(), 2);
+  return {
+    connection,
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.end();
+    },
+  };
+}
+
+test('the demo ICS: three hospitals with liaison teams, receiving services, a user for every role, patients in care', async () => {
+  const { connection, drop } = await emptyDatabase();
+  try {
+    await migrateToLatest(connection.db);
+    const report = await seedDemo(connection, {
+      seed: 9,
+      patients: 1200,
+      asOf: new Date('2026-06-01T12:00:00Z'),
+      passwordHashCost: 10,
+    });
+    assert.equal(report.patients, 1200);
+    const db = connection.db;
+    const liaison = await db.selectFrom('teams').select('name').where('kind', '=', 'liaison-psychiatry').execute();
+    assert.equal(liaison.length, 3);
+    const kinds = new Set((await db.selectFrom('teams').select('kind').execute()).map((t) => t.kind));
+    for (const k of [
+      'talking-therapies',
+      'crisis-home-treatment',
+      'community-mental-health',
+      'drug-alcohol',
+      'voluntary-sector',
+    ]) {
+      assert.ok(kinds.has(k), k);
+    }
+    const roles = new Set((await db.selectFrom('users').select('role').execute()).map((u) => u.role));
+    assert.equal(roles.size, 7);
+    const patients = await db.selectFrom('patients').select(['nhs_number', 'date_of_birth']).execute();
+    assert.equal(patients.length, 1200);
+    assert.ok(patients.every((p) => p.nhs_number && isValidNhsNumber(p.nhs_number)));
+    assert.equal(typeof patients[0]!.date_of_birth, 'string');
+    const care = await sql<{
+      n: number;
+    }>`SELECT count(DISTINCT patient_id)::int AS n FROM care_relationships WHERE ended_at IS NULL`.execute(db);
+    assert.equal(care.rows[0]!.n, 1200);
+    await assert.rejects(
+      seedDemo(connection, { seed: 9, patients: 1, asOf: new Date(), passwordHashCost: 10 }),
+      AlreadySeeded,
+    );
+  } finally {
+    await connection.close();
+    await drop();
+  }
+});
+
+test('a seed that fails part-way leaves nothing behind', async () => {
+  const { connection, drop } = await emptyDatabase();
+  try {
+    await migrateToLatest(connection.db);
+    // A constraint some generated patients break, after the organisations, teams and users are
+    // in: the whole seed must roll back.
+    await sql`ALTER TABLE patients ADD CONSTRAINT test_refuse CHECK (postcode NOT LIKE 'WN5 %')`.execute(connection.db);
+    await assert.rejects(
+      seedDemo(connection, { seed: 2, patients: 2000, asOf: new Date('2026-06-01T12:00:00Z'), passwordHashCost: 10 }),
+    );
+    const left = await sql<{
+      o: number;
+      p: number;
+    }>`SELECT (SELECT count(*)::int FROM organisations) AS o, (SELECT count(*)::int FROM patients) AS p`.execute(
+      connection.db,
+    );
+    assert.deepEqual(left.rows[0], { o: 0, p: 0 });
+  } finally {
+    await connection.close();
+    await drop();
+  }
+});

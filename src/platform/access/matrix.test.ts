@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import Fastify from 'fastify';
+import { testApp } from '../../../test/support/app.ts';
+import { Client } from '../../../test/support/client.ts';
+import { closeTestDatabase } from '../../../test/support/database.ts';
+import { makePatient, makeTeam, makeUser, PASSWORD } from '../../../test/support/factories.ts';
+import { pages } from '../../routes.ts';
+import { refuseUnguardedRoutes } from '../http/pages.ts';
+import { may, type Role, roles } from './model.ts';
+
+after(closeTestDatabase);
+
+// Every route in the registry × every role (and nobody signed in). The expected answer comes from
+// the permission the route declares, so a new route is in this matrix the moment it is added.
+
+test('role × route: each role reaches exactly what its permissions allow', async () => {
+  const { app, db } = await testApp();
+  const team = await makeTeam(db);
+  const patient = await makePatient(db, { teamId: team });
+  const clients = new Map<Role | 'signed-out', Client>();
+  for (const role of roles) {
+    const user = await makeUser(db, { role, teamIds: [team] });
+    const client = new Client(app);
+    assert.equal((await client.signIn(user.username, PASSWORD)).status, 303, role);
+    clients.set(role, client);
+  }
+  clients.set('signed-out', new Client(app));
+
+  const failures: string[] = [];
+  let checked = 0;
+  const routes = app.routeRegistry;
+  assert.ok(routes.length >= pages.length + 3, 'the registry lists the product pages and the operations endpoints');
+  for (const page of routes) {
+    // Signing out would end the session the rest of the matrix uses: it is checked on its own below.
+    if (page.url === '/sign-out' || page.url === '/sign-in') continue;
+    const url = page.url.replace(':patientId', patient.id);
+    for (const [who, client] of clients) {
+      const role = who === 'signed-out' ? undefined : who;
+      await client.get('/accessibility'); // a fresh CSRF token for this session
+      const response = page.method === 'GET' ? await client.get(url) : await client.post(url, {});
+      const allowed = may(role, page.permission);
+      const refused =
+        response.status === 403 ||
+        response.status === 401 ||
+        (response.status === 303 && response.headers.location?.startsWith('/sign-in'));
+      if (allowed === refused)
+        failures.push(
+          `${page.method} ${page.url} as ${who}: ${response.status} but ${allowed ? 'allowed' : 'refused'} expected`,
+        );
+      checked++;
+    }
+  }
+  assert.deepEqual(failures, []);
+  assert.equal(checked, (routes.length - 3) * (roles.length + 1));
+});
+
+test('sign-out needs a signed-in user', async () => {
+  const { app } = await testApp();
+  const client = new Client(app);
+  await client.get('/sign-in');
+  const page = await client.post('/sign-out', {});
+  assert.equal(page.status, 401);
+});
+
+test('every route declares a permission and an audit name', () => {
+  for (const page of pages) {
+    assert.ok(page.permission, `${page.method} ${page.url}`);
+    assert.ok(page.audit && /^[a-z-]+\.[a-z-]+$/.test(page.audit), `${page.method} ${page.url} audit "${page.audit}"`);
+  }
+});
+
+test('the server refuses to start with a route that skipped the page registry', async () => {
+  const app = Fastify();
+  refuseUnguardedRoutes(app);
+  assert.throws(() => app.get('/unguarded', async () => 'open to all'), /has no permission or audit name/);
+  assert.throws(
+    () => app.route({ method: 'GET', url: '/half', config: { permission: 'public' }, handler: async () => '' }),
+    /has no permission or audit name/,
+  );
+  await app.close();
+});

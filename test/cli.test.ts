@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { appendAudit } from '../src/platform/audit/store.ts';
+import { openEmbedded } from '../src/platform/db/connect.ts';
+import { migrateToLatest } from '../src/platform/db/migrate.ts';
+
+// The `onward` command as an operator runs it: a real process, a real data folder.
+
+const run = promisify(execFile);
+const bin = join(import.meta.dirname, '..', 'bin', 'onward.js');
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function onward(args: string[], env: Record<string, string> = {}) {
+  const { DATABASE_URL: _ignored, ...base } = process.env;
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      env: { ...base, LOG_LEVEL: 'silent', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+test('a bad configuration value stops the command with a clear message and exit code 2', async () => {
+  const result = await onward(['migrate'], { PORT: 'eighty', DATABASE_URL: 'mysql://x' });
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /configuration has a problem/);
+  assert.match(result.stderr, /PORT must be a whole number \(got "eighty"\)/);
+  assert.match(
+    result.stderr,
+    /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ connection URL \(got a value that is not shown\)/,
+  );
+});
+
+test('an unknown command prints the usage', async () => {
+  const result = await onward(['frobnicate']);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /Unknown command "frobnicate"/);
+});
+
+test('onward audit verify says the chain is intact, then finds a changed entry and exits 1', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'onward-cli-'));
+  dirs.push(dataDir);
+  let connection = await openEmbedded(dataDir);
+  await migrateToLatest(connection.db);
+  for (let i = 0; i < 5; i++) {
+    await appendAudit(connection.db, {
+      at: new Date(),
+      userId: null,
+      role: null,
+      action: `test.cli-${i}`,
+      patientId: null,
+      outcome: 'ok',
+    });
+  }
+  // The command refuses to open a data folder another process holds.
+  const busy = await onward(['audit', 'verify'], { DATA_DIR: dataDir });
+  assert.equal(busy.code, 1);
+  assert.match(busy.stderr, /in use by another Onward process/);
+  await connection.close();
+
+  const intact = await onward(['audit', 'verify'], { DATA_DIR: dataDir });
+  assert.equal(intact.code, 0, intact.stderr);
+  assert.match(intact.stdout, /Audit trail intact: 5 entries checked/);
+
+  connection = await openEmbedded(dataDir);
+  await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`.execute(connection.db);
+  await sql`UPDATE audit_log SET action = 'patient.read' WHERE seq = 3`.execute(connection.db);
+  await connection.close();
+  const broken = await onward(['audit', 'verify'], { DATA_DIR: dataDir });
+  assert.equal(broken.code, 1);
+  assert.match(broken.stderr, /Audit trail BROKEN/);
+  assert.match(broken.stderr, /entry 3 was changed after it was written/);
+});
+
+test('onward seed builds the demo into an empty folder, and refuses a folder that has data', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'onward-seed-'));
+  dirs.push(dataDir);
+  const first = await onward(['seed', '--seed', '7', '--patients', '300', '--as-of', '2026-06-01'], {
+    DATA_DIR: dataDir,
+  });
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /Seeded 300 patients/);
+  const again = await onward(['seed', '--patients', '10'], { DATA_DIR: dataDir });
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /already has organisations/);
+  const bad = await onward(['seed', '--patients', 'lots'], { DATA_DIR: dataDir });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--patients must be a whole number/);
+});

@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { type Connection, openMemory, openPostgres } from '../../src/platform/db/connect.ts';
+import { migrateToLatest } from '../../src/platform/db/migrate.ts';
+
+// One database per test process: PostgreSQL when DATABASE_URL is set (the production path),
+// otherwise an in-memory PGlite loaded from the migrated dump the global setup made. Tests make
+// their own teams and patients, so they never need to empty tables.
+
+let shared: Promise<Connection> | undefined;
+
+export function testDatabase(): Promise<Connection> {
+  shared ??= open();
+  return shared;
+}
+
+async function open(): Promise<Connection> {
+  if (process.env.DATABASE_URL) return openPostgres(process.env.DATABASE_URL, 4);
+  const dump = process.env.ONWARD_TEST_DUMP;
+  if (dump) return openMemory({ loadDataDir: new Blob([readFileSync(dump)]) });
+  // Run on its own (node --test a single file without the global setup): migrate here.
+  const connection = await openMemory();
+  await migrateToLatest(connection.db);
+  return connection;
+}
+
+export async function closeTestDatabase(): Promise<void> {
+  if (!shared) return;
+  const c = await shared;
+  shared = undefined;
+  await c.close();
+}
+
+export const engineName = () => (process.env.DATABASE_URL ? 'postgres' : 'pglite');

@@ -1,0 +1,82 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { nhsCheckDigit, type Patient } from '../../src/patients/model.ts';
+import { insertPatient, startCare } from '../../src/patients/store.ts';
+import type { Discipline, Role } from '../../src/platform/access/model.ts';
+import { hashPassword } from '../../src/platform/auth/password.ts';
+import type { Db } from '../../src/platform/db/schema.ts';
+import type { TeamKind } from '../../src/teams/model.ts';
+import { addMembership, insertOrganisation, insertTeam, insertUser } from '../../src/teams/store.ts';
+
+// Each test builds the world it needs with unique names, so tests can share one database
+// (and run on a PostgreSQL that other test processes are using at the same time).
+
+export const PASSWORD = 'a test password';
+let passwordHash: Promise<string> | undefined;
+const unique = () => randomBytes(4).toString('hex');
+
+export async function makeTeam(db: Db, kind: TeamKind = 'liaison-psychiatry'): Promise<string> {
+  const ods = `Y${randomBytes(3).toString('hex').toUpperCase().slice(0, 5)}`;
+  const organisationId = await insertOrganisation(db, {
+    odsCode: ods,
+    name: `Test Trust ${unique()}`,
+    kind: 'nhs-trust',
+  });
+  return insertTeam(db, { organisationId, name: `Test team ${unique()}`, kind, serviceCode: null });
+}
+
+export async function makeUser(
+  db: Db,
+  options: { role: Role; teamIds: string[]; discipline?: Discipline | null },
+): Promise<{ id: string; username: string }> {
+  passwordHash ??= hashPassword(PASSWORD, 10);
+  const username = `${options.role}.${unique()}`;
+  const id = await insertUser(db, {
+    username,
+    displayName: `Test ${options.role}`,
+    role: options.role,
+    discipline: options.discipline ?? null,
+    passwordHash: await passwordHash,
+  });
+  for (const teamId of options.teamIds) await addMembership(db, id, teamId);
+  return { id, username };
+}
+
+/** A valid NHS number from the 999 test range. */
+export function testNhsNumber(): string {
+  for (;;) {
+    const stem = `999${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+    const check = nhsCheckDigit(stem);
+    if (check !== null) return `${stem}${check}`;
+  }
+}
+
+export async function makePatient(
+  db: Db,
+  options: { teamId?: string; at?: Date } & Partial<Omit<Patient, 'id' | 'version'>> = {},
+) {
+  const { teamId, at, ...overrides } = options;
+  for (let attempt = 0; ; attempt++) {
+    const fields = {
+      nhsNumber: testNhsNumber(),
+      givenName: 'Alex',
+      familyName: `Testperson${unique().replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]!)}`,
+      dateOfBirth: '1990-05-17',
+      sex: 'female' as const,
+      ethnicCategory: 'A' as const,
+      postcode: 'M8 1AA',
+      imdDecile: 3,
+      gpPracticeOds: 'Z10001',
+      ...overrides,
+    };
+    try {
+      const id = await insertPatient(db, fields);
+      if (teamId) await startCare(db, id, teamId, at ?? new Date('2026-01-01T00:00:00Z'));
+      // Tests that want a patient without an NHS number pass nhsNumber: null and do not read it.
+      return { id, ...fields, nhsNumber: fields.nhsNumber as string };
+    } catch (error) {
+      // Another test drew the same NHS number from the test range: draw again.
+      if (attempt < 5 && String((error as Error).message).includes('nhs_number')) continue;
+      throw error;
+    }
+  }
+}
