@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { Browser } from 'playwright-core';
+import { formatNhsNumber } from '../../src/patients/model.ts';
+import { systemClock } from '../../src/platform/clock.ts';
+import { testApp } from '../support/app.ts';
+import { closeTestDatabase } from '../support/database.ts';
+import { makePatient, makeTeam, makeUser, PASSWORD } from '../support/factories.ts';
+import { expectAccessible, launch, screenshot } from './browser.ts';
+import { expectHeading, findPatientPage, header, signInPage } from './pages.ts';
+
+// The journey a liaison practitioner makes, in a real Chromium against the real server on a port:
+// sign in, search, open a patient, sign out — with axe on every page.
+
+let browser: Browser;
+let app: FastifyInstance;
+let base: string;
+let world: Awaited<ReturnType<typeof makeWorld>>;
+
+async function makeWorld(db: Parameters<typeof makeTeam>[0]) {
+  const team = await makeTeam(db);
+  const practitioner = await makeUser(db, {
+    role: 'liaison-practitioner',
+    teamIds: [team],
+    discipline: 'mental-health-nurse',
+  });
+  const manager = await makeUser(db, { role: 'team-manager', teamIds: [team] });
+  const patient = await makePatient(db, { teamId: team, givenName: 'Robin', familyName: 'Ashworth' });
+  return { team, practitioner, manager, patient };
+}
+
+before(async () => {
+  const t = await testApp({ clock: systemClock });
+  app = t.app;
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  world = await makeWorld(t.db);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+  await closeTestDatabase();
+});
+
+test('a practitioner signs in, finds a patient, opens the record and signs out', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const javascriptErrors: string[] = [];
+  page.on('pageerror', (e) => javascriptErrors.push(e.message));
+
+  await signInPage.open(page, base);
+  await expectAccessible(page, 'sign-in');
+  await screenshot(page, '01-sign-in');
+
+  await signInPage.signIn(page, world.practitioner.username, 'wrong password');
+  assert.match(await findPatientPage.errorSummary(page), /username or password is not right/);
+  await expectAccessible(page, 'sign-in with an error');
+
+  await signInPage.signIn(page, world.practitioner.username, PASSWORD);
+  await expectHeading(page, 'Test liaison-practitioner');
+  await expectAccessible(page, 'home');
+  await screenshot(page, '02-home');
+
+  await header.go(page, 'Find a patient');
+  await expectHeading(page, 'Find a patient');
+  await expectAccessible(page, 'find a patient');
+
+  await findPatientPage.byNhsNumber(page, '999 000 0019');
+  assert.match(await findPatientPage.errorSummary(page), /valid NHS number/);
+  await expectAccessible(page, 'find a patient with an error');
+  await screenshot(page, '03-search-error');
+  // The error summary's link moves focus to the field, as the design system intends.
+  await page.getByRole('alert').getByRole('link').click();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'nhsNumber');
+
+  await findPatientPage.byNhsNumber(page, formatNhsNumber(world.patient.nhsNumber));
+  await page.getByRole('heading', { name: '1 patient found' }).waitFor();
+  await expectAccessible(page, 'search results');
+  await screenshot(page, '04-search-results');
+
+  await findPatientPage.openResult(page, 'ASHWORTH, Robin');
+  await page.getByText(formatNhsNumber(world.patient.nhsNumber)).first().waitFor();
+  await expectAccessible(page, 'patient summary');
+  await screenshot(page, '05-patient-summary');
+  assert.ok(!page.url().includes(world.patient.nhsNumber), 'no NHS number in the address');
+
+  await header.signOut(page);
+  await expectHeading(page, 'Sign in to Onward');
+  await page.getByText('You have signed out.').waitFor();
+
+  // After signing out, the browser's back button cannot show the record again.
+  await page.goBack();
+  await page.reload();
+  await expectHeading(page, 'Sign in to Onward');
+  assert.deepEqual(javascriptErrors, []);
+  await context.close();
+});
+
+test('a team manager sees who opened the record; refusals and missing pages are accessible too', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInPage.open(page, base);
+  await signInPage.signIn(page, world.manager.username, PASSWORD);
+  await page.goto(`${base}/patients/${world.patient.id}`);
+  await page.getByRole('link', { name: 'Who has opened this record' }).click();
+  await expectHeading(page, 'Who has opened this record');
+  await page
+    .getByRole('cell', { name: new RegExp(world.practitioner.username) })
+    .first()
+    .waitFor();
+  await expectAccessible(page, 'access log');
+  await screenshot(page, '06-access-log');
+
+  await page.goto(`${base}/admin/accounts`);
+  await expectHeading(page, 'You do not have access to this page');
+  await expectAccessible(page, '403');
+  await screenshot(page, '07-forbidden');
+
+  await page.goto(`${base}/no-such-page`);
+  await expectHeading(page, 'Page not found');
+  await expectAccessible(page, '404');
+
+  await header.go(page, 'Figures');
+  await expectHeading(page, 'Figures');
+  await expectAccessible(page, 'figures');
+  await screenshot(page, '08-figures');
+  await context.close();
+});
