@@ -110,6 +110,11 @@ test('an oversize body is refused with 413 and a clear page', async () => {
   const page = await w.client.post('/patients/search', { by: 'name', familyName: 'x'.repeat(70 * 1024) });
   assert.equal(page.status, 413);
   assert.match(page.html.querySelector('h1')!.text, /too large/);
+  const rows = (await audits(w.db, w.practitioner.id)).filter((r) => r.action === 'patient.search');
+  assert.deepEqual(
+    rows.map((r) => [r.outcome, JSON.parse(r.detail).reason]),
+    [['refused', 'body-too-large']],
+  );
 });
 
 test('the summary of our patient opens, is audited, and is never cached', async () => {

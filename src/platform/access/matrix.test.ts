@@ -55,6 +55,17 @@ test('role × route: each role reaches exactly what its permissions allow', asyn
   assert.equal(checked, (routes.length - 3) * (roles.length + 1));
 });
 
+test('an unknown role cannot be given to an account', async () => {
+  const { db } = await testApp();
+  await assert.rejects(
+    db
+      .insertInto('users')
+      .values({ username: 'root.user', display_name: 'Root', role: 'superuser', discipline: null, password_hash: null })
+      .execute(),
+    /users_role_check|check constraint/,
+  );
+});
+
 test('sign-out needs a signed-in user', async () => {
   const { app } = await testApp();
   const client = new Client(app);

@@ -25,4 +25,6 @@ test('every role may reach its own home page and unknown roles are not roles', (
   assert.equal(isRole('superuser'), false);
   assert.equal(isRole(''), false);
   assert.equal(isRole(undefined), false);
+  assert.equal(may('superuser', 'signed-in'), false);
+  assert.equal(may('__proto__', 'patient:read'), false);
 });

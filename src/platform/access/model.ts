@@ -84,8 +84,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   administrator: ['signed-in', 'admin:accounts'],
 };
 
-export function may(role: Role | undefined, permission: Permission): boolean {
+export function may(role: string | undefined, permission: Permission): boolean {
   if (permission === 'public') return true;
-  if (role === undefined) return false;
+  // A role the code does not know (say, one written into the database by hand) may do nothing.
+  if (!isRole(role)) return false;
   return rolePermissions[role].includes(permission);
 }

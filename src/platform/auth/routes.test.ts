@@ -60,6 +60,19 @@ test('a wrong password is refused with one message that does not say which part 
   );
 });
 
+test('markup and SQL typed as a username come back as text and sign nobody in', async () => {
+  const { app } = await testApp();
+  const client = new Client(app);
+  await client.get('/sign-in');
+  for (const username of ['<script>alert(1)</script>', "admin' OR '1'='1' --", '"><img src=x onerror=alert(1)>']) {
+    const page = await client.post('/sign-in', { username, password: "' OR 1=1 --" });
+    assert.equal(page.status, 401, username);
+    assert.ok(!page.body.includes('<script>alert(1)') && !page.body.includes('<img src=x'), username);
+    // Kept in the field, as typed (the parser decodes the escaped attribute back).
+    assert.equal(page.html.querySelector('#username')?.getAttribute('value'), username);
+  }
+});
+
 test('an empty sign-in form is answered with field errors and status 400', async () => {
   const { app } = await testApp();
   const client = new Client(app);
