@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -98,4 +98,48 @@ test('onward seed builds the demo into an empty folder, and refuses a folder tha
   const bad = await onward(['seed', '--patients', 'lots'], { DATA_DIR: dataDir });
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--patients must be a whole number/);
+});
+
+test('onward serve: first start seeds the demo and prints the sign-ins; a second server on the folder is refused; SIGTERM closes cleanly', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'onward-serve-'));
+  dirs.push(dataDir);
+  const { DATABASE_URL: _ignored, ...base } = process.env;
+  const env = {
+    ...base,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    DEMO_PATIENTS: '50',
+    PASSWORD_HASH_COST: '10',
+  };
+  const server = spawn(process.execPath, [bin, 'serve'], { env });
+  let output = '';
+  server.stdout.on('data', (d) => {
+    output += d;
+  });
+  const address = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line: ${output}`)), 30_000);
+    server.stdout.on('data', () => {
+      const m = /ready at (http:\/\/[^ ]+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+  });
+  assert.match(output, /First start: building the demo with 50 synthetic patients/);
+  assert.match(output, /practitioner\s+Liaison practitioner/);
+  assert.match(output, /password for all: onward-demo-2026/);
+  assert.equal((await fetch(`${address}/readyz`)).status, 200);
+
+  const second = await onward(['serve'], { DATA_DIR: dataDir, PORT: '0' });
+  assert.equal(second.code, 1);
+  assert.match(second.stderr, /in use by another Onward process \(pid \d+\)/);
+
+  const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
+  server.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  assert.match(output, /SIGTERM: finishing requests in progress and closing the database/);
+  assert.equal(existsSync(join(dataDir, 'onward.lock')), false, 'the lock is released');
 });

@@ -22,7 +22,7 @@ test('every bad value is reported at once, by name, without echoing secrets', ()
   });
   assert.equal(r.ok, false);
   const text = !r.ok ? r.problems.join('\n') : '';
-  assert.match(text, /PORT must be between 1 and 65535/);
+  assert.match(text, /PORT must be between 0 and 65535/);
   assert.match(text, /DATABASE_URL must be a postgres/);
   assert.match(text, /SESSION_SECRET must be at least 32 characters/);
   assert.match(text, /COOKIE_SECURE must be true or false/);

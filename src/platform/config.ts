@@ -8,11 +8,12 @@ const booleanText = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const environment = z.object({
+  // 0 asks the system for any free port (the address is printed at start).
   PORT: z.coerce
     .number({ message: 'must be a whole number' })
     .int({ message: 'must be a whole number' })
-    .min(1, { message: 'must be between 1 and 65535' })
-    .max(65535, { message: 'must be between 1 and 65535' })
+    .min(0, { message: 'must be between 0 and 65535' })
+    .max(65535, { message: 'must be between 0 and 65535' })
     .default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1, { message: 'must not be empty' }).default('./data'),

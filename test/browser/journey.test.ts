@@ -27,7 +27,12 @@ async function makeWorld(db: Parameters<typeof makeTeam>[0]) {
   });
   const manager = await makeUser(db, { role: 'team-manager', teamIds: [team] });
   const patient = await makePatient(db, { teamId: team, givenName: 'Robin', familyName: 'Ashworth' });
-  return { team, practitioner, manager, patient };
+  const others = {
+    receiving: await makeUser(db, { role: 'receiving-clinician', teamIds: [await makeTeam(db, 'talking-therapies')] }),
+    analyst: await makeUser(db, { role: 'analyst', teamIds: [await makeTeam(db, 'analytics')] }),
+    administrator: await makeUser(db, { role: 'administrator', teamIds: [await makeTeam(db, 'administration')] }),
+  };
+  return { team, practitioner, manager, patient, others };
 }
 
 before(async () => {
@@ -127,4 +132,35 @@ test('a team manager sees who opened the record; refusals and missing pages are 
   await expectAccessible(page, 'figures');
   await screenshot(page, '08-figures');
   await context.close();
+});
+
+test('every other role’s home page and menu pages pass axe, and the menu offers only what the role may open', async () => {
+  const expectedMenus = {
+    receiving: ['Home'],
+    analyst: ['Home', 'Figures'],
+    administrator: ['Home', 'Accounts'],
+  } as const;
+  for (const [who, user] of Object.entries(world.others) as [keyof typeof expectedMenus, { username: string }][]) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signInPage.open(page, base);
+    await signInPage.signIn(page, user.username, PASSWORD);
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await expectAccessible(page, `${who} home`);
+    await screenshot(page, `09-home-${who}`);
+    const menu = await page.getByRole('navigation', { name: 'Menu' }).getByRole('link').allInnerTexts();
+    assert.deepEqual(
+      menu.map((t) => t.trim()),
+      expectedMenus[who],
+      who,
+    );
+    for (const link of expectedMenus[who].slice(1)) {
+      await header.go(page, link);
+      await expectHeading(page, link);
+      await expectAccessible(page, `${who} ${link}`);
+    }
+    await page.goto(`${base}/accessibility`);
+    await expectAccessible(page, 'accessibility statement');
+    await context.close();
+  }
 });
