@@ -1,5 +1,7 @@
 import { may } from '#platform/access/model.ts';
-import { definePage, type Page } from '#platform/http/pages.ts';
+import { actor, definePage, type Page } from '#platform/http/pages.ts';
+import { bannerOf } from '../patients/routes.ts';
+import { recentCaseload } from '../patients/service.ts';
 import { type TeamKind, teamKindNames } from '../teams/model.ts';
 import { teamsOfUser } from '../teams/store.ts';
 
@@ -12,11 +14,16 @@ export const homePages: Page[] = [
     handler: async (request, reply, deps) => {
       const user = request.user!;
       const teams = await teamsOfUser(deps.db, user.id);
+      const canSearch = may(user.role, 'patient:search');
+      const now = deps.clock.now();
+      const caseload = canSearch ? await recentCaseload(actor(request, deps)) : [];
       return reply.page('home/views/home.njk', {
         title: 'Home',
+        columns: 'full',
         role: user.role,
         teams: teams.map((t) => ({ ...t, kindName: teamKindNames[t.kind as TeamKind] })),
-        canSearch: may(user.role, 'patient:search'),
+        canSearch,
+        caseload: caseload.map((p) => ({ ...bannerOf(p, now), careStartedAt: p.careStartedAt })),
         canSeeFigures: may(user.role, 'figures:read'),
         canAdminister: may(user.role, 'admin:accounts'),
         receiving: may(user.role, 'referral:inbox'),

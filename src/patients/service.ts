@@ -27,6 +27,21 @@ export async function searchPatients(
   return { patients: found.slice(0, SEARCH_LIMIT), limited: found.length > SEARCH_LIMIT };
 }
 
+/** The home page's list of people the team most recently began caring for: a read of identities, so audited. */
+export async function recentCaseload(actor: Actor, limit = 20) {
+  const patients = await store.recentCaseload(actor.db, actor.user.teamIds, limit);
+  await appendAudit(actor.db, {
+    at: actor.clock.now(),
+    userId: actor.user.id,
+    role: actor.user.role,
+    action: actor.action,
+    patientId: null,
+    outcome: 'ok',
+    detail: { listed: patients.length },
+  });
+  return patients;
+}
+
 /**
  * Open a patient's record. Someone whose team is not caring for the person gets the same
  * "not found" as for a record that does not exist, so the URL cannot be used to learn who is

@@ -1,21 +1,9 @@
-import { sql } from 'kysely';
-import type { Db } from '#platform/db/schema.ts';
+import { type Selectable, sql } from 'kysely';
+import type { Db, PatientsTable } from '#platform/db/schema.ts';
 import type { PatientQuery } from './forms.ts';
 import type { EthnicCategory, Patient, Sex } from './model.ts';
 
-type PatientRow = {
-  id: string;
-  nhs_number: string | null;
-  given_name: string;
-  family_name: string;
-  date_of_birth: string;
-  sex: string;
-  ethnic_category: string;
-  postcode: string | null;
-  imd_decile: number | null;
-  gp_practice_ods: string | null;
-  version: number;
-};
+type PatientRow = Omit<Selectable<PatientsTable>, 'created_at'>;
 
 const columns = [
   'patients.id',
@@ -145,4 +133,23 @@ export async function startCare(db: Db, patientId: string, teamId: string, at: D
     .insertInto('care_relationships')
     .values({ patient_id: patientId, team_id: teamId, started_at: at })
     .execute();
+}
+
+/** The people these teams most recently began caring for, newest first, a page at a time. */
+export async function recentCaseload(
+  db: Db,
+  teamIds: readonly string[],
+  limit: number,
+): Promise<(Patient & { careStartedAt: Date })[]> {
+  if (teamIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('care_relationships')
+    .innerJoin('patients', 'patients.id', 'care_relationships.patient_id')
+    .select([...columns, 'care_relationships.started_at'])
+    .where('care_relationships.team_id', 'in', teamIds)
+    .where('care_relationships.ended_at', 'is', null)
+    .orderBy('care_relationships.started_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...toPatient(r), careStartedAt: r.started_at }));
 }

@@ -2,13 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/schema.ts';
 import { type AuditEntry, type AuditOutcome, chainEntry } from './model.ts';
 
-export type NewAuditEntry = {
-  at: Date;
-  userId: string | null;
-  role: string | null;
-  action: string;
-  patientId: string | null;
-  outcome: AuditOutcome;
+export type NewAuditEntry = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash' | 'detail'> & {
   detail?: Record<string, string | number | boolean | null>;
 };
 
