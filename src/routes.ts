@@ -3,8 +3,16 @@ import type { Page } from '#platform/http/pages.ts';
 import { analyticsPages } from './analytics/routes.ts';
 import { homePages } from './home/routes.ts';
 import { patientPages } from './patients/routes.ts';
+import { presentationPages } from './presentations/routes.ts';
 import { teamPages } from './teams/routes.ts';
 
 // Every page of the product, from one explicit list: no autoloading, so what is served is what is
 // reviewed, and the role × route test walks exactly this list.
-export const pages: readonly Page[] = [...authPages, ...homePages, ...patientPages, ...analyticsPages, ...teamPages];
+export const pages: readonly Page[] = [
+  ...authPages,
+  ...homePages,
+  ...patientPages,
+  ...presentationPages,
+  ...analyticsPages,
+  ...teamPages,
+];

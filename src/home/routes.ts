@@ -3,7 +3,7 @@ import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { bannerOf } from '../patients/routes.ts';
 import { recentCaseload } from '../patients/service.ts';
 import { type TeamKind, teamKindNames } from '../teams/model.ts';
-import { teamsOfUser } from '../teams/store.ts';
+import { myTeams } from '../teams/service.ts';
 
 export const homePages: Page[] = [
   definePage({
@@ -13,7 +13,7 @@ export const homePages: Page[] = [
     audit: 'home.read',
     handler: async (request, reply, deps) => {
       const user = request.user!;
-      const teams = await teamsOfUser(deps.db, user.id);
+      const teams = await myTeams(actor(request, deps));
       const canSearch = may(user.role, 'patient:search');
       const now = deps.clock.now();
       const caseload = canSearch ? await recentCaseload(actor(request, deps)) : [];

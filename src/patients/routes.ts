@@ -4,11 +4,13 @@ import { NotFound } from '#platform/errors.ts';
 import { dateParts, errorList, londonToday, text } from '#platform/forms.ts';
 import { isUuid } from '#platform/http/app.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
+import { methodSummary, outcomes } from '../presentations/model.ts';
+import { presentationsForTimeline } from '../presentations/service.ts';
 import { parseNameSearch, parseNhsNumberSearch } from './forms.ts';
 import { bannerName, ethnicCategories, formatNhsNumber, type Patient, sexNames } from './model.ts';
 import { patientAccessLog, patientSummary, searchPatients } from './service.ts';
 
-function patientParam(params: unknown): string {
+export function patientParam(params: unknown): string {
   const id = (params as { patientId?: string }).patientId;
   // A malformed id is simply a page that does not exist: no query runs.
   if (!isUuid(id)) throw new NotFound();
@@ -86,6 +88,7 @@ export const patientPages: Page[] = [
     handler: async (request, reply, deps) => {
       const who = actor(request, deps);
       const { patient, teams } = await patientSummary(who, patientParam(request.params));
+      const presentations = await presentationsForTimeline(who, patient.id);
       return reply.page('patients/views/summary.njk', {
         title: bannerName(patient),
         banner: bannerOf(patient, deps.clock.now()),
@@ -93,6 +96,12 @@ export const patientPages: Page[] = [
         ethnicity: ethnicCategories[patient.ethnicCategory],
         teams,
         canSeeAccessLog: may(who.user.role, 'audit:read-patient-access'),
+        canRecord: may(who.user.role, 'record:write'),
+        timeline: presentations.map((p) => ({
+          ...p,
+          methodText: methodSummary(p.methods),
+          outcomeText: p.outcome ? outcomes[p.outcome] : 'Still in the emergency department',
+        })),
         backHref: '/patients',
       });
     },

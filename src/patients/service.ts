@@ -1,4 +1,5 @@
 import { appendAudit, listPatientAccess, type PatientAccess } from '#platform/audit/store.ts';
+import type { Db } from '#platform/db/schema.ts';
 import { NotFound } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import type { PatientQuery } from './forms.ts';
@@ -43,24 +44,52 @@ export async function recentCaseload(actor: Actor, limit = 20) {
 }
 
 /**
- * Open a patient's record. Someone whose team is not caring for the person gets the same
- * "not found" as for a record that does not exist, so the URL cannot be used to learn who is
- * a patient where; the refusal is still audited with the patient it named.
+ * The care-relationship check every use of a patient's record goes through. Someone whose team
+ * is not caring for the person gets the same "not found" as for a record that does not exist, so
+ * an address cannot be used to learn who is a patient where; the refusal is still audited with
+ * the patient it named. Pass a transaction to check inside a write.
  */
-export async function openPatient(actor: Actor, patientId: string): Promise<Patient> {
-  const patient = await store.findPatient(actor.db, patientId);
-  const allowed = patient !== undefined && (await store.isCaredForBy(actor.db, patientId, actor.user.teamIds));
+export async function requireCare(actor: Actor, patientId: string, db: Db = actor.db): Promise<Patient> {
+  const patient = await store.findPatient(db, patientId);
+  const allowed = patient !== undefined && (await store.isCaredForBy(db, patientId, actor.user.teamIds));
+  if (allowed && patient) return patient;
   await appendAudit(actor.db, {
     at: actor.clock.now(),
     userId: actor.user.id,
     role: actor.user.role,
     action: actor.action,
     patientId: patient ? patientId : null,
-    outcome: allowed ? 'ok' : 'refused',
-    detail: allowed ? {} : { reason: patient ? 'no-care-relationship' : 'no-such-patient' },
+    outcome: 'refused',
+    detail: { reason: patient ? 'no-care-relationship' : 'no-such-patient' },
   });
-  if (!allowed || !patient) throw new NotFound('There is no patient at this address that your team is caring for.');
+  throw new NotFound('There is no patient at this address that your team is caring for.');
+}
+
+/** Open a patient's record to read it: checked, then audited. */
+export async function openPatient(actor: Actor, patientId: string): Promise<Patient> {
+  const patient = await requireCare(actor, patientId);
+  await appendAudit(actor.db, {
+    at: actor.clock.now(),
+    userId: actor.user.id,
+    role: actor.user.role,
+    action: actor.action,
+    patientId,
+    outcome: 'ok',
+  });
   return patient;
+}
+
+/** A form about a patient that was refused for its content: nothing written, the refusal kept. */
+export async function refuseInvalid(actor: Actor, patientId: string, fields: string[]): Promise<void> {
+  await appendAudit(actor.db, {
+    at: actor.clock.now(),
+    userId: actor.user.id,
+    role: actor.user.role,
+    action: actor.action,
+    patientId,
+    outcome: 'refused',
+    detail: { reason: 'invalid', fields: fields.join(',') },
+  });
 }
 
 export async function patientSummary(actor: Actor, patientId: string) {

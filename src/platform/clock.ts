@@ -50,3 +50,41 @@ export function ageOn(dateOfBirth: string, at: Date): number {
   const [ay, am, ad] = parts as [number, number, number];
   return ay - y - (am < m || (am === m && ad < d) ? 1 : 0);
 }
+
+const londonParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** Minutes Europe/London is ahead of UTC at a moment (0 in winter, 60 in summer). */
+function londonOffsetMinutes(at: Date): number {
+  const p = Object.fromEntries(londonParts.formatToParts(at).map((x) => [x.type, x.value]));
+  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
+  return Math.round((asUtc - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
+}
+
+/**
+ * The moment a clock on a wall in England showed this date and time. In the hour that does not
+ * exist (clocks go forward) the time is read as summer time; in the hour that happens twice
+ * (clocks go back) the first is taken.
+ */
+export function londonWallTimeToUtc(isoDate: string, hhmm: string): Date {
+  const [y, mo, d] = isoDate.split('-').map(Number) as [number, number, number];
+  const [h, mi] = hhmm.split(':').map(Number) as [number, number];
+  const naive = Date.UTC(y, mo - 1, d, h, mi);
+  // Try the offset either side of the change and keep the earliest reading that shows this time.
+  const candidates = [60, 0].map((offset) => new Date(naive - offset * 60_000));
+  for (const c of candidates) if (londonOffsetMinutes(c) * 60_000 === naive - c.getTime()) return c;
+  return new Date(naive - 60 * 60_000);
+}
+
+/** The date (YYYY-MM-DD) and time (HH:MM) a moment shows in Europe/London, for refilling a form. */
+export function londonWallTime(at: Date): { date: string; time: string } {
+  const p = Object.fromEntries(londonParts.formatToParts(at).map((x) => [x.type, x.value]));
+  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+}

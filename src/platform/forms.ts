@@ -16,7 +16,7 @@ export function fieldIssues(error: z.ZodError): FieldIssues {
 }
 
 /** The error summary's list, in the order the fields appear on the page. */
-export function errorList(issues: FieldIssues, order: readonly (string | [string, string])[]) {
+export function errorList(issues: FieldIssues, order: readonly (string | readonly [string, string])[]) {
   return order
     .map((f) => (Array.isArray(f) ? f : [f, f]))
     .filter(([field]) => issues[field as string])
@@ -74,4 +74,21 @@ export function parseDateParts(
 /** Today's date in Europe/London as YYYY-MM-DD. */
 export function londonToday(now: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+}
+
+/** Checkboxes: one value arrives as a string, several as an array, none as nothing. */
+export function list(body: unknown, name: string): string[] {
+  const value = (body as Record<string, unknown> | null | undefined)?.[name];
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return [];
+}
+
+/** A 24-hour time as people type it: "9:05", "09:05" or "09.05". */
+export function parseTime(input: string, label: string): { ok: true; value: string } | { ok: false; message: string } {
+  const t = input.trim();
+  if (!t) return { ok: false, message: `Enter ${label.toLowerCase()}` };
+  const m = /^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$/.exec(t);
+  if (!m) return { ok: false, message: `${label} must be a real time in 24-hour format, like 14:30` };
+  return { ok: true, value: `${m[1]!.padStart(2, '0')}:${m[2]}` };
 }

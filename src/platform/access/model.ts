@@ -63,6 +63,8 @@ export const permissions = [
   'signed-in',
   'patient:search',
   'patient:read',
+  /** Record presentations, assessments and plans: the liaison clinicians' own work. */
+  'record:write',
   'audit:read-patient-access',
   'referral:inbox',
   'figures:read',
@@ -73,8 +75,8 @@ export type Permission = (typeof permissions)[number];
 const clinical: Permission[] = ['signed-in', 'patient:search', 'patient:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
-  'liaison-practitioner': clinical,
-  'senior-clinician': clinical,
+  'liaison-practitioner': [...clinical, 'record:write'],
+  'senior-clinician': [...clinical, 'record:write'],
   'mdt-contributor': clinical,
   // A receiving service sees what is referred to it, never a search over the hospital's patients.
   'receiving-clinician': ['signed-in', 'referral:inbox'],

@@ -85,6 +85,31 @@ export type AuditLogTable = {
   hash: string;
 };
 
+export type RecordEventsTable = {
+  id: Generated<number>;
+  at: Date;
+  user_id: string;
+  patient_id: string;
+  subject_type: string;
+  subject_id: string;
+  type: string;
+  from_state: string | null;
+  data: ColumnType<unknown, string, string>;
+};
+
+export type PresentationsTable = {
+  id: Generated<string>;
+  patient_id: string;
+  team_id: string;
+  arrived_at: Date;
+  left_at: Date | null;
+  outcome: string | null;
+  methods: string[];
+  recorded_by: string;
+  recorded_at: Date;
+  version: Generated<number>;
+};
+
 export type Database = {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -94,6 +119,8 @@ export type Database = {
   care_relationships: CareRelationshipsTable;
   sessions: SessionsTable;
   audit_log: AuditLogTable;
+  record_events: RecordEventsTable;
+  presentations: PresentationsTable;
 };
 
 /** The database or a transaction: store functions take either, so callers can compose them. */

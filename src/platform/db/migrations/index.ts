@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as foundation from './0001_foundation.ts';
+import * as presentations from './0002_presentations.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_presentations': presentations,
 };
 
 export const migrationProvider: MigrationProvider = {

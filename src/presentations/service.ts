@@ -1,0 +1,46 @@
+import { appendAudit } from '#platform/audit/store.ts';
+import { appendEvent } from '#platform/events.ts';
+import type { Actor } from '#platform/http/pages.ts';
+import { requireCare } from '../patients/service.ts';
+import type { Presentation, PresentationInput } from './model.ts';
+import * as store from './store.ts';
+
+/** Record an attendance after self-harm: the row, its event and its audit entry land together or not at all. */
+export async function recordPresentation(actor: Actor, patientId: string, input: PresentationInput): Promise<string> {
+  await requireCare(actor, patientId);
+  const now = actor.clock.now();
+  return actor.db.transaction().execute(async (tx) => {
+    const id = await store.insertPresentation(tx, { ...input, patientId, recordedBy: actor.user.id, recordedAt: now });
+    await appendEvent(tx, {
+      at: now,
+      userId: actor.user.id,
+      patientId,
+      subjectType: 'presentation',
+      subjectId: id,
+      type: 'presentation.recorded',
+      fromState: null,
+      data: {
+        arrivedAt: input.arrivedAt.toISOString(),
+        leftAt: input.leftAt?.toISOString() ?? null,
+        outcome: input.outcome,
+        methods: input.methods,
+      },
+    });
+    await appendAudit(tx, {
+      at: now,
+      userId: actor.user.id,
+      role: actor.user.role,
+      action: actor.action,
+      patientId,
+      outcome: 'ok',
+      detail: { presentation: id },
+    });
+    return id;
+  });
+}
+
+/** The presentations on a patient's timeline. The caller has opened (and audited) the record. */
+export async function presentationsForTimeline(actor: Actor, patientId: string): Promise<Presentation[]> {
+  await requireCare(actor, patientId);
+  return store.presentationsOfPatient(actor.db, patientId, 100);
+}
