@@ -1,4 +1,4 @@
-import { appendAudit, listPatientAccess, type PatientAccess } from '#platform/audit/store.ts';
+import { auditAction, listPatientAccess, type PatientAccess } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { NotFound } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
@@ -16,14 +16,9 @@ export async function searchPatients(
 ): Promise<{ patients: Patient[]; limited: boolean }> {
   const found = await store.searchPatients(actor.db, actor.user.teamIds, query, SEARCH_LIMIT + 1);
   // The search terms are identifiers, so the audit row keeps how many were found, not what was typed.
-  await appendAudit(actor.db, {
-    at: actor.clock.now(),
-    userId: actor.user.id,
-    role: actor.user.role,
-    action: actor.action,
-    patientId: found.length === 1 ? found[0]!.id : null,
-    outcome: 'ok',
-    detail: { by: query.by, results: Math.min(found.length, SEARCH_LIMIT) },
+  await auditAction(actor.db, actor, found.length === 1 ? found[0]!.id : null, 'ok', {
+    by: query.by,
+    results: Math.min(found.length, SEARCH_LIMIT),
   });
   return { patients: found.slice(0, SEARCH_LIMIT), limited: found.length > SEARCH_LIMIT };
 }
@@ -31,15 +26,7 @@ export async function searchPatients(
 /** The home page's list of people the team most recently began caring for: a read of identities, so audited. */
 export async function recentCaseload(actor: Actor, limit = 20) {
   const patients = await store.recentCaseload(actor.db, actor.user.teamIds, limit);
-  await appendAudit(actor.db, {
-    at: actor.clock.now(),
-    userId: actor.user.id,
-    role: actor.user.role,
-    action: actor.action,
-    patientId: null,
-    outcome: 'ok',
-    detail: { listed: patients.length },
-  });
+  await auditAction(actor.db, actor, null, 'ok', { listed: patients.length });
   return patients;
 }
 
@@ -53,14 +40,8 @@ export async function requireCare(actor: Actor, patientId: string, db: Db = acto
   const patient = await store.findPatient(db, patientId);
   const allowed = patient !== undefined && (await store.isCaredForBy(db, patientId, actor.user.teamIds));
   if (allowed && patient) return patient;
-  await appendAudit(actor.db, {
-    at: actor.clock.now(),
-    userId: actor.user.id,
-    role: actor.user.role,
-    action: actor.action,
-    patientId: patient ? patientId : null,
-    outcome: 'refused',
-    detail: { reason: patient ? 'no-care-relationship' : 'no-such-patient' },
+  await auditAction(actor.db, actor, patient ? patientId : null, 'refused', {
+    reason: patient ? 'no-care-relationship' : 'no-such-patient',
   });
   throw new NotFound('There is no patient at this address that your team is caring for.');
 }
@@ -68,28 +49,13 @@ export async function requireCare(actor: Actor, patientId: string, db: Db = acto
 /** Open a patient's record to read it: checked, then audited. */
 export async function openPatient(actor: Actor, patientId: string): Promise<Patient> {
   const patient = await requireCare(actor, patientId);
-  await appendAudit(actor.db, {
-    at: actor.clock.now(),
-    userId: actor.user.id,
-    role: actor.user.role,
-    action: actor.action,
-    patientId,
-    outcome: 'ok',
-  });
+  await auditAction(actor.db, actor, patientId, 'ok');
   return patient;
 }
 
 /** A form about a patient that was refused for its content: nothing written, the refusal kept. */
 export async function refuseInvalid(actor: Actor, patientId: string, fields: string[]): Promise<void> {
-  await appendAudit(actor.db, {
-    at: actor.clock.now(),
-    userId: actor.user.id,
-    role: actor.user.role,
-    action: actor.action,
-    patientId,
-    outcome: 'refused',
-    detail: { reason: 'invalid', fields: fields.join(',') },
-  });
+  await auditAction(actor.db, actor, patientId, 'refused', { reason: 'invalid', fields: fields.join(',') });
 }
 
 export async function patientSummary(actor: Actor, patientId: string) {

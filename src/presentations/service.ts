@@ -1,4 +1,4 @@
-import { appendAudit } from '#platform/audit/store.ts';
+import { auditAction } from '#platform/audit/store.ts';
 import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { requireCare } from '../patients/service.ts';
@@ -26,15 +26,7 @@ export async function recordPresentation(actor: Actor, patientId: string, input:
         methods: input.methods,
       },
     });
-    await appendAudit(tx, {
-      at: now,
-      userId: actor.user.id,
-      role: actor.user.role,
-      action: actor.action,
-      patientId,
-      outcome: 'ok',
-      detail: { presentation: id },
-    });
+    await auditAction(tx, actor, patientId, 'ok', { presentation: id });
     return id;
   });
 }

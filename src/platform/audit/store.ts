@@ -102,3 +102,22 @@ export async function listPatientAccess(db: Db, patientId: string, limit: number
     outcome: r.outcome as AuditOutcome,
   }));
 }
+
+/** An entry for what a signed-in person just did: who and which action come from the request. */
+export function auditAction(
+  db: Db,
+  actor: { clock: { now(): Date }; user: { id: string; role: string }; action: string },
+  patientId: string | null,
+  outcome: AuditOutcome,
+  detail?: NewAuditEntry['detail'],
+): Promise<AuditEntry> {
+  return appendAudit(db, {
+    at: actor.clock.now(),
+    userId: actor.user.id,
+    role: actor.user.role,
+    action: actor.action,
+    patientId,
+    outcome,
+    detail,
+  });
+}
