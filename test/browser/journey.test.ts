@@ -91,6 +91,44 @@ test('a practitioner signs in, finds a patient, opens the record and signs out',
   await screenshot(page, '05-patient-summary');
   assert.ok(!page.url().includes(world.patient.nhsNumber), 'no NHS number in the address');
 
+  // Record a presentation: first with leaving before arriving, then put right.
+  await page.getByRole('button', { name: 'Record a presentation' }).click();
+  await expectHeading(page, 'Record a presentation');
+  await expectAccessible(page, 'record a presentation');
+  const yesterday = new Date(Date.now() - 86_400_000);
+  const [d, m, y] = [yesterday.getUTCDate(), yesterday.getUTCMonth() + 1, yesterday.getUTCFullYear()].map(String) as [
+    string,
+    string,
+    string,
+  ];
+  const arrival = page.getByRole('group', { name: 'Arrival at the emergency department' });
+  await arrival.getByLabel('Day').fill(d);
+  await arrival.getByLabel('Month').fill(m);
+  await arrival.getByLabel('Year').fill(y);
+  await arrival.getByLabel('Time').fill('10:15');
+  await page.getByLabel('Paracetamol, aspirin, ibuprofen or other non-opioid painkillers (X60)').check();
+  await page.getByLabel('Alcohol (X65)').check();
+  const leaving = page.getByRole('group', { name: 'Leaving the emergency department' });
+  await leaving.getByLabel('Day', { exact: true }).fill(d);
+  await leaving.getByLabel('Month').fill(m);
+  await leaving.getByLabel('Year').fill(y);
+  await leaving.getByLabel('Time', { exact: true }).fill('09:00');
+  await page.getByLabel('Discharged home').check();
+  await page.getByRole('button', { name: 'Save presentation' }).click();
+  assert.match(await findPatientPage.errorSummary(page), /Time of leaving must be after arrival/);
+  await expectAccessible(page, 'record a presentation with an error');
+  await screenshot(page, '05a-presentation-error');
+  assert.equal(await page.getByLabel('Alcohol (X65)').isChecked(), true, 'answers are kept');
+  await leaving.getByLabel('Time', { exact: true }).fill('16:45');
+  await page.getByRole('button', { name: 'Save presentation' }).click();
+  await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+  const entry = await page.locator('.onward-timeline li').first().innerText();
+  assert.match(entry, /at 10:15/);
+  assert.match(entry, /\(X60\); Alcohol \(X65\)/);
+  assert.match(entry, /Discharged home, .* at 16:45/);
+  await expectAccessible(page, 'patient summary with a timeline');
+  await screenshot(page, '05b-timeline');
+
   await header.signOut(page);
   await expectHeading(page, 'Sign in to Onward');
   await page.getByText('You have signed out.').waitFor();
