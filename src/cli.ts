@@ -112,7 +112,9 @@ async function runSeed(config: Config, args: string[]): Promise<number> {
     const started = performance.now();
     const report = await seedDemo(connection, { seed, patients, asOf, passwordHashCost: config.passwordHashCost }, say);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    say(`Seeded ${report.patients.toLocaleString('en-GB')} patients in ${seconds} s (seed ${seed}).`);
+    say(
+      `Seeded ${report.patients.toLocaleString('en-GB')} patients and ${report.presentations.toLocaleString('en-GB')} presentations in ${seconds} s (seed ${seed}).`,
+    );
     if (report.withoutNhsNumber > 0) {
       say(
         `${report.withoutNhsNumber.toLocaleString('en-GB')} have no NHS number: the 999 test range holds only 909,091 valid numbers.`,

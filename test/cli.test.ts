@@ -91,7 +91,7 @@ test('onward seed builds the demo into an empty folder, and refuses a folder tha
     DATA_DIR: dataDir,
   });
   assert.equal(first.code, 0, first.stderr);
-  assert.match(first.stdout, /Seeded 300 patients/);
+  assert.match(first.stdout, /Seeded 300 patients and [0-9]+ presentations/);
   const again = await onward(['seed', '--patients', '10'], { DATA_DIR: dataDir });
   assert.equal(again.code, 1);
   assert.match(again.stderr, /already has organisations/);

@@ -61,6 +61,18 @@ test('the demo ICS: three hospitals with liaison teams, receiving services, a us
       n: number;
     }>`SELECT count(DISTINCT patient_id)::int AS n FROM care_relationships WHERE ended_at IS NULL`.execute(db);
     assert.equal(care.rows[0]!.n, 1200);
+    // Everyone in care came through the emergency department; about one in five more than once.
+    const visits = await sql<{ people: number; total: number; poisoning: number; bad: number }>`
+      SELECT count(DISTINCT patient_id)::int AS people, count(*)::int AS total,
+        count(*) FILTER (WHERE methods[1] < 'X70')::int AS poisoning,
+        count(*) FILTER (WHERE left_at < arrived_at OR left_at > ${new Date('2026-06-01T12:00:00Z')})::int AS bad
+      FROM presentations`.execute(db);
+    const v = visits.rows[0]!;
+    assert.equal(v.people, 1200);
+    assert.equal(v.total, report.presentations);
+    assert.ok(v.total > 1300 && v.total < 1600, `${v.total} presentations`);
+    assert.ok(v.poisoning / v.total > 0.7 && v.poisoning / v.total < 0.9);
+    assert.equal(v.bad, 0);
     await assert.rejects(
       seedDemo(connection, { seed: 9, patients: 1, asOf: new Date(), passwordHashCost: 10 }),
       AlreadySeeded,

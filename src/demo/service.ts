@@ -7,10 +7,13 @@ import { countOrganisations } from '../teams/store.ts';
 import { type BulkSession, csvField, inBulkTransaction } from './bulk.ts';
 import { DEMO_PASSWORD, gpPracticeCount, gpPracticeOds, hospitals, organisations, teams, users } from './ics.ts';
 import { generatePatients } from './patients.ts';
+import { presentationsFor } from './presentations.ts';
+import { seededRandom } from './random.ts';
 
 export type SeedOptions = { seed: number; patients: number; asOf: Date; passwordHashCost: number };
 export type SeedReport = {
   patients: number;
+  presentations: number;
   withoutNhsNumber: number;
   users: { username: string; description: string }[];
   password: string;
@@ -30,6 +33,16 @@ const patientColumns = [
   'gp_practice_ods',
 ] as const;
 const careColumns = ['patient_id', 'team_id', 'started_at'] as const;
+const presentationColumns = [
+  'patient_id',
+  'team_id',
+  'arrived_at',
+  'left_at',
+  'outcome',
+  'methods',
+  'recorded_by',
+  'recorded_at',
+] as const;
 
 export class AlreadySeeded extends Error {}
 
@@ -48,17 +61,29 @@ export async function seedDemo(
   // the first start quick.
   const passwordHash = await hashPassword(DEMO_PASSWORD, options.passwordHashCost);
   const report = await inBulkTransaction(connection, async (session) => {
-    const teamIds = await seedStructure(session, passwordHash);
+    const { teamIds, userIds } = await seedStructure(session, passwordHash);
     const liaisonTeams = hospitals.map((h) => teamIds.get(`${h.key}-liaison`)!);
+    // Each hospital's presentations are recorded by its own liaison practitioner.
+    const recorders = hospitals.map(
+      (h) =>
+        userIds.get(
+          users.find((u) => u.teams.includes(`${h.key}-liaison`) && u.role === 'liaison-practitioner')!.username,
+        )!,
+    );
+    const random = seededRandom(options.seed ^ 0x7e5e);
     let patients = 0;
     let withoutNhsNumber = 0;
+    let presentations = 0;
     let patientCsv: string[] = [];
     let careCsv: string[] = [];
+    let presentationCsv: string[] = [];
     const flush = async () => {
       await session.copyCsv('patients', patientColumns, patientCsv.join(''));
       await session.copyCsv('care_relationships', careColumns, careCsv.join(''));
+      await session.copyCsv('presentations', presentationColumns, presentationCsv.join(''));
       patientCsv = [];
       careCsv = [];
+      presentationCsv = [];
     };
     for (const p of generatePatients({
       seed: options.seed,
@@ -70,6 +95,13 @@ export async function seedDemo(
         `${[p.id, p.nhsNumber, p.givenName, p.familyName, p.dateOfBirth, p.sex, p.ethnicCategory, p.postcode, p.imdDecile, p.gpPracticeOds].map(csvField).join(',')}\n`,
       );
       careCsv.push(`${p.id},${liaisonTeams[p.hospital]},${p.careStartedAt.toISOString()}\n`);
+      for (const v of presentationsFor(random, p.careStartedAt)) {
+        const leftAt = v.leftAt.toISOString();
+        presentationCsv.push(
+          `${p.id},${liaisonTeams[p.hospital]},${v.arrivedAt.toISOString()},${leftAt},${v.outcome},"{${v.methods.join(',')}}",${recorders[p.hospital]},${leftAt}\n`,
+        );
+        presentations++;
+      }
       patients++;
       if (p.nhsNumber === null) withoutNhsNumber++;
       if (patientCsv.length === CHUNK) {
@@ -78,7 +110,7 @@ export async function seedDemo(
       }
     }
     if (patientCsv.length > 0) await flush();
-    return { patients, withoutNhsNumber };
+    return { patients, withoutNhsNumber, presentations };
   });
   // Fresh statistics, so the planner uses the indexes on the first query after a big load.
   await sql`ANALYZE`.execute(connection.db);
@@ -89,7 +121,10 @@ export async function seedDemo(
   };
 }
 
-async function seedStructure(session: BulkSession, passwordHash: string): Promise<Map<string, string>> {
+async function seedStructure(
+  session: BulkSession,
+  passwordHash: string,
+): Promise<{ teamIds: Map<string, string>; userIds: Map<string, string> }> {
   const orgIds = new Map<string, string>();
   for (const o of organisations) {
     const [row] = await session.query(
@@ -113,11 +148,13 @@ async function seedStructure(session: BulkSession, passwordHash: string): Promis
     );
     teamIds.set(t.key, String(row!.id));
   }
+  const userIds = new Map<string, string>();
   for (const u of users) {
     const [row] = await session.query(
       'INSERT INTO users (username, display_name, role, discipline, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id',
       [u.username, u.displayName, u.role, u.discipline, passwordHash],
     );
+    userIds.set(u.username, String(row!.id));
     for (const team of u.teams) {
       await session.query('INSERT INTO team_memberships (user_id, team_id) VALUES ($1, $2)', [
         row!.id,
@@ -125,7 +162,7 @@ async function seedStructure(session: BulkSession, passwordHash: string): Promis
       ]);
     }
   }
-  return teamIds;
+  return { teamIds, userIds };
 }
 
 /** On first start: an empty database gets the demo; one with data is left alone. */
