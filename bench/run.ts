@@ -1,95 +1,112 @@
-import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { dropDatabase, seedOnce } from './seed.ts';
-import { benchStart } from './start.ts';
-import { benchBare, benchSummary, type Load } from './summary.ts';
+import { machineLines } from './lib/machine.ts';
+import type { Store } from './lib/stores.ts';
+import { type SeedSeries, seedAndKeep, seedReport, seedSeries } from './seed.ts';
+import { benchStart, startReport } from './start.ts';
+import { benchSummary, summaryReport } from './summary.ts';
 
-// npm run bench [-- --patients N --seconds S --runs R]: start-up, seeding and the patient summary
-// page against a bare route, all in one run so the figures can be compared on a noisy machine.
+// npm run bench [-- start|seed|summary …] [--options]: prints a markdown report; a run of every part
+// also writes it to bench/RESULTS.md (or to --out). Defaults take about 5 minutes on 2 cores.
 
-const { values } = parseArgs({
+const usage = `node bench/run.ts [start] [seed] [summary] [options]     (no part named: all three)
+
+  --start-runs R   cold and warm starts (default 5)
+  --patients N     the big seed, also the data the summary is measured on (default 1000000)
+  --small N        the smaller seed, repeated (default 100000)
+  --small-runs R   how many times the smaller seed runs on each engine (default 3)
+  --seconds S      each measured autocannon run (default 10)
+  --warmup S       autocannon warm-up per target (default 3)
+  --rounds R       measured rounds per target (default 3)
+  --ids N          patients visited round-robin (default 1000)
+  --out FILE       write the report there (default bench/RESULTS.md when all parts run)`;
+
+const parts = ['start', 'seed', 'summary'] as const;
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
+    'start-runs': { type: 'string', default: '5' },
     patients: { type: 'string', default: '1000000' },
+    small: { type: 'string', default: '100000' },
+    'small-runs': { type: 'string', default: '3' },
     seconds: { type: 'string', default: '10' },
-    runs: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
+    ids: { type: 'string', default: '1000' },
+    out: { type: 'string' },
+    help: { type: 'boolean', default: false },
   },
 });
-const patients = Number(values.patients);
-const seconds = Number(values.seconds);
-const runs = Number(values.runs);
-const lines: string[] = [];
-const say = (line = '') => {
-  lines.push(line);
-  process.stdout.write(`${line}\n`);
-};
-const ms = (n: number) => `${Math.round(n)} ms`;
-const row = (name: string, l: Load, bare: Load) =>
-  `| ${name} | ${Math.round(l.rps).toLocaleString('en-GB')} | ${(l.rps / bare.rps).toFixed(3)} | ${l.p50} | ${l.p975} | ${l.p99} | ${l.non2xx} |`;
-
-say('# Onward benchmark results');
-say();
-say(
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version},`,
-);
-say(
-  `PostgreSQL ${execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-qAtc', 'SHOW server_version'], { encoding: 'utf8' }).trim()}.`,
-);
-say(
-  `Command: \`npm run bench -- --patients ${patients} --seconds ${seconds} --runs ${runs}\`. The machine is shared: compare ratios.`,
-);
-say();
-
-say('## Start-up (embedded database)');
-const start = await benchStart(runs);
-say();
-say(`From spawning \`onward serve\` to \`/readyz\` answering 200, ${start.runs} runs each (min / median / max):`);
-say();
-say('| start | min | median | max |');
-say('|---|---|---|---|');
-say(
-  `| cold: empty DATA_DIR, initdb, migrations, 500-patient demo seeded | ${ms(start.cold.min)} | ${ms(start.cold.median)} | ${ms(start.cold.max)} |`,
-);
-say(
-  `| warm: same DATA_DIR, already seeded | ${ms(start.warm.min)} | ${ms(start.warm.median)} | ${ms(start.warm.max)} |`,
-);
-say();
-
-say(`## Seeding ${patients.toLocaleString('en-GB')} patients`);
-say();
-const pglite = seedOnce('pglite', patients);
-const postgres = seedOnce('postgres', patients);
-say('`onward seed --seed 1 --patients N` as a whole process (generation, COPY in one transaction, ANALYZE):');
-say();
-say('| engine | wall time |');
-say('|---|---|');
-say(`| PGlite (embedded) | ${pglite.seconds.toFixed(1)} s |`);
-say(`| PostgreSQL | ${postgres.seconds.toFixed(1)} s |`);
-say();
-
-say(`## Patient summary page against a bare Fastify route (${patients.toLocaleString('en-GB')} patients)`);
-say();
-try {
-  const bare = await benchBare(seconds);
-  const onPglite = await benchSummary('pglite', pglite.dataDir, seconds);
-  const onPostgres = await benchSummary('postgres', postgres.databaseUrl!, seconds);
-  say(
-    `autocannon, 32 connections, ${seconds} s after a warm-up; the summary is signed in as a practitioner and cycles over 1,000 of their team's patients. Latency in ms.`,
-  );
-  say();
-  say('| route | req/s | ratio to bare | p50 | p97.5 | p99 | non-2xx |');
-  say('|---|---|---|---|---|---|---|');
-  say(row('bare Fastify route', bare, bare));
-  say(row('patient summary, PGlite', onPglite, bare));
-  say(row('patient summary, PostgreSQL', onPostgres, bare));
-  say();
-  say('Each summary request resumes the session, checks the care relationship, reads the patient, its teams and its');
-  say('timeline, and appends a hash-chained audit row (serialised across processes by an advisory lock), then renders');
-  say('the page with the NHS.UK design-system macros.');
-} finally {
-  rmSync(pglite.dataDir, { recursive: true, force: true });
-  dropDatabase(postgres.databaseUrl);
+if (values.help || positionals.some((p) => !(parts as readonly string[]).includes(p))) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(values.help ? 0 : 2);
 }
-writeFileSync(join(import.meta.dirname, 'RESULTS.md'), `${lines.join('\n')}\n`);
+const chosen = new Set(positionals.length > 0 ? positionals : parts);
+const count = (name: keyof typeof values, min = 1) => {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number, ${min} or more`);
+  return n;
+};
+const bigPatients = count('patients');
+
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+const began = performance.now();
+const report: string[] = [
+  '# Onward benchmark results',
+  '',
+  `Command: \`node bench/run.ts${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}\` (the same as \`npm run bench\`${process.argv.length > 2 ? ' with these arguments' : ''}),`,
+  'with Node 24 first on PATH. Medians are the figures to quote: the machine is shared and noisy.',
+  'Other ways in: `node bench/run.ts start` (or `seed`, `summary`: one part; `summary` seeds its own data),',
+  '`node bench/run.ts --help` for the options. Everything is timed inside the benchmark process.',
+  '',
+  ...machineLines(),
+  '',
+];
+
+if (chosen.has('start')) {
+  progress('start-up…');
+  report.push(...startReport(await benchStart(count('start-runs'), progress)), '');
+}
+
+let stores: Store[] = [];
+try {
+  if (chosen.has('seed') || chosen.has('summary')) {
+    const series: SeedSeries[] = [];
+    if (chosen.has('seed')) {
+      progress('seeding, small…');
+      series.push(...(await seedSeries(count('small'), count('small-runs'), progress)));
+    }
+    // The big seed is both a figure and the data the summary is measured on: done once, used twice.
+    progress('seeding, big…');
+    const big = await seedAndKeep(bigPatients, progress);
+    stores = big.stores;
+    series.push(...big.series);
+    report.push(...seedReport(series), '');
+  }
+  if (chosen.has('summary')) {
+    progress('patient summary against a bare route…');
+    const options = {
+      seconds: count('seconds'),
+      warmupSeconds: count('warmup'),
+      rounds: count('rounds'),
+      ids: count('ids'),
+    };
+    report.push(...summaryReport(await benchSummary(stores, options, progress)), '');
+  }
+} finally {
+  for (const store of stores) await store.drop();
+}
+
+const load = loadavg()
+  .map((n) => n.toFixed(2))
+  .join(', ');
+report.push(`Whole run: ${((performance.now() - began) / 60_000).toFixed(1)} min; load average at the end ${load}.`);
+const text = `${report.join('\n')}\n`;
+process.stdout.write(text);
+const out = values.out ?? (chosen.size === parts.length ? join(import.meta.dirname, 'RESULTS.md') : undefined);
+if (out) {
+  writeFileSync(out, text);
+  progress(`written to ${out}`);
+}

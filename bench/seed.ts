@@ -1,37 +1,129 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { bin } from './process.ts';
+import { onwardBin } from './lib/env.ts';
+import { seconds, table, whole } from './lib/format.ts';
+import { runCommand } from './lib/processes.ts';
+import { type Spread, spread } from './lib/stats.ts';
+import { type Engine, engineName, newStore, type Store } from './lib/stores.ts';
 
-const admin = 'postgres://postgres@127.0.0.1:5432/postgres';
+// Seeding the demo ICS through the real CLI into a new, empty store. Two figures per run: the wall time
+// of the whole command (Node start-up, migrations, generation, COPY, ANALYZE, close) and the time the CLI
+// prints itself ("Seeded N patients … in X s", generation to ANALYZE only).
 
-export function psql(sql: string, url = admin): string {
-  return execFileSync('psql', [url, '-qAtc', sql], { encoding: 'utf8' });
-}
+export const AS_OF = '2026-11-01';
+export const seedArgs = (patients: number | string) => [
+  'seed',
+  '--seed',
+  '1',
+  '--patients',
+  String(patients),
+  '--as-of',
+  AS_OF,
+];
 
-/** Seed N patients through the real CLI; returns wall-clock seconds and where the data now is. */
-export function seedOnce(engine: 'pglite' | 'postgres', patients: number) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'onward-bench-seed-'));
-  let databaseUrl: string | undefined;
-  if (engine === 'postgres') {
-    const name = `onward_bench_${process.pid}_${Date.now()}`;
-    psql(`CREATE DATABASE ${name}`);
-    databaseUrl = `postgres://postgres@127.0.0.1:5432/${name}`;
+export type Seeded = {
+  engine: Engine;
+  patients: number;
+  /** Presentations the CLI says it seeded with the patients (undefined if it does not say). */
+  presentations: number | undefined;
+  wallS: number;
+  cliS: number;
+};
+
+/** Seed a new store; the store is returned so the caller can reuse it, and must drop it. */
+export async function seedInto(engine: Engine, patients: number): Promise<Seeded & { store: Store }> {
+  const store = newStore(engine);
+  try {
+    const done = await runCommand([onwardBin, ...seedArgs(patients)], store.settings);
+    // "Seeded 1,000 patients in 1.0 s", or "… patients and 1,200 presentations in 1.0 s" since the demo has them.
+    const said = /Seeded ([\d,]+) patients(?: and ([\d,]+) presentations)? in ([\d.]+) s/.exec(done.output);
+    if (!said || Number(said[1]!.replaceAll(',', '')) !== patients) {
+      throw new Error(`the seed did not report ${patients} patients:\n${done.output}`);
+    }
+    const presentations = said[2] === undefined ? undefined : Number(said[2].replaceAll(',', ''));
+    return { engine, patients, presentations, wallS: done.wallMs / 1000, cliS: Number(said[3]), store };
+  } catch (error) {
+    await store.drop();
+    throw error;
   }
-  const { DATABASE_URL: _unset, ...env } = process.env;
-  const started = performance.now();
-  execFileSync(
-    process.execPath,
-    [bin, 'seed', '--seed', '1', '--patients', String(patients), '--as-of', '2026-11-01'],
-    {
-      env: { ...env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
-      stdio: 'ignore',
-    },
-  );
-  return { seconds: (performance.now() - started) / 1000, dataDir, databaseUrl };
 }
 
-export function dropDatabase(url: string | undefined): void {
-  if (url) psql(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)}`);
+export type SeedSeries = {
+  engine: Engine;
+  patients: number;
+  presentations: number | undefined;
+  runs: number;
+  wall: Spread;
+  cli: Spread;
+};
+
+/** `runs` seeds of each engine, alternated so a slow spell of the machine does not land on one engine. */
+export async function seedSeries(patients: number, runs: number, say: (line: string) => void): Promise<SeedSeries[]> {
+  const engines: Engine[] = ['pglite', 'postgres'];
+  const seen = new Map<Engine, Seeded[]>(engines.map((e) => [e, []]));
+  for (let run = 1; run <= runs; run++) {
+    for (const engine of engines) {
+      const seeded = await seedInto(engine, patients);
+      await seeded.store.drop();
+      seen.get(engine)!.push(seeded);
+      say(`  seed ${whole(patients)} on ${engine} ${run}/${runs}: ${seconds(seeded.wallS)}`);
+    }
+  }
+  return engines.map((engine) => {
+    const all = seen.get(engine)!;
+    return {
+      engine,
+      patients,
+      presentations: all[0]?.presentations,
+      runs,
+      wall: spread(all.map((s) => s.wallS)),
+      cli: spread(all.map((s) => s.cliS)),
+    };
+  });
+}
+
+/** One seed of each engine, kept for the summary benchmark: the caller drops the stores. */
+export async function seedAndKeep(
+  patients: number,
+  say: (line: string) => void,
+): Promise<{ series: SeedSeries[]; stores: Store[] }> {
+  const series: SeedSeries[] = [];
+  const stores: Store[] = [];
+  try {
+    for (const engine of ['pglite', 'postgres'] as const) {
+      const seeded = await seedInto(engine, patients);
+      stores.push(seeded.store);
+      const one = (n: number) => spread([n]);
+      const { presentations, wallS, cliS } = seeded;
+      series.push({ engine, patients, presentations, runs: 1, wall: one(wallS), cli: one(cliS) });
+      say(`  seed ${whole(patients)} on ${engine}: ${seconds(seeded.wallS)}`);
+    }
+    return { series, stores };
+  } catch (error) {
+    for (const store of stores) await store.drop();
+    throw error;
+  }
+}
+
+export function seedReport(series: readonly SeedSeries[]): string[] {
+  const range = (s: Spread, runs: number) =>
+    runs === 1 ? seconds(s.median) : `${seconds(s.median)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
+  return [
+    '## Seeding the demo',
+    '',
+    `\`node bin/onward.js ${seedArgs('N').join(' ')}\` into a new empty DATA_DIR (PGlite) or a new`,
+    'PostgreSQL database. "Whole command" is spawn to exit, timed in the benchmark process; "CLI figure" is what the',
+    'command prints ("Seeded N patients and M presentations in X s": generation, COPY of patients, care relationships',
+    'and presentations in one transaction, ANALYZE). Median (min–max).',
+    '',
+    ...table(
+      ['patients', 'presentations', 'engine', 'runs', 'whole command', 'CLI figure'],
+      series.map((s) => [
+        whole(s.patients),
+        s.presentations === undefined ? '–' : whole(s.presentations),
+        engineName[s.engine],
+        String(s.runs),
+        range(s.wall, s.runs),
+        range(s.cli, s.runs),
+      ]),
+    ),
+  ];
 }

@@ -1,0 +1,66 @@
+import autocannon from 'autocannon';
+
+// One autocannon run. Latencies are kept per response (autocannon's own histogram has no p95 and
+// rounds to whole milliseconds, which reads as 0 for a bare route).
+
+export const CONNECTIONS = 32;
+
+export type LoadOptions = {
+  /** Origin, e.g. http://127.0.0.1:3000. */
+  base: string;
+  /** Paths visited round-robin across all connections. */
+  paths: readonly string[];
+  seconds: number;
+  cookie?: string;
+  /** A check on each body; a failure counts as a mismatch. */
+  verifyBody?: (body: string) => boolean;
+};
+
+export type Load = {
+  seconds: number;
+  responses: number;
+  rps: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  mismatches: number;
+  /** Milliseconds, one per response. */
+  latencies: number[];
+};
+
+export async function load(options: LoadOptions): Promise<Load> {
+  const { paths, verifyBody } = options;
+  let next = 0;
+  const latencies: number[] = [];
+  // The callback form: it returns the instance, whose 'response' events give every latency.
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${options.base}${paths[0]}`,
+        connections: CONNECTIONS,
+        duration: options.seconds,
+        headers: options.cookie ? { cookie: options.cookie } : {},
+        // setupRequest runs for every request, so one shared counter walks the paths in turn. With one
+        // path the request is built once: rebuilding it each time would slow the client, not the server.
+        ...(paths.length > 1
+          ? { requests: [{ setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) }] }
+          : {}),
+        ...(verifyBody ? { verifyBody: (body: string | Buffer | undefined) => verifyBody(String(body ?? '')) } : {}),
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on('response', (_client, _status, _bytes, ms) => {
+      latencies.push(ms);
+    });
+  });
+  return {
+    seconds: result.duration,
+    responses: result.requests.total,
+    rps: result.requests.total / result.duration,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    mismatches: result.mismatches,
+    latencies,
+  };
+}
