@@ -1,7 +1,7 @@
 import { readConfig } from '../src/platform/config.ts';
 import { onwardBin } from './lib/env.ts';
 import { milliseconds, table } from './lib/format.ts';
-import { startServer } from './lib/processes.ts';
+import { READY_POLL_MS, startServer } from './lib/processes.ts';
 import { type Spread, spread } from './lib/stats.ts';
 import { newStore } from './lib/stores.ts';
 
@@ -43,7 +43,7 @@ export function startReport(r: StartResult): string[] {
   return [
     '## Start-up to ready (embedded database)',
     '',
-    `Wall time from spawning \`node bin/onward.js serve\` to the first 200 from \`GET /readyz\` (polled every 10 ms),`,
+    `Wall time from spawning \`node bin/onward.js serve\` to the first 200 from \`GET /readyz\` (polled every ${READY_POLL_MS} ms),`,
     `${r.runs} runs each, timed in the benchmark process. Each run gets a new empty DATA_DIR and a free port.`,
     '',
     ...table(

@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 
-// One autocannon run. Latencies are kept per response (autocannon's own histogram has no p95 and
+// One autocannon run. Latencies are kept per response (autocannon's own histogram
 // rounds to whole milliseconds, which reads as 0 for a bare route).
 
 export const CONNECTIONS = 32;
