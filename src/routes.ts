@@ -1,6 +1,7 @@
 import { authPages } from '#platform/auth/routes.ts';
 import type { Page } from '#platform/http/pages.ts';
 import { analyticsPages } from './analytics/routes.ts';
+import { assessmentPages } from './assessments/routes.ts';
 import { homePages } from './home/routes.ts';
 import { patientPages } from './patients/routes.ts';
 import { presentationPages } from './presentations/routes.ts';
@@ -13,6 +14,7 @@ export const pages: readonly Page[] = [
   ...homePages,
   ...patientPages,
   ...presentationPages,
+  ...assessmentPages,
   ...analyticsPages,
   ...teamPages,
 ];

@@ -4,11 +4,13 @@ import { NotFound } from '#platform/errors.ts';
 import { dateParts, errorList, londonToday, text } from '#platform/forms.ts';
 import { isUuid } from '#platform/http/app.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
+import { assessmentsForTimeline } from '../assessments/service.ts';
 import { methodSummary, outcomes } from '../presentations/model.ts';
 import { presentationsForTimeline } from '../presentations/service.ts';
 import { parseNameSearch, parseNhsNumberSearch } from './forms.ts';
 import { bannerName, ethnicCategories, formatNhsNumber, type Patient, sexNames } from './model.ts';
 import { patientAccessLog, patientSummary, searchPatients } from './service.ts';
+import { timeline } from './timeline.ts';
 
 export function patientParam(params: unknown): string {
   const id = (params as { patientId?: string }).patientId;
@@ -88,7 +90,11 @@ export const patientPages: Page[] = [
     handler: async (request, reply, deps) => {
       const who = actor(request, deps);
       const { patient, teams } = await patientSummary(who, patientParam(request.params));
-      const presentations = await presentationsForTimeline(who, patient.id);
+      const [presentations, assessments] = [
+        await presentationsForTimeline(who, patient),
+        await assessmentsForTimeline(who, patient),
+      ];
+      const assessmentOf = new Map(assessments.map((a) => [a.presentationId, a]));
       return reply.page('patients/views/summary.njk', {
         title: bannerName(patient),
         banner: bannerOf(patient, deps.clock.now()),
@@ -97,11 +103,17 @@ export const patientPages: Page[] = [
         teams,
         canSeeAccessLog: may(who.user.role, 'audit:read-patient-access'),
         canRecord: may(who.user.role, 'record:write'),
-        timeline: presentations.map((p) => ({
-          ...p,
-          methodText: methodSummary(p.methods),
-          outcomeText: p.outcome ? outcomes[p.outcome] : 'Still in the emergency department',
-        })),
+        timeline: timeline(
+          presentations.map((p) => ({
+            ...p,
+            at: p.arrivedAt,
+            kind: 'presentation',
+            assessment: assessmentOf.get(p.id),
+            methodText: methodSummary(p.methods),
+            outcomeText: p.outcome ? outcomes[p.outcome] : 'Still in the emergency department',
+          })),
+          assessments.map((a) => ({ ...a, at: a.finalisedAt ?? a.startedAt, kind: 'assessment' })),
+        ),
         backHref: '/patients',
       });
     },

@@ -1,6 +1,8 @@
 import { auditAction } from '#platform/audit/store.ts';
+import { NotFound } from '#platform/errors.ts';
 import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
+import type { Patient } from '../patients/model.ts';
 import { requireCare } from '../patients/service.ts';
 import type { Presentation, PresentationInput } from './model.ts';
 import * as store from './store.ts';
@@ -31,8 +33,14 @@ export async function recordPresentation(actor: Actor, patientId: string, input:
   });
 }
 
-/** The presentations on a patient's timeline. The caller has opened (and audited) the record. */
-export async function presentationsForTimeline(actor: Actor, patientId: string): Promise<Presentation[]> {
-  await requireCare(actor, patientId);
-  return store.presentationsOfPatient(actor.db, patientId, 100);
+/** The presentations on a patient's timeline. The caller has opened (checked and audited) the record. */
+export async function presentationsForTimeline(actor: Actor, opened: Patient): Promise<Presentation[]> {
+  return store.presentationsOfPatient(actor.db, opened.id, 100);
+}
+
+/** One presentation of this patient, for a use case that has already checked the care relationship. */
+export async function presentationOf(actor: Actor, opened: Patient, presentationId: string): Promise<Presentation> {
+  const found = await store.findPresentation(actor.db, presentationId);
+  if (!found || found.patientId !== opened.id) throw new NotFound('There is no such presentation for this person.');
+  return found;
 }

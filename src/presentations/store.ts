@@ -23,7 +23,21 @@ export async function insertPresentation(
 }
 
 export async function presentationsOfPatient(db: Db, patientId: string, limit: number): Promise<Presentation[]> {
-  const rows = await db
+  const rows = await selectPresentations(db)
+    .where('presentations.patient_id', '=', patientId)
+    .orderBy('presentations.arrived_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toPresentation);
+}
+
+export async function findPresentation(db: Db, id: string): Promise<Presentation | undefined> {
+  const row = await selectPresentations(db).where('presentations.id', '=', id).executeTakeFirst();
+  return row && toPresentation(row);
+}
+
+function selectPresentations(db: Db) {
+  return db
     .selectFrom('presentations')
     .innerJoin('teams', 'teams.id', 'presentations.team_id')
     .innerJoin('organisations', 'organisations.id', 'teams.organisation_id')
@@ -38,12 +52,13 @@ export async function presentationsOfPatient(db: Db, patientId: string, limit: n
       'presentations.methods',
       'presentations.recorded_by',
       'presentations.recorded_at',
-    ])
-    .where('presentations.patient_id', '=', patientId)
-    .orderBy('presentations.arrived_at', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({
+    ]);
+}
+
+function toPresentation(
+  r: Awaited<ReturnType<ReturnType<typeof selectPresentations>['executeTakeFirstOrThrow']>>,
+): Presentation {
+  return {
     id: r.id,
     patientId: r.patient_id,
     teamId: r.team_id,
@@ -54,5 +69,5 @@ export async function presentationsOfPatient(db: Db, patientId: string, limit: n
     methods: r.methods as MethodCode[],
     recordedBy: r.recorded_by,
     recordedAt: r.recorded_at,
-  }));
+  };
 }

@@ -4,6 +4,7 @@ import { insertPatient, startCare } from '../../src/patients/store.ts';
 import type { Discipline, Role } from '../../src/platform/access/model.ts';
 import { hashPassword } from '../../src/platform/auth/password.ts';
 import type { Db } from '../../src/platform/db/schema.ts';
+import { insertPresentation } from '../../src/presentations/store.ts';
 import type { TeamKind } from '../../src/teams/model.ts';
 import { addMembership, insertOrganisation, insertTeam, insertUser } from '../../src/teams/store.ts';
 
@@ -79,4 +80,22 @@ export async function makePatient(
       throw error;
     }
   }
+}
+
+/** An attendance after self-harm, straight into the store (the presentation pages have their own tests). */
+export async function makePresentation(
+  db: Db,
+  options: { patientId: string; teamId: string; recordedBy: string; arrivedAt?: Date },
+): Promise<string> {
+  const arrivedAt = options.arrivedAt ?? new Date('2026-11-24T22:10:00Z');
+  return insertPresentation(db, {
+    patientId: options.patientId,
+    teamId: options.teamId,
+    arrivedAt,
+    leftAt: new Date(arrivedAt.getTime() + 6 * 3600_000),
+    outcome: 'discharged',
+    methods: ['X60'],
+    recordedBy: options.recordedBy,
+    recordedAt: arrivedAt,
+  });
 }

@@ -110,6 +110,79 @@ export type PresentationsTable = {
   version: Generated<number>;
 };
 
+export type RecordVersionsTable = {
+  subject_id: string;
+  version: number;
+  subject_type: string;
+  patient_id: string;
+  content: ColumnType<unknown, string, string>;
+  saved_by: string;
+  saved_at: Date;
+};
+
+export type AssessmentsTable = {
+  id: Generated<string>;
+  patient_id: string;
+  presentation_id: string;
+  team_id: string;
+  status: string;
+  sections: ColumnType<unknown, string, string>;
+  version: Generated<number>;
+  started_by: string;
+  started_at: Date;
+  updated_by: string;
+  updated_at: Date;
+  finalised_by: string | null;
+  finalised_at: Date | null;
+  follow_up_due_at: Date | null;
+};
+
+export type CarePlansTable = {
+  id: Generated<string>;
+  patient_id: string;
+  assessment_id: string | null;
+  team_id: string;
+  content: ColumnType<unknown, string, string>;
+  version: Generated<number>;
+  created_by: string;
+  created_at: Date;
+  updated_by: string;
+  updated_at: Date;
+  agreed_version: number | null;
+  agreed_at: Date | null;
+  agreed_by: string | null;
+  agreed_how: string | null;
+  shared_version: number | null;
+  shared_at: Date | null;
+  shared_by: string | null;
+};
+
+export type InputRequestsTable = {
+  id: Generated<string>;
+  care_plan_id: string;
+  patient_id: string;
+  requested_by: string;
+  requested_at: Date;
+  discipline: string;
+  colleague_id: string;
+  question: string;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: Date | null;
+};
+
+export type SafetyPlansTable = {
+  id: Generated<string>;
+  patient_id: string;
+  team_id: string;
+  content: ColumnType<unknown, string, string>;
+  version: Generated<number>;
+  created_by: string;
+  created_at: Date;
+  updated_by: string;
+  updated_at: Date;
+};
+
 export type Database = {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -121,6 +194,11 @@ export type Database = {
   audit_log: AuditLogTable;
   record_events: RecordEventsTable;
   presentations: PresentationsTable;
+  record_versions: RecordVersionsTable;
+  assessments: AssessmentsTable;
+  care_plans: CarePlansTable;
+  input_requests: InputRequestsTable;
+  safety_plans: SafetyPlansTable;
 };
 
 /** The database or a transaction: store functions take either, so callers can compose them. */

@@ -113,7 +113,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyStatic, {
     root: [join(nhsukDist, 'nhsuk'), join(sourceRoot, 'platform', 'views', 'static')],
     prefix: '/static/',
-    allowedPath: (path) => /^\/(nhsuk-frontend\.min\.(css|js)(\.map)?|onward\.js)$/.test(path),
+    allowedPath: (path) => /^\/(nhsuk-frontend\.min\.(css|js)(\.map)?|onward\.(js|css))$/.test(path),
     decorateReply: false,
     index: false,
   });
@@ -216,7 +216,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const page = errorPage(error);
+    const page = errorPage(error, request.routeOptions.bodyLimit ?? BODY_LIMIT);
     if (page.status >= 500) request.log.error({ err: error, route: request.routeOptions.url }, 'unhandled error');
     else if (page.audit && request.routeOptions.config.permission !== 'public') {
       await auditRefusal(request, page.audit).catch((e) => request.log.error({ err: e }, 'audit of a refusal failed'));
@@ -232,7 +232,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 type ErrorPage = { status: number; title: string; lines: string[]; audit?: string };
 
 /** What a person sees for each kind of failure: a clear sentence, never a stack trace. */
-function errorPage(error: Error & { statusCode?: number; code?: string }): ErrorPage {
+function errorPage(error: Error & { statusCode?: number; code?: string }, bodyLimit: number): ErrorPage {
   if (error instanceof OnwardError) {
     if (error.status === 403) {
       return {
@@ -264,7 +264,7 @@ function errorPage(error: Error & { statusCode?: number; code?: string }): Error
       status: 413,
       title: 'What you sent is too large',
       lines: [
-        `A form can send at most ${BODY_LIMIT / 1024} KB. Nothing has been saved. Shorten the text and try again.`,
+        `A form can send at most ${Math.round(bodyLimit / 1024)} KB. Nothing has been saved. Shorten the text and try again.`,
       ],
       audit: 'body-too-large',
     };

@@ -23,6 +23,8 @@ export type Page = {
   audit: string;
   /** Sign-in is rate limited per client address. */
   rateLimit?: { max: number; timeWindow: number };
+  /** Forms that carry long clinical prose may send more than the default limit. */
+  bodyLimit?: number;
   handler: PageHandler;
 };
 
@@ -78,6 +80,7 @@ export function registerPages(app: FastifyInstance, deps: Deps, pages: readonly 
         audit: page.audit,
         ...(page.rateLimit ? { rateLimit: page.rateLimit } : {}),
       },
+      ...(page.bodyLimit ? { bodyLimit: page.bodyLimit } : {}),
       handler: (request, reply) => page.handler(request, reply, deps),
     });
   }

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { changedFields } from '#platform/versions.ts';
+import { type AssessmentAnswers, parseAssessment, parseVersion } from './forms.ts';
+import { checkFinal, cleanText, emptySections, followUpDue, SECTION_MAX, sectionKeys, toSections } from './model.ts';
+
+const answers = (over: Partial<AssessmentAnswers> = {}): AssessmentAnswers => ({
+  ...emptySections(),
+  version: '1',
+  action: 'save',
+  ...over,
+});
+
+test('follow-up falls due 48 hours after the assessment is finalised (NICE NG225), across a clock change', () => {
+  assert.equal(followUpDue(new Date('2026-10-24T12:00:00Z')).toISOString(), '2026-10-26T12:00:00.000Z');
+});
+
+test('a finalised assessment needs every section; a draft needs none', () => {
+  assert.equal(checkFinal(emptySections()).length, sectionKeys.length);
+  assert.equal(parseAssessment(answers()).ok, true);
+  const full = Object.fromEntries(sectionKeys.map((k) => [k, 'said'])) as ReturnType<typeof emptySections>;
+  assert.deepEqual(checkFinal(full), []);
+  assert.deepEqual(
+    checkFinal({ ...full, formulation: '  \n ' }).map((p) => p.field),
+    ['formulation'],
+  );
+});
+
+test('versions are positive whole numbers only', () => {
+  for (const bad of ['', '0', '-1', '1.5', '01', 'abc', '9999999999', ' 1']) assert.equal(parseVersion(bad), null, bad);
+  assert.equal(parseVersion('12'), 12);
+});
+
+test('stored sections keep only known keys with string values', () => {
+  const s = toSections({ formulation: 'x', riskLevel: 'high', wants: 3 });
+  assert.equal(s.formulation, 'x');
+  assert.equal(s.wants, '');
+  assert.equal('riskLevel' in s, false);
+});
+
+test('changed fields are the ones whose text differs', () => {
+  assert.deepEqual(changedFields({ a: 'x', b: 'y' }, { a: 'x', b: 'z', c: 'new' }), ['b', 'c']);
+  assert.deepEqual(changedFields({ a: '' }, {}), []);
+});
+
+test('property: the parser never throws, and what it accepts is within the rules', () => {
+  const section = fc.oneof(fc.string({ maxLength: 40 }), fc.constant(''), fc.constant('x'.repeat(SECTION_MAX + 1)));
+  const record = fc.record({
+    ...Object.fromEntries(sectionKeys.map((k) => [k, section])),
+    version: fc.oneof(fc.string({ maxLength: 4 }), fc.constant('3')),
+    action: fc.constantFrom('save', 'finalise', '', 'delete'),
+  }) as unknown as fc.Arbitrary<AssessmentAnswers>;
+  fc.assert(
+    fc.property(record, (a) => {
+      const parsed = parseAssessment(a);
+      if (!parsed.ok) return Object.keys(parsed.issues).length > 0;
+      const s = parsed.value.sections;
+      if (sectionKeys.some((k) => s[k].length > SECTION_MAX)) return false;
+      if (parsed.value.finalise && sectionKeys.some((k) => s[k].trim() === '')) return false;
+      return parsed.value.finalise === (a.action === 'finalise');
+    }),
+  );
+});
+
+test('property: cleaning text is idempotent and keeps every non-space character', () => {
+  fc.assert(
+    fc.property(fc.string(), (t) => {
+      const once = cleanText(t);
+      return cleanText(once) === once && once.replace(/\s/g, '') === t.replace(/\s/g, '');
+    }),
+  );
+});

@@ -1,0 +1,144 @@
+import { may } from '#platform/access/model.ts';
+import { NotFound } from '#platform/errors.ts';
+import { errorList, text } from '#platform/forms.ts';
+import { isUuid } from '#platform/http/app.ts';
+import { actor, definePage, type Page } from '#platform/http/pages.ts';
+import { bannerOf, patientParam } from '../patients/routes.ts';
+import { refuseInvalid } from '../patients/service.ts';
+import { type AssessmentAnswers, assessmentAnswers, parseAssessment } from './forms.ts';
+import { type Assessment, SECTION_MAX, sectionKeys, sections } from './model.ts';
+import { assessmentForForm, openAssessment, saveAssessment, startAssessment } from './service.ts';
+
+// Twelve sections of up to 10,000 characters each, URL-encoded: more than the default form limit.
+const ASSESSMENT_BODY_LIMIT = 1024 * 1024;
+
+function assessmentParam(params: unknown): string {
+  const id = (params as { assessmentId?: string }).assessmentId;
+  if (!isUuid(id)) throw new NotFound();
+  return id;
+}
+
+function sectionFields(
+  values: Record<string, string>,
+  errors: Record<string, string>,
+  theirs?: Record<string, string>,
+) {
+  return sectionKeys.map((key) => ({
+    key,
+    heading: sections[key].heading,
+    hint: sections[key].hint,
+    value: values[key] ?? '',
+    error: errors[key],
+    theirs: theirs?.[key],
+  }));
+}
+
+const fieldOrder = ['form', ...sectionKeys] as const;
+
+function formContext(assessment: Assessment, values: AssessmentAnswers | Assessment['sections'], version: number) {
+  return {
+    assessment,
+    version,
+    maxLength: SECTION_MAX,
+    values,
+  };
+}
+
+export const assessmentPages: Page[] = [
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/assessments',
+    permission: 'record:write',
+    audit: 'assessment.start',
+    handler: async (request, reply, deps) => {
+      const patientId = patientParam(request.params);
+      const presentationId = text(request.body, 'presentationId');
+      if (!isUuid(presentationId)) throw new NotFound('There is no such presentation for this person.');
+      const id = await startAssessment(actor(request, deps), patientId, presentationId);
+      return reply.redirect(`/patients/${patientId}/assessments/${id}`, 303);
+    },
+  }),
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId/assessments/:assessmentId',
+    permission: 'patient:read',
+    audit: 'assessment.read',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const { patient, assessment } = await openAssessment(
+        who,
+        patientParam(request.params),
+        assessmentParam(request.params),
+      );
+      const editable = assessment.status === 'draft' && may(who.user.role, 'record:write');
+      return reply.page(editable ? 'assessments/views/edit.njk' : 'assessments/views/read.njk', {
+        title: 'Psychosocial assessment',
+        banner: bannerOf(patient, deps.clock.now()),
+        ...formContext(assessment, assessment.sections, assessment.version),
+        fields: sectionFields(assessment.sections, {}),
+        errors: {},
+        backHref: `/patients/${patient.id}#timeline`,
+      });
+    },
+  }),
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/assessments/:assessmentId',
+    permission: 'record:write',
+    audit: 'assessment.save',
+    bodyLimit: ASSESSMENT_BODY_LIMIT,
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const patientId = patientParam(request.params);
+      const assessmentId = assessmentParam(request.params);
+      const answers = assessmentAnswers(request.body);
+      const parsed = parseAssessment(answers);
+      const again = async (status: number, errors: Record<string, string>, extra: Record<string, unknown> = {}) => {
+        // The person's own text goes back into the form, whatever happened: nothing they typed is lost.
+        const { patient, assessment } = await assessmentForForm(who, patientId, assessmentId);
+        const theirs = extra.theirs as Record<string, string> | undefined;
+        return reply.code(status).page('assessments/views/edit.njk', {
+          title: 'Psychosocial assessment',
+          banner: bannerOf(patient, deps.clock.now()),
+          ...formContext(assessment, answers, (extra.version as number | undefined) ?? Number(answers.version)),
+          fields: sectionFields(answers, errors, theirs),
+          errors,
+          errorList: errorList(errors, fieldOrder),
+          ...extra,
+          backHref: `/patients/${patient.id}#timeline`,
+        });
+      };
+      if (!parsed.ok) {
+        await assessmentForForm(who, patientId, assessmentId);
+        await refuseInvalid(who, patientId, Object.keys(parsed.issues));
+        return again(400, parsed.issues, { version: parsed.issues.form ? undefined : Number(answers.version) });
+      }
+      const outcome = await saveAssessment(who, patientId, assessmentId, parsed.value);
+      if (outcome.saved) {
+        return reply.redirect(
+          `/patients/${patientId}/assessments/${assessmentId}${outcome.finalised ? '' : '#saved'}`,
+          303,
+        );
+      }
+      const { stale } = outcome;
+      const errors: Record<string, string> = {};
+      for (const key of stale.changed) {
+        if ((sectionKeys as readonly string[]).includes(key)) {
+          errors[key] = `${stale.savedByName} changed this section. Their text is shown above yours`;
+        }
+      }
+      return again(409, errors, {
+        stale,
+        theirs: stale.current,
+        version: stale.currentVersion,
+        errorList: [
+          {
+            text: `${stale.savedByName} saved this assessment while you were working on it. Nothing you wrote has been saved yet: merge their changes into your text below, then save again.`,
+            href: `#${stale.changed[0] ?? sectionKeys[0]}`,
+          },
+          ...errorList(errors, fieldOrder),
+        ],
+      });
+    },
+  }),
+];

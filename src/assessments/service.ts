@@ -1,0 +1,159 @@
+import { auditAction } from '#platform/audit/store.ts';
+import { Conflict, NotFound } from '#platform/errors.ts';
+import { appendEvent } from '#platform/events.ts';
+import type { Actor } from '#platform/http/pages.ts';
+import { changedFields, findVersion, keepVersion, type StaleSave } from '#platform/versions.ts';
+import type { Patient } from '../patients/model.ts';
+import { openPatient, requireCare } from '../patients/service.ts';
+import { presentationOf } from '../presentations/service.ts';
+import type { AssessmentSave } from './forms.ts';
+import { type Assessment, emptySections, followUpDue, type Sections } from './model.ts';
+import * as store from './store.ts';
+
+/**
+ * Start the assessment of a presentation, or go back to the one already started: one assessment
+ * per attendance, so a second click never makes a second record.
+ */
+export async function startAssessment(actor: Actor, patientId: string, presentationId: string): Promise<string> {
+  const patient = await requireCare(actor, patientId);
+  const presentation = await presentationOf(actor, patient, presentationId);
+  const now = actor.clock.now();
+  return actor.db.transaction().execute(async (tx) => {
+    const existing = await store.findAssessmentOfPresentation(tx, presentationId);
+    if (existing) return existing;
+    const sections = emptySections();
+    const id = await store.insertAssessment(tx, {
+      patientId,
+      presentationId,
+      teamId: presentation.teamId,
+      userId: actor.user.id,
+      at: now,
+      sections,
+    });
+    await keepVersion(tx, {
+      subjectType: 'assessment',
+      subjectId: id,
+      patientId,
+      version: 1,
+      content: sections,
+      savedBy: actor.user.id,
+      savedAt: now,
+    });
+    await appendEvent(tx, {
+      at: now,
+      userId: actor.user.id,
+      patientId,
+      subjectType: 'assessment',
+      subjectId: id,
+      type: 'assessment.started',
+      fromState: null,
+      data: { presentationId, version: 1 },
+    });
+    await auditAction(tx, actor, patientId, 'ok', { assessment: id });
+    return id;
+  });
+}
+
+/** Open an assessment to read or go on writing it: the record is checked and the read audited. */
+export async function openAssessment(
+  actor: Actor,
+  patientId: string,
+  assessmentId: string,
+): Promise<{ patient: Patient; assessment: Assessment }> {
+  const patient = await openPatient(actor, patientId);
+  const assessment = await store.findAssessment(actor.db, assessmentId);
+  if (!assessment || assessment.patientId !== patientId)
+    throw new NotFound('There is no such assessment for this person.');
+  return { patient, assessment };
+}
+
+/** The assessment behind a refused form, shown again with the person's text: the refusal was audited, not a read. */
+export async function assessmentForForm(actor: Actor, patientId: string, assessmentId: string) {
+  const patient = await requireCare(actor, patientId);
+  const assessment = await store.findAssessment(actor.db, assessmentId);
+  if (!assessment || assessment.patientId !== patientId)
+    throw new NotFound('There is no such assessment for this person.');
+  return { patient, assessment };
+}
+
+export type SaveOutcome =
+  | { saved: true; version: number; finalised: boolean; followUpDueAt: Date | null }
+  | { saved: false; stale: StaleSave & { current: Sections } };
+
+/**
+ * Save a draft or finalise. The save is based on the version the person opened: if someone else
+ * has saved since, nothing is written and the caller gets what changed, so the person can merge
+ * their text with the other person's instead of silently overwriting it (DESIGN rule 5).
+ */
+export async function saveAssessment(
+  actor: Actor,
+  patientId: string,
+  assessmentId: string,
+  save: AssessmentSave,
+): Promise<SaveOutcome> {
+  await requireCare(actor, patientId);
+  const now = actor.clock.now();
+  const outcome = await actor.db.transaction().execute(async (tx): Promise<SaveOutcome> => {
+    const locked = await store.lockAssessment(tx, assessmentId);
+    if (!locked || locked.patientId !== patientId) throw new NotFound('There is no such assessment for this person.');
+    if (locked.status === 'final') {
+      throw new Conflict('This assessment has been finalised, so it can no longer be changed');
+    }
+    if (locked.version !== save.baseVersion) {
+      const current = (await store.findAssessment(tx, assessmentId))!;
+      const base = await findVersion<Sections>(tx, assessmentId, save.baseVersion);
+      return {
+        saved: false,
+        stale: {
+          currentVersion: current.version,
+          savedByName: current.updatedByName,
+          savedAt: current.updatedAt,
+          changed: changedFields(base?.content ?? {}, current.sections),
+          current: current.sections,
+        },
+      };
+    }
+    const followUpDueAt = save.finalise ? followUpDue(now) : null;
+    const written = await store.updateAssessment(tx, {
+      id: assessmentId,
+      baseVersion: save.baseVersion,
+      sections: save.sections,
+      userId: actor.user.id,
+      at: now,
+      finalise: save.finalise,
+      followUpDueAt,
+    });
+    if (!written) throw new Conflict();
+    const version = save.baseVersion + 1;
+    await keepVersion(tx, {
+      subjectType: 'assessment',
+      subjectId: assessmentId,
+      patientId,
+      version,
+      content: save.sections,
+      savedBy: actor.user.id,
+      savedAt: now,
+    });
+    await appendEvent(tx, {
+      at: now,
+      userId: actor.user.id,
+      patientId,
+      subjectType: 'assessment',
+      subjectId: assessmentId,
+      type: save.finalise ? 'assessment.finalised' : 'assessment.draft-saved',
+      fromState: 'draft',
+      data: { version, ...(followUpDueAt ? { followUpDueAt: followUpDueAt.toISOString() } : {}) },
+    });
+    await auditAction(tx, actor, patientId, 'ok', { assessment: assessmentId, version });
+    return { saved: true, version, finalised: save.finalise, followUpDueAt };
+  });
+  if (!outcome.saved) {
+    await auditAction(actor.db, actor, patientId, 'refused', { reason: 'stale-version', assessment: assessmentId });
+  }
+  return outcome;
+}
+
+/** Assessments on a patient's timeline. The caller has opened (checked and audited) the record. */
+export async function assessmentsForTimeline(actor: Actor, opened: Patient) {
+  return store.assessmentsOfPatient(actor.db, opened.id, 100);
+}

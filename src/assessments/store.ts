@@ -1,0 +1,164 @@
+import { sql } from 'kysely';
+import type { Db } from '#platform/db/schema.ts';
+import { type Assessment, type AssessmentStatus, type Sections, toSections } from './model.ts';
+
+export async function insertAssessment(
+  db: Db,
+  a: { patientId: string; presentationId: string; teamId: string; userId: string; at: Date; sections: Sections },
+): Promise<string> {
+  const row = await db
+    .insertInto('assessments')
+    .values({
+      patient_id: a.patientId,
+      presentation_id: a.presentationId,
+      team_id: a.teamId,
+      status: 'draft',
+      sections: JSON.stringify(a.sections),
+      started_by: a.userId,
+      started_at: a.at,
+      updated_by: a.userId,
+      updated_at: a.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+function selectAssessments(db: Db) {
+  return db
+    .selectFrom('assessments')
+    .innerJoin('users as starter', 'starter.id', 'assessments.started_by')
+    .innerJoin('users as updater', 'updater.id', 'assessments.updated_by')
+    .leftJoin('users as finaliser', 'finaliser.id', 'assessments.finalised_by')
+    .select([
+      'assessments.id',
+      'assessments.patient_id',
+      'assessments.presentation_id',
+      'assessments.team_id',
+      'assessments.status',
+      'assessments.sections',
+      'assessments.version',
+      'assessments.started_by',
+      'starter.display_name as started_by_name',
+      'assessments.started_at',
+      'updater.display_name as updated_by_name',
+      'assessments.updated_at',
+      'finaliser.display_name as finalised_by_name',
+      'assessments.finalised_at',
+      'assessments.follow_up_due_at',
+    ]);
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof selectAssessments>['executeTakeFirstOrThrow']>>;
+
+function toAssessment(r: Row): Assessment {
+  return {
+    id: r.id,
+    patientId: r.patient_id,
+    presentationId: r.presentation_id,
+    teamId: r.team_id,
+    status: r.status as AssessmentStatus,
+    sections: toSections(r.sections),
+    version: r.version,
+    startedBy: r.started_by,
+    startedByName: r.started_by_name,
+    startedAt: r.started_at,
+    updatedByName: r.updated_by_name,
+    updatedAt: r.updated_at,
+    finalisedByName: r.finalised_by_name,
+    finalisedAt: r.finalised_at,
+    followUpDueAt: r.follow_up_due_at,
+  };
+}
+
+export async function findAssessment(db: Db, id: string): Promise<Assessment | undefined> {
+  const row = await selectAssessments(db).where('assessments.id', '=', id).executeTakeFirst();
+  return row && toAssessment(row);
+}
+
+export async function findAssessmentOfPresentation(db: Db, presentationId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('assessments')
+    .select('id')
+    .where('presentation_id', '=', presentationId)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** Hold the row for the rest of the transaction, so two saves are decided one after the other. */
+export async function lockAssessment(
+  db: Db,
+  id: string,
+): Promise<{ version: number; status: string; patientId: string } | undefined> {
+  const row = await db
+    .selectFrom('assessments')
+    .select(['version', 'status', 'patient_id'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  return row && { version: row.version, status: row.status, patientId: row.patient_id };
+}
+
+/** Write the next version, only if nobody else has: the number of rows changed says whether it did. */
+export async function updateAssessment(
+  db: Db,
+  a: {
+    id: string;
+    baseVersion: number;
+    sections: Sections;
+    userId: string;
+    at: Date;
+    finalise: boolean;
+    followUpDueAt: Date | null;
+  },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('assessments')
+    .set({
+      sections: JSON.stringify(a.sections),
+      version: sql<number>`version + 1`,
+      updated_by: a.userId,
+      updated_at: a.at,
+      ...(a.finalise
+        ? { status: 'final', finalised_by: a.userId, finalised_at: a.at, follow_up_due_at: a.followUpDueAt }
+        : {}),
+    })
+    .where('id', '=', a.id)
+    .where('version', '=', a.baseVersion)
+    .where('status', '=', 'draft')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export type AssessmentEntry = Pick<
+  Assessment,
+  | 'id'
+  | 'presentationId'
+  | 'status'
+  | 'startedAt'
+  | 'startedByName'
+  | 'finalisedAt'
+  | 'finalisedByName'
+  | 'followUpDueAt'
+>;
+
+export async function assessmentsOfPatient(db: Db, patientId: string, limit: number): Promise<AssessmentEntry[]> {
+  const rows = await selectAssessments(db)
+    .where('assessments.patient_id', '=', patientId)
+    .orderBy('assessments.started_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => {
+    const a = toAssessment(r);
+    return {
+      id: a.id,
+      presentationId: a.presentationId,
+      status: a.status,
+      startedAt: a.startedAt,
+      startedByName: a.startedByName,
+      finalisedAt: a.finalisedAt,
+      finalisedByName: a.finalisedByName,
+      followUpDueAt: a.followUpDueAt,
+    };
+  });
+}

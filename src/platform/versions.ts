@@ -1,0 +1,133 @@
+import type { Db } from './db/schema.ts';
+
+// Every saved version of a clinical document (assessment, care plan, safety plan) is kept whole in
+// record_versions, so nothing written is lost, earlier versions can be read, and a save refused
+// for being stale can show what the other person changed.
+
+export type SubjectType = 'assessment' | 'care-plan' | 'safety-plan';
+
+export type SavedVersion<T> = {
+  version: number;
+  content: T;
+  savedBy: string;
+  savedByName: string;
+  savedAt: Date;
+};
+
+export async function keepVersion(
+  db: Db,
+  v: {
+    subjectType: SubjectType;
+    subjectId: string;
+    patientId: string;
+    version: number;
+    content: unknown;
+    savedBy: string;
+    savedAt: Date;
+  },
+): Promise<void> {
+  await db
+    .insertInto('record_versions')
+    .values({
+      subject_type: v.subjectType,
+      subject_id: v.subjectId,
+      patient_id: v.patientId,
+      version: v.version,
+      content: JSON.stringify(v.content),
+      saved_by: v.savedBy,
+      saved_at: v.savedAt,
+    })
+    .execute();
+}
+
+export async function findVersion<T>(db: Db, subjectId: string, version: number): Promise<SavedVersion<T> | undefined> {
+  const row = await db
+    .selectFrom('record_versions')
+    .innerJoin('users', 'users.id', 'record_versions.saved_by')
+    .select([
+      'record_versions.version',
+      'record_versions.content',
+      'record_versions.saved_by',
+      'users.display_name',
+      'record_versions.saved_at',
+    ])
+    .where('record_versions.subject_id', '=', subjectId)
+    .where('record_versions.version', '=', version)
+    .executeTakeFirst();
+  return row && toSaved<T>(row);
+}
+
+/** Every version of one document, newest first (without content, which a list does not need). */
+export async function listVersions(db: Db, subjectId: string): Promise<Omit<SavedVersion<never>, 'content'>[]> {
+  const rows = await db
+    .selectFrom('record_versions')
+    .innerJoin('users', 'users.id', 'record_versions.saved_by')
+    .select(['record_versions.version', 'record_versions.saved_by', 'users.display_name', 'record_versions.saved_at'])
+    .where('record_versions.subject_id', '=', subjectId)
+    .orderBy('record_versions.version', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    version: r.version,
+    savedBy: r.saved_by,
+    savedByName: r.display_name,
+    savedAt: r.saved_at,
+  }));
+}
+
+export type VersionEntry = {
+  subjectType: SubjectType;
+  subjectId: string;
+  version: number;
+  savedAt: Date;
+  savedByName: string;
+};
+
+/** The versions saved for a patient, newest first, for the timeline. */
+export async function versionsOfPatient(db: Db, patientId: string, limit: number): Promise<VersionEntry[]> {
+  const rows = await db
+    .selectFrom('record_versions')
+    .innerJoin('users', 'users.id', 'record_versions.saved_by')
+    .select([
+      'record_versions.subject_type',
+      'record_versions.subject_id',
+      'record_versions.version',
+      'record_versions.saved_at',
+      'users.display_name',
+    ])
+    .where('record_versions.patient_id', '=', patientId)
+    .orderBy('record_versions.saved_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    subjectType: r.subject_type as SubjectType,
+    subjectId: r.subject_id,
+    version: r.version,
+    savedAt: r.saved_at,
+    savedByName: r.display_name,
+  }));
+}
+
+function toSaved<T>(r: { version: number; content: unknown; saved_by: string; display_name: string; saved_at: Date }) {
+  return {
+    version: r.version,
+    content: r.content as T,
+    savedBy: r.saved_by,
+    savedByName: r.display_name,
+    savedAt: r.saved_at,
+  };
+}
+
+/** What someone else changed between the version a person started from and the one saved now. */
+export type StaleSave = {
+  currentVersion: number;
+  savedByName: string;
+  savedAt: Date;
+  /** The fields whose saved text differs from the version the person started from. */
+  changed: string[];
+};
+
+/** The fields of two flat text records that differ: pure, so the conflict message is testable. */
+export function changedFields(base: Record<string, unknown>, current: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(base), ...Object.keys(current)]);
+  return [...keys].filter((k) => JSON.stringify(base[k] ?? '') !== JSON.stringify(current[k] ?? '')).sort();
+}
