@@ -4,6 +4,7 @@ import { analyticsPages } from './analytics/routes.ts';
 import { assessmentPages } from './assessments/routes.ts';
 import { homePages } from './home/routes.ts';
 import { patientPages } from './patients/routes.ts';
+import { carePlanPages } from './plans/care/routes.ts';
 import { presentationPages } from './presentations/routes.ts';
 import { teamPages } from './teams/routes.ts';
 
@@ -15,6 +16,7 @@ export const pages: readonly Page[] = [
   ...patientPages,
   ...presentationPages,
   ...assessmentPages,
+  ...carePlanPages,
   ...analyticsPages,
   ...teamPages,
 ];

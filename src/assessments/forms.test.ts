@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { cleanText, parseVersion } from '#platform/forms.ts';
 import { changedFields } from '#platform/versions.ts';
-import { type AssessmentAnswers, parseAssessment, parseVersion } from './forms.ts';
-import { checkFinal, cleanText, emptySections, followUpDue, SECTION_MAX, sectionKeys, toSections } from './model.ts';
+import { type AssessmentAnswers, parseAssessment } from './forms.ts';
+import { checkFinal, emptySections, followUpDue, SECTION_MAX, sectionKeys, toSections } from './model.ts';
 
 const answers = (over: Partial<AssessmentAnswers> = {}): AssessmentAnswers => ({
   ...emptySections(),

@@ -1,6 +1,5 @@
-import type { Parsed } from '#platform/forms.ts';
-import { text } from '#platform/forms.ts';
-import { checkDraft, checkFinal, cleanText, type Sections, sectionKeys } from './model.ts';
+import { cleanText, type Parsed, parseVersion, text } from '#platform/forms.ts';
+import { checkDraft, checkFinal, type Sections, sectionKeys } from './model.ts';
 
 // The assessment page posts every section as text, the version it was opened at, and which
 // button was pressed: save as a draft, or finalise.
@@ -13,12 +12,6 @@ export function assessmentAnswers(body: unknown): AssessmentAnswers {
   const answers = { version: text(body, 'version'), action: text(body, 'action') } as AssessmentAnswers;
   for (const k of sectionKeys) answers[k] = text(body, k);
   return answers;
-}
-
-/** A version number as a hidden field carries it: a positive whole number, nothing else. */
-export function parseVersion(value: string): number | null {
-  if (!/^[1-9][0-9]{0,8}$/.test(value)) return null;
-  return Number(value);
 }
 
 export function parseAssessment(a: AssessmentAnswers): Parsed<AssessmentSave> {

@@ -138,11 +138,3 @@ export const FOLLOW_UP_WITHIN_MS = 48 * 60 * 60 * 1000;
 export function followUpDue(finalisedAt: Date): Date {
   return new Date(finalisedAt.getTime() + FOLLOW_UP_WITHIN_MS);
 }
-
-/** Normalise typed text: Windows line endings become \n, trailing space goes; nothing else changes. */
-export function cleanText(value: string): string {
-  return value
-    .replace(/\r\n?/g, '\n')
-    .replace(/[ \t]+$/gm, '')
-    .trimEnd();
-}

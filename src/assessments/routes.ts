@@ -5,6 +5,7 @@ import { isUuid } from '#platform/http/app.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { bannerOf, patientParam } from '../patients/routes.ts';
 import { refuseInvalid } from '../patients/service.ts';
+import { carePlanOfAssessment } from '../plans/care/service.ts';
 import { type AssessmentAnswers, assessmentAnswers, parseAssessment } from './forms.ts';
 import { type Assessment, SECTION_MAX, sectionKeys, sections } from './model.ts';
 import { assessmentForForm, openAssessment, saveAssessment, startAssessment } from './service.ts';
@@ -71,11 +72,14 @@ export const assessmentPages: Page[] = [
         assessmentParam(request.params),
       );
       const editable = assessment.status === 'draft' && may(who.user.role, 'record:write');
+      const carePlanId = assessment.status === 'final' ? await carePlanOfAssessment(who, assessment.id) : undefined;
       return reply.page(editable ? 'assessments/views/edit.njk' : 'assessments/views/read.njk', {
         title: 'Psychosocial assessment',
         banner: bannerOf(patient, deps.clock.now()),
         ...formContext(assessment, assessment.sections, assessment.version),
         fields: sectionFields(assessment.sections, {}),
+        carePlanId,
+        canWrite: may(who.user.role, 'record:write'),
         errors: {},
         backHref: `/patients/${patient.id}#timeline`,
       });

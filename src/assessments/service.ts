@@ -157,3 +157,11 @@ export async function saveAssessment(
 export async function assessmentsForTimeline(actor: Actor, opened: Patient) {
   return store.assessmentsOfPatient(actor.db, opened.id, 100);
 }
+
+/** One finalised assessment of this patient, for a use case that has already checked the care relationship. */
+export async function finalisedAssessmentOf(actor: Actor, opened: Patient, assessmentId: string): Promise<Assessment> {
+  const found = await store.findAssessment(actor.db, assessmentId);
+  if (!found || found.patientId !== opened.id) throw new NotFound('There is no such assessment for this person.');
+  if (found.status !== 'final') throw new Conflict('Finalise the assessment before starting its care plan');
+  return found;
+}

@@ -2,6 +2,7 @@ import { may } from '#platform/access/model.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { bannerOf } from '../patients/routes.ts';
 import { recentCaseload } from '../patients/service.ts';
+import { myOpenInputRequests } from '../plans/care/service.ts';
 import { type TeamKind, teamKindNames } from '../teams/model.ts';
 import { myTeams } from '../teams/service.ts';
 
@@ -17,6 +18,7 @@ export const homePages: Page[] = [
       const canSearch = may(user.role, 'patient:search');
       const now = deps.clock.now();
       const caseload = canSearch ? await recentCaseload(actor(request, deps)) : [];
+      const inputRequests = may(user.role, 'input:answer') ? await myOpenInputRequests(actor(request, deps)) : [];
       return reply.page('home/views/home.njk', {
         title: 'Home',
         columns: 'full',
@@ -24,6 +26,7 @@ export const homePages: Page[] = [
         teams: teams.map((t) => ({ ...t, kindName: teamKindNames[t.kind as TeamKind] })),
         canSearch,
         caseload: caseload.map((p) => ({ ...bannerOf(p, now), careStartedAt: p.careStartedAt })),
+        inputRequests,
         canSeeFigures: may(user.role, 'figures:read'),
         canAdminister: may(user.role, 'admin:accounts'),
         receiving: may(user.role, 'referral:inbox'),

@@ -5,6 +5,7 @@ import { dateParts, errorList, londonToday, text } from '#platform/forms.ts';
 import { isUuid } from '#platform/http/app.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { assessmentsForTimeline } from '../assessments/service.ts';
+import { carePlansForTimeline } from '../plans/care/service.ts';
 import { methodSummary, outcomes } from '../presentations/model.ts';
 import { presentationsForTimeline } from '../presentations/service.ts';
 import { parseNameSearch, parseNhsNumberSearch } from './forms.ts';
@@ -90,10 +91,9 @@ export const patientPages: Page[] = [
     handler: async (request, reply, deps) => {
       const who = actor(request, deps);
       const { patient, teams } = await patientSummary(who, patientParam(request.params));
-      const [presentations, assessments] = [
-        await presentationsForTimeline(who, patient),
-        await assessmentsForTimeline(who, patient),
-      ];
+      const presentations = await presentationsForTimeline(who, patient);
+      const assessments = await assessmentsForTimeline(who, patient);
+      const carePlans = await carePlansForTimeline(who, patient);
       const assessmentOf = new Map(assessments.map((a) => [a.presentationId, a]));
       return reply.page('patients/views/summary.njk', {
         title: bannerName(patient),
@@ -113,6 +113,7 @@ export const patientPages: Page[] = [
             outcomeText: p.outcome ? outcomes[p.outcome] : 'Still in the emergency department',
           })),
           assessments.map((a) => ({ ...a, at: a.finalisedAt ?? a.startedAt, kind: 'assessment' })),
+          carePlans,
         ),
         backHref: '/patients',
       });

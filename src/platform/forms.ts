@@ -92,3 +92,17 @@ export function parseTime(input: string, label: string): { ok: true; value: stri
   if (!m) return { ok: false, message: `${label} must be a real time in 24-hour format, like 14:30` };
   return { ok: true, value: `${m[1]!.padStart(2, '0')}:${m[2]}` };
 }
+
+/** Normalise typed text: Windows line endings become \n, trailing space goes; nothing else changes. */
+export function cleanText(value: string): string {
+  return value
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t]+$/gm, '')
+    .trimEnd();
+}
+
+/** A version number as a hidden field carries it: a positive whole number, nothing else. */
+export function parseVersion(value: string): number | null {
+  if (!/^[1-9][0-9]{0,8}$/.test(value)) return null;
+  return Number(value);
+}

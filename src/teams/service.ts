@@ -1,9 +1,16 @@
 import type { Actor } from '#platform/http/pages.ts';
 import type { TeamKind } from './model.ts';
-import { teamsOfUser } from './store.ts';
+import { findTeam, teamsOfUser } from './store.ts';
 
 /** The teams the signed-in person belongs to, optionally only those of one kind. */
 export async function myTeams(actor: Actor, kind?: TeamKind) {
   const teams = await teamsOfUser(actor.db, actor.user.id);
   return kind ? teams.filter((t) => t.kind === kind) : teams;
+}
+
+/** A team by id, with its organisation's name: for letters that say who is writing. */
+export async function teamNamed(actor: Actor, teamId: string) {
+  const team = await findTeam(actor.db, teamId);
+  if (!team) throw new Error(`team ${teamId} is missing`);
+  return team;
 }

@@ -121,3 +121,27 @@ export async function listAccounts(db: Db, limit: number): Promise<AccountListin
     disabled: r.disabled_at !== null,
   }));
 }
+
+export async function findTeam(db: Db, id: string): Promise<(Team & { organisationName: string }) | undefined> {
+  const r = await db
+    .selectFrom('teams')
+    .innerJoin('organisations', 'organisations.id', 'teams.organisation_id')
+    .select([
+      'teams.id',
+      'teams.organisation_id',
+      'teams.name',
+      'teams.kind',
+      'organisations.name as organisation_name',
+    ])
+    .where('teams.id', '=', id)
+    .executeTakeFirst();
+  return (
+    r && {
+      id: r.id,
+      organisationId: r.organisation_id,
+      name: r.name,
+      kind: r.kind as TeamKind,
+      organisationName: r.organisation_name,
+    }
+  );
+}

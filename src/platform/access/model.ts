@@ -65,6 +65,8 @@ export const permissions = [
   'patient:read',
   /** Record presentations, assessments and plans: the liaison clinicians' own work. */
   'record:write',
+  /** Answer a request for multidisciplinary input to a care plan, when named in it. */
+  'input:answer',
   'audit:read-patient-access',
   'referral:inbox',
   'figures:read',
@@ -75,9 +77,9 @@ export type Permission = (typeof permissions)[number];
 const clinical: Permission[] = ['signed-in', 'patient:search', 'patient:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
-  'liaison-practitioner': [...clinical, 'record:write'],
-  'senior-clinician': [...clinical, 'record:write'],
-  'mdt-contributor': clinical,
+  'liaison-practitioner': [...clinical, 'record:write', 'input:answer'],
+  'senior-clinician': [...clinical, 'record:write', 'input:answer'],
+  'mdt-contributor': [...clinical, 'input:answer'],
   // A receiving service sees what is referred to it, never a search over the hospital's patients.
   'receiving-clinician': ['signed-in', 'referral:inbox'],
   'team-manager': [...clinical, 'audit:read-patient-access', 'figures:read'],

@@ -152,6 +152,7 @@ export type CarePlansTable = {
   agreed_at: Date | null;
   agreed_by: string | null;
   agreed_how: string | null;
+  gp_consent: boolean | null;
   shared_version: number | null;
   shared_at: Date | null;
   shared_by: string | null;

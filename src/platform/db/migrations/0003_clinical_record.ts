@@ -63,11 +63,13 @@ const up_statements = [
     agreed_at timestamptz,
     agreed_by uuid REFERENCES users(id),
     agreed_how text CHECK (agreed_how IN ('in-person', 'phone', 'video')),
+    -- The person's consent to a copy going to their GP (NICE NG225: share with consent).
+    gp_consent boolean,
     shared_version integer CHECK (shared_version <= agreed_version),
     shared_at timestamptz,
     shared_by uuid REFERENCES users(id),
     CHECK ((agreed_version IS NULL) = (agreed_at IS NULL) AND (agreed_at IS NULL) = (agreed_by IS NULL)
-      AND (agreed_at IS NULL) = (agreed_how IS NULL)),
+      AND (agreed_at IS NULL) = (agreed_how IS NULL) AND (agreed_at IS NULL) = (gp_consent IS NULL)),
     CHECK ((shared_version IS NULL) = (shared_at IS NULL) AND (shared_at IS NULL) = (shared_by IS NULL))
   )`,
   sql`CREATE INDEX care_plans_patient ON care_plans (patient_id, created_at DESC)`,

@@ -1,0 +1,423 @@
+import type { FastifyReply } from 'fastify';
+import { disciplineNames, may } from '#platform/access/model.ts';
+import { crisisContacts } from '#platform/crisis-contacts.ts';
+import { NotFound } from '#platform/errors.ts';
+import { errorList, londonToday, parseVersion, text } from '#platform/forms.ts';
+import { isUuid } from '#platform/http/app.ts';
+import { actor, definePage, type Page } from '#platform/http/pages.ts';
+import { renderPdf } from '#platform/pdf/document.ts';
+import { bannerName, formatNhsNumber } from '../../patients/model.ts';
+import { bannerOf, patientParam } from '../../patients/routes.ts';
+import { refuseInvalid } from '../../patients/service.ts';
+import {
+  agreementAnswers,
+  type PlanAnswers,
+  parseAgreement,
+  parseAnswer,
+  parseInputRequest,
+  parsePlan,
+  planAnswers,
+} from './forms.ts';
+import { carePlanLetter as letterOf, letterPdf } from './letter.ts';
+import { agreementWays, type CarePlan, type CarePlanContent, itemKinds, sameItem, statusOf } from './model.ts';
+import {
+  agreeCarePlan,
+  answerInputRequest,
+  askForInput,
+  baseContent,
+  carePlanForForm,
+  carePlanLetter,
+  inputRequestForForm,
+  openCarePlan,
+  openInputRequest,
+  saveCarePlan,
+  shareCarePlan,
+  startCarePlan,
+} from './service.ts';
+
+const PLAN_BODY_LIMIT = 512 * 1024;
+const BLANK_ROWS = 3;
+
+function idParam(params: unknown, name: 'carePlanId' | 'requestId'): string {
+  const id = (params as Record<string, string | undefined>)[name];
+  if (!isUuid(id)) throw new NotFound();
+  return id;
+}
+
+const base = (patientId: string, planId: string) => `/patients/${patientId}/care-plans/${planId}`;
+
+/** The rows of the edit form: what the person posted (or the plan's items), then blank rows to add more. */
+function rowsOf(values: PlanAnswers | CarePlanContent): PlanAnswers['rows'] {
+  const rows =
+    'rows' in values
+      ? values.rows
+      : values.items.map((i) => {
+          const [year, month, day] = i.due.split('-');
+          return {
+            kind: i.kind,
+            text: i.text,
+            owner: i.owner,
+            due: { day: String(Number(day)), month: String(Number(month)), year: year ?? '' },
+          };
+        });
+  const filled = rows.filter((r) => r.text || r.owner || r.due.day || r.due.month || r.due.year);
+  return [
+    ...filled,
+    ...Array.from({ length: BLANK_ROWS }, () => ({
+      kind: 'goal',
+      text: '',
+      owner: '',
+      due: { day: '', month: '', year: '' },
+    })),
+  ];
+}
+
+function editPage(
+  reply: FastifyReply,
+  status: number,
+  c: {
+    patient: Parameters<typeof bannerOf>[0];
+    plan: CarePlan;
+    now: Date;
+    version: number;
+    summary: string;
+    rows: PlanAnswers['rows'];
+    errors: Record<string, string>;
+    errorList?: unknown;
+    stale?: unknown;
+  },
+) {
+  const order: string[] = ['form', 'summary'];
+  for (let i = 0; i < c.rows.length; i++)
+    order.push(`item-${i}-kind`, `item-${i}-text`, `item-${i}-owner`, `item-${i}-due`);
+  return reply.code(status).page('plans/care/views/edit.njk', {
+    title: 'Edit care plan',
+    banner: bannerOf(c.patient, c.now),
+    plan: c.plan,
+    version: c.version,
+    summary: c.summary,
+    rows: c.rows,
+    kinds: Object.entries(itemKinds).map(([value, label]) => ({ value, text: label })),
+    errors: c.errors,
+    errorList:
+      c.errorList ?? errorList(c.errors, order.map((f) => (f.endsWith('-due') ? [f, `${f}-day`] : f)) as never),
+    stale: c.stale,
+    backHref: base(c.patient.id, c.plan.id),
+  });
+}
+
+async function planPage(
+  reply: FastifyReply,
+  status: number,
+  opened: Awaited<ReturnType<typeof openCarePlan>>,
+  extra: Record<string, unknown>,
+  now: Date,
+  role: string,
+) {
+  const { patient, plan } = opened;
+  return reply.code(status).page('plans/care/views/plan.njk', {
+    title: 'Care plan',
+    banner: bannerOf(patient, now),
+    plan,
+    status: opened.status,
+    items: plan.content.items.map((i) => ({ ...i, kindName: itemKinds[i.kind] })),
+    requests: opened.requests.map((r) => ({ ...r, disciplineName: disciplineNames[r.discipline] })),
+    colleagues: opened.colleagues.map((c) => ({ value: c.id, text: `${c.name}, ${disciplineNames[c.discipline]}` })),
+    versions: opened.versions,
+    ways: Object.entries(agreementWays).map(([value, label]) => ({ value, text: label })),
+    canWrite: may(role, 'record:write'),
+    errors: {},
+    values: {},
+    ...extra,
+    backHref: `/patients/${patient.id}#timeline`,
+  });
+}
+
+export const carePlanPages: Page[] = [
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/care-plans',
+    permission: 'record:write',
+    audit: 'care-plan.start',
+    handler: async (request, reply, deps) => {
+      const patientId = patientParam(request.params);
+      const assessmentId = text(request.body, 'assessmentId');
+      if (!isUuid(assessmentId)) throw new NotFound('There is no such assessment for this person.');
+      const id = await startCarePlan(actor(request, deps), patientId, assessmentId);
+      return reply.redirect(base(patientId, id), 303);
+    },
+  }),
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId/care-plans/:carePlanId',
+    permission: 'patient:read',
+    audit: 'care-plan.read',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const opened = await openCarePlan(who, patientParam(request.params), idParam(request.params, 'carePlanId'));
+      return planPage(reply, 200, opened, {}, deps.clock.now(), who.user.role);
+    },
+  }),
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId/care-plans/:carePlanId/edit',
+    permission: 'record:write',
+    audit: 'care-plan.edit',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const { patient, plan } = await openCarePlan(
+        who,
+        patientParam(request.params),
+        idParam(request.params, 'carePlanId'),
+      );
+      return editPage(reply, 200, {
+        patient,
+        plan,
+        now: deps.clock.now(),
+        version: plan.version,
+        summary: plan.content.summary,
+        rows: rowsOf(plan.content),
+        errors: {},
+      });
+    },
+  }),
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/care-plans/:carePlanId',
+    permission: 'record:write',
+    audit: 'care-plan.save',
+    bodyLimit: PLAN_BODY_LIMIT,
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const patientId = patientParam(request.params);
+      const planId = idParam(request.params, 'carePlanId');
+      const { patient, plan } = await carePlanForForm(who, patientId, planId);
+      const answers = planAnswers(request.body);
+      const now = deps.clock.now();
+      const version = parseVersion(answers.version);
+      const before = version ? await baseContent(who, planId, version) : undefined;
+      const parsed = parsePlan(answers, { earliest: londonToday(plan.createdAt), today: londonToday(now) }, (item) =>
+        Boolean(before?.items.some((b) => sameItem(b, item))),
+      );
+      const again = { patient, plan, now, summary: answers.summary, rows: rowsOf(answers) };
+      if (!parsed.ok) {
+        await refuseInvalid(who, patientId, Object.keys(parsed.issues));
+        return editPage(reply, 400, { ...again, version: version ?? plan.version, errors: parsed.issues });
+      }
+      const outcome = await saveCarePlan(who, patientId, planId, parsed.value);
+      if (outcome.saved) return reply.redirect(base(patientId, planId), 303);
+      const { stale } = outcome;
+      const errors = Object.fromEntries(
+        stale.changed.map((part) => [
+          part === 'items' ? 'form' : 'summary',
+          `${stale.savedByName} changed ${part === 'items' ? 'the goals and actions' : 'what matters to the person'}. Their version is shown above`,
+        ]),
+      );
+      return editPage(reply, 409, {
+        ...again,
+        version: stale.currentVersion,
+        errors,
+        stale: { ...stale, items: stale.current.items.map((i) => ({ ...i, kindName: itemKinds[i.kind] })) },
+        errorList: [
+          {
+            text: `${stale.savedByName} saved this care plan while you were working on it. Nothing you wrote has been saved yet: compare with their version below, merge, then save again.`,
+            href: '#theirs',
+          },
+        ],
+      });
+    },
+  }),
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/care-plans/:carePlanId/agreement',
+    permission: 'record:write',
+    audit: 'care-plan.agree',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const patientId = patientParam(request.params);
+      const planId = idParam(request.params, 'carePlanId');
+      const answers = agreementAnswers(request.body);
+      const parsed = parseAgreement(answers);
+      if (!parsed.ok) {
+        await carePlanForForm(who, patientId, planId);
+        await refuseInvalid(who, patientId, Object.keys(parsed.issues));
+        const opened = await openCarePlan(who, patientId, planId);
+        return planPage(
+          reply,
+          400,
+          opened,
+          {
+            errors: parsed.issues,
+            values: answers,
+            errorList: errorList(parsed.issues, [
+              'form',
+              ['how', 'how-in-person'],
+              'confirmed',
+              ['gpConsent', 'gpConsent-yes'],
+            ]),
+          },
+          deps.clock.now(),
+          who.user.role,
+        );
+      }
+      await agreeCarePlan(who, patientId, planId, parsed.value);
+      return reply.redirect(`${base(patientId, planId)}#agreement`, 303);
+    },
+  }),
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/care-plans/:carePlanId/sharing',
+    permission: 'record:write',
+    audit: 'care-plan.share',
+    handler: async (request, reply, deps) => {
+      const patientId = patientParam(request.params);
+      const planId = idParam(request.params, 'carePlanId');
+      const version = parseVersion(text(request.body, 'version'));
+      if (version === null) throw new NotFound();
+      await shareCarePlan(actor(request, deps), patientId, planId, version);
+      return reply.redirect(`${base(patientId, planId)}#agreement`, 303);
+    },
+  }),
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId/care-plans/:carePlanId/letter',
+    permission: 'patient:read',
+    audit: 'care-plan.letter',
+    handler: async (request, reply, deps) => {
+      const letter = await letterFor(actor(request, deps), request.params);
+      return reply.page('plans/care/views/letter.njk', {
+        title: letter.letter.title,
+        letter: letter.letter,
+        contacts: crisisContacts,
+        pdfHref: `${base(letter.patientId, letter.planId)}/letter.pdf`,
+        backHref: base(letter.patientId, letter.planId),
+      });
+    },
+  }),
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId/care-plans/:carePlanId/letter.pdf',
+    permission: 'patient:read',
+    audit: 'care-plan.letter-pdf',
+    handler: async (request, reply, deps) => {
+      const letter = await letterFor(actor(request, deps), request.params);
+      const pdf = await renderPdf(letterPdf(letter.letter, letter.version), { createdAt: deps.clock.now() });
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', 'inline; filename="care-plan-letter.pdf"')
+        .send(pdf);
+    },
+  }),
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/care-plans/:carePlanId/input-requests',
+    permission: 'record:write',
+    audit: 'input-request.ask',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const patientId = patientParam(request.params);
+      const planId = idParam(request.params, 'carePlanId');
+      const { colleagues } = await carePlanForForm(who, patientId, planId);
+      const answers = { colleagueId: text(request.body, 'colleagueId'), question: text(request.body, 'question') };
+      const parsed = parseInputRequest(
+        answers,
+        colleagues.map((c) => c.id),
+      );
+      if (!parsed.ok) {
+        await refuseInvalid(who, patientId, Object.keys(parsed.issues));
+        const opened = await openCarePlan(who, patientId, planId);
+        return planPage(
+          reply,
+          400,
+          opened,
+          { errors: parsed.issues, values: answers, errorList: errorList(parsed.issues, ['colleagueId', 'question']) },
+          deps.clock.now(),
+          who.user.role,
+        );
+      }
+      await askForInput(who, patientId, planId, parsed.value);
+      return reply.redirect(`${base(patientId, planId)}#input`, 303);
+    },
+  }),
+  definePage({
+    method: 'GET',
+    url: '/input-requests/:requestId',
+    permission: 'input:answer',
+    audit: 'input-request.read',
+    handler: async (request, reply, deps) => {
+      const {
+        request: asked,
+        patient,
+        plan,
+      } = await openInputRequest(actor(request, deps), idParam(request.params, 'requestId'));
+      return answerPage(reply, 200, { asked, patient, plan, now: deps.clock.now(), answer: '', errors: {} });
+    },
+  }),
+  definePage({
+    method: 'POST',
+    url: '/input-requests/:requestId',
+    permission: 'input:answer',
+    audit: 'input-request.answer',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const requestId = idParam(request.params, 'requestId');
+      const answer = text(request.body, 'answer');
+      const parsed = parseAnswer(answer);
+      if (!parsed.ok) {
+        const { request: asked, patient, plan } = await inputRequestForForm(who, requestId);
+        await refuseInvalid(who, patient.id, Object.keys(parsed.issues));
+        return answerPage(reply, 400, { asked, patient, plan, now: deps.clock.now(), answer, errors: parsed.issues });
+      }
+      await answerInputRequest(who, requestId, parsed.value);
+      return reply.redirect('/#input-requests', 303);
+    },
+  }),
+];
+
+function answerPage(
+  reply: FastifyReply,
+  status: number,
+  c: {
+    asked: Awaited<ReturnType<typeof openInputRequest>>['request'];
+    patient: Parameters<typeof bannerOf>[0];
+    plan: CarePlan;
+    now: Date;
+    answer: string;
+    errors: Record<string, string>;
+  },
+) {
+  return reply.code(status).page('plans/care/views/answer.njk', {
+    title: 'Give your input to a care plan',
+    banner: bannerOf(c.patient, c.now),
+    asked: { ...c.asked, disciplineName: disciplineNames[c.asked.discipline] },
+    plan: c.plan,
+    status: statusOf(c.plan),
+    items: c.plan.content.items.map((i) => ({ ...i, kindName: itemKinds[i.kind] })),
+    answer: c.answer,
+    errors: c.errors,
+    errorList: errorList(c.errors, ['answer']),
+    backHref: '/',
+  });
+}
+
+async function letterFor(who: ReturnType<typeof actor>, params: unknown) {
+  const patientId = patientParam(params);
+  const planId = idParam(params, 'carePlanId');
+  const { patient, plan, content, team } = await carePlanLetter(who, patientId, planId);
+  const letter = letterOf({
+    givenName: patient.givenName,
+    fullName: bannerName(patient),
+    dateOfBirth: patient.dateOfBirth,
+    nhsNumber: patient.nhsNumber ? formatNhsNumber(patient.nhsNumber) : 'Not known',
+    gpPracticeOds: patient.gpPracticeOds,
+    gpConsent: plan.gpConsent === true,
+    teamName: team.name,
+    hospitalName: team.organisationName,
+    agreedAt: plan.agreedAt!,
+    agreedHow: plan.agreedHow!,
+    agreedByName: plan.agreedByName!,
+    version: plan.agreedVersion!,
+    content,
+  });
+  return { letter, patientId, planId, version: plan.agreedVersion! };
+}

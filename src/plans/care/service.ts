@@ -1,0 +1,375 @@
+import { auditAction } from '#platform/audit/store.ts';
+import { Conflict, NotFound } from '#platform/errors.ts';
+import { appendEvent } from '#platform/events.ts';
+import type { Actor } from '#platform/http/pages.ts';
+import { findVersion, keepVersion, listVersions, type StaleSave } from '#platform/versions.ts';
+import { finalisedAssessmentOf } from '../../assessments/service.ts';
+import type { Patient } from '../../patients/model.ts';
+import { openPatient, requireCare } from '../../patients/service.ts';
+import { teamNamed } from '../../teams/service.ts';
+import type { Agreement, InputRequestAnswers, PlanSave } from './forms.ts';
+import { type CarePlan, type CarePlanContent, changedParts, statusOf } from './model.ts';
+import * as store from './store.ts';
+
+// Care plans: each change a new version kept whole; agreement and sharing name the version they
+// were for, so a plan changed after agreement is agreed again before it goes to anyone.
+
+async function planOf(actor: Actor, patientId: string, planId: string, db = actor.db): Promise<CarePlan> {
+  const plan = await store.findCarePlan(db, planId);
+  if (!plan || plan.patientId !== patientId) throw new NotFound('There is no such care plan for this person.');
+  return plan;
+}
+
+function event(
+  actor: Actor,
+  patientId: string,
+  planId: string,
+  type: string,
+  fromState: string | null,
+  data: Record<string, unknown>,
+) {
+  return {
+    at: actor.clock.now(),
+    userId: actor.user.id,
+    patientId,
+    subjectType: 'care-plan',
+    subjectId: planId,
+    type,
+    fromState,
+    data,
+  };
+}
+
+/** Start the care plan that follows a finalised assessment, or go back to the one already started. */
+export async function startCarePlan(actor: Actor, patientId: string, assessmentId: string): Promise<string> {
+  const patient = await requireCare(actor, patientId);
+  const assessment = await finalisedAssessmentOf(actor, patient, assessmentId);
+  const now = actor.clock.now();
+  return actor.db.transaction().execute(async (tx) => {
+    const existing = await store.findCarePlanOfAssessment(tx, assessmentId);
+    if (existing) return existing;
+    const content: CarePlanContent = { summary: '', items: [] };
+    const id = await store.insertCarePlan(tx, {
+      patientId,
+      assessmentId,
+      teamId: assessment.teamId,
+      userId: actor.user.id,
+      at: now,
+      content,
+    });
+    await keepVersion(tx, {
+      subjectType: 'care-plan',
+      subjectId: id,
+      patientId,
+      version: 1,
+      content,
+      savedBy: actor.user.id,
+      savedAt: now,
+    });
+    await appendEvent(tx, event(actor, patientId, id, 'care-plan.started', null, { assessmentId, version: 1 }));
+    await auditAction(tx, actor, patientId, 'ok', { carePlan: id });
+    return id;
+  });
+}
+
+/** Open a plan to read it: checked and audited, with its input requests and the colleagues who could be asked. */
+export async function openCarePlan(actor: Actor, patientId: string, planId: string) {
+  const patient = await openPatient(actor, patientId);
+  const plan = await planOf(actor, patientId, planId);
+  return {
+    patient,
+    plan,
+    status: statusOf(plan),
+    requests: await store.inputRequestsOfPlan(actor.db, planId),
+    colleagues: await store.colleaguesForInput(actor.db, plan.teamId, actor.user.id),
+    versions: await listVersions(actor.db, planId),
+  };
+}
+
+/** The plan behind a refused form, shown again with the person's text: the refusal is audited, not a read. */
+export async function carePlanForForm(actor: Actor, patientId: string, planId: string) {
+  const patient = await requireCare(actor, patientId);
+  const plan = await planOf(actor, patientId, planId);
+  return { patient, plan, colleagues: await store.colleaguesForInput(actor.db, plan.teamId, actor.user.id) };
+}
+
+/** Items carried over unchanged from the version the person started from keep their dates. */
+export async function baseContent(actor: Actor, planId: string, version: number): Promise<CarePlanContent | undefined> {
+  return (await findVersion<CarePlanContent>(actor.db, planId, version))?.content;
+}
+
+export type PlanSaveOutcome =
+  | { saved: true; version: number }
+  | { saved: false; stale: StaleSave & { current: CarePlanContent } };
+
+export async function saveCarePlan(
+  actor: Actor,
+  patientId: string,
+  planId: string,
+  save: PlanSave,
+): Promise<PlanSaveOutcome> {
+  await requireCare(actor, patientId);
+  const now = actor.clock.now();
+  const outcome = await actor.db.transaction().execute(async (tx): Promise<PlanSaveOutcome> => {
+    const locked = await store.lockCarePlan(tx, planId);
+    if (!locked || locked.patient_id !== patientId) throw new NotFound('There is no such care plan for this person.');
+    if (locked.version !== save.baseVersion) {
+      const current = await planOf(actor, patientId, planId, tx);
+      const base = await findVersion<CarePlanContent>(tx, planId, save.baseVersion);
+      return {
+        saved: false,
+        stale: {
+          currentVersion: current.version,
+          savedByName: current.updatedByName,
+          savedAt: current.updatedAt,
+          changed: changedParts(base?.content ?? { summary: '', items: [] }, current.content),
+          current: current.content,
+        },
+      };
+    }
+    if (
+      !(await store.updateContent(tx, {
+        id: planId,
+        baseVersion: save.baseVersion,
+        content: save.content,
+        userId: actor.user.id,
+        at: now,
+      }))
+    ) {
+      throw new Conflict();
+    }
+    const version = save.baseVersion + 1;
+    await keepVersion(tx, {
+      subjectType: 'care-plan',
+      subjectId: planId,
+      patientId,
+      version,
+      content: save.content,
+      savedBy: actor.user.id,
+      savedAt: now,
+    });
+    const from = statusOf({
+      version: save.baseVersion,
+      agreedVersion: locked.agreed_version,
+      sharedVersion: locked.shared_version,
+    });
+    await appendEvent(tx, event(actor, patientId, planId, 'care-plan.saved', from, { version }));
+    await auditAction(tx, actor, patientId, 'ok', { carePlan: planId, version });
+    return { saved: true, version };
+  });
+  if (!outcome.saved)
+    await auditAction(actor.db, actor, patientId, 'refused', { reason: 'stale-version', carePlan: planId });
+  return outcome;
+}
+
+/** Record that the person agreed this version of the plan, and whether a copy may go to their GP. */
+export async function agreeCarePlan(
+  actor: Actor,
+  patientId: string,
+  planId: string,
+  agreement: Agreement,
+): Promise<void> {
+  await requireCare(actor, patientId);
+  const now = actor.clock.now();
+  await actor.db.transaction().execute(async (tx) => {
+    const locked = await store.lockCarePlan(tx, planId);
+    if (!locked || locked.patient_id !== patientId) throw new NotFound('There is no such care plan for this person.');
+    if (locked.version !== agreement.baseVersion) {
+      throw new Conflict(
+        'The plan was changed after you opened it. Go through the latest version with the person, then record their agreement',
+      );
+    }
+    await store.recordAgreement(tx, {
+      id: planId,
+      version: locked.version,
+      userId: actor.user.id,
+      at: now,
+      how: agreement.how,
+      gpConsent: agreement.gpConsent,
+    });
+    const from = statusOf({
+      version: locked.version,
+      agreedVersion: locked.agreed_version,
+      sharedVersion: locked.shared_version,
+    });
+    await appendEvent(
+      tx,
+      event(actor, patientId, planId, 'care-plan.agreed', from, {
+        version: locked.version,
+        how: agreement.how,
+        gpConsent: agreement.gpConsent,
+      }),
+    );
+    await auditAction(tx, actor, patientId, 'ok', { carePlan: planId, version: locked.version });
+  });
+}
+
+/** Record that the agreed plan was shared with the person and, if they consented, their GP. */
+export async function shareCarePlan(
+  actor: Actor,
+  patientId: string,
+  planId: string,
+  baseVersion: number,
+): Promise<void> {
+  await requireCare(actor, patientId);
+  const now = actor.clock.now();
+  await actor.db.transaction().execute(async (tx) => {
+    const locked = await store.lockCarePlan(tx, planId);
+    if (!locked || locked.patient_id !== patientId) throw new NotFound('There is no such care plan for this person.');
+    if (locked.version !== baseVersion)
+      throw new Conflict('The plan was changed after you opened it. Read the latest version before sharing it');
+    if (locked.agreed_version !== locked.version)
+      throw new Conflict('Record that the person agrees with this version of the plan before sharing it');
+    await store.recordSharing(tx, { id: planId, version: locked.version, userId: actor.user.id, at: now });
+    await appendEvent(tx, event(actor, patientId, planId, 'care-plan.shared', 'agreed', { version: locked.version }));
+    await auditAction(tx, actor, patientId, 'ok', { carePlan: planId, version: locked.version });
+  });
+}
+
+/** The letter for the person and their GP: the version they agreed, in plain words. A read, so audited. */
+export async function carePlanLetter(actor: Actor, patientId: string, planId: string) {
+  const patient = await openPatient(actor, patientId);
+  const plan = await planOf(actor, patientId, planId);
+  if (plan.agreedVersion === null) throw new Conflict('The letter is ready once the person has agreed the plan');
+  const agreed = (await findVersion<CarePlanContent>(actor.db, planId, plan.agreedVersion))!;
+  const team = await teamNamed(actor, plan.teamId);
+  return { patient, plan, content: agreed.content, team };
+}
+
+export async function askForInput(
+  actor: Actor,
+  patientId: string,
+  planId: string,
+  request: InputRequestAnswers,
+): Promise<string> {
+  await requireCare(actor, patientId);
+  const plan = await planOf(actor, patientId, planId);
+  const colleague = (await store.colleaguesForInput(actor.db, plan.teamId, actor.user.id)).find(
+    (c) => c.id === request.colleagueId,
+  );
+  if (!colleague) throw new NotFound('There is no such colleague in this team.');
+  const now = actor.clock.now();
+  return actor.db.transaction().execute(async (tx) => {
+    const id = await store.insertInputRequest(tx, {
+      carePlanId: planId,
+      patientId,
+      userId: actor.user.id,
+      at: now,
+      discipline: colleague.discipline,
+      colleagueId: colleague.id,
+      question: request.question,
+    });
+    await appendEvent(
+      tx,
+      event(actor, patientId, planId, 'care-plan.input-requested', null, {
+        request: id,
+        discipline: colleague.discipline,
+        colleague: colleague.id,
+      }),
+    );
+    await auditAction(tx, actor, patientId, 'ok', { carePlan: planId, inputRequest: id });
+    return id;
+  });
+}
+
+/**
+ * A request is for the colleague it names, and only while their team cares for the person:
+ * anyone else gets "not found", as for a request that does not exist, and the refusal is audited.
+ */
+async function requestForMe(actor: Actor, requestId: string) {
+  const request = await store.findInputRequest(actor.db, requestId);
+  if (!request || request.colleagueId !== actor.user.id) {
+    await auditAction(actor.db, actor, request?.patientId ?? null, 'refused', {
+      reason: request ? 'not-the-named-colleague' : 'no-such-request',
+    });
+    throw new NotFound('There is no request for your input at this address.');
+  }
+  return request;
+}
+
+export async function openInputRequest(actor: Actor, requestId: string) {
+  const request = await requestForMe(actor, requestId);
+  const patient = await openPatient(actor, request.patientId);
+  const plan = await planOf(actor, request.patientId, request.carePlanId);
+  return { request, patient, plan };
+}
+
+export async function inputRequestForForm(actor: Actor, requestId: string) {
+  const request = await requestForMe(actor, requestId);
+  const patient = await requireCare(actor, request.patientId);
+  const plan = await planOf(actor, request.patientId, request.carePlanId);
+  return { request, patient, plan };
+}
+
+/** The named colleague's contribution, attributed to them and their discipline; given once. */
+export async function answerInputRequest(
+  actor: Actor,
+  requestId: string,
+  answer: string,
+): Promise<{ patientId: string; planId: string }> {
+  const request = await requestForMe(actor, requestId);
+  await requireCare(actor, request.patientId);
+  const now = actor.clock.now();
+  await actor.db.transaction().execute(async (tx) => {
+    if (!(await store.answerInputRequest(tx, { id: requestId, userId: actor.user.id, at: now, answer }))) {
+      throw new Conflict('You have already given your input on this request');
+    }
+    await appendEvent(
+      tx,
+      event(actor, request.patientId, request.carePlanId, 'care-plan.input-given', null, {
+        request: requestId,
+        discipline: request.discipline,
+      }),
+    );
+    await auditAction(tx, actor, request.patientId, 'ok', { inputRequest: requestId });
+  });
+  return { patientId: request.patientId, planId: request.carePlanId };
+}
+
+/** The requests waiting for this person, for their home page: names are shown, so the listing is audited. */
+export async function myOpenInputRequests(actor: Actor) {
+  const open = await store.openRequestsFor(actor.db, actor.user.id, 50);
+  if (open.length > 0) await auditAction(actor.db, actor, null, 'ok', { inputRequestsListed: open.length });
+  return open;
+}
+
+/** Care plan versions, agreements and sharing on the timeline. The caller has opened the record. */
+export async function carePlansForTimeline(actor: Actor, opened: Patient) {
+  const plans = await store.carePlansOfPatient(actor.db, opened.id, 20);
+  const entries = [];
+  for (const plan of plans) {
+    const href = `/patients/${opened.id}/care-plans/${plan.id}`;
+    // Sharing follows agreement, which follows a version: at the same moment, the later step comes first.
+    if (plan.sharedAt)
+      entries.push({
+        at: plan.sharedAt,
+        kind: 'care-plan',
+        href,
+        title: `Care plan, version ${plan.sharedVersion}, shared`,
+        text: `Letter shared with the person${plan.gpConsent ? ' and their GP' : ''} by ${plan.sharedByName}`,
+      });
+    if (plan.agreedAt)
+      entries.push({
+        at: plan.agreedAt,
+        kind: 'care-plan',
+        href,
+        title: `Care plan, version ${plan.agreedVersion}, agreed`,
+        text: `Agreed with the person, recorded by ${plan.agreedByName}`,
+      });
+    for (const v of await listVersions(actor.db, plan.id)) {
+      entries.push({
+        at: v.savedAt,
+        kind: 'care-plan',
+        href,
+        title: `Care plan, version ${v.version}`,
+        text: v.version === 1 ? `Started by ${v.savedByName}` : `Saved by ${v.savedByName}`,
+      });
+    }
+  }
+  return entries;
+}
+
+/** The care plan started from an assessment, if any. The caller has opened the record. */
+export async function carePlanOfAssessment(actor: Actor, assessmentId: string): Promise<string | undefined> {
+  return store.findCarePlanOfAssessment(actor.db, assessmentId);
+}
