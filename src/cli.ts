@@ -115,6 +115,9 @@ async function runSeed(config: Config, args: string[]): Promise<number> {
     say(
       `Seeded ${report.patients.toLocaleString('en-GB')} patients and ${report.presentations.toLocaleString('en-GB')} presentations in ${seconds} s (seed ${seed}).`,
     );
+    say(
+      `With ${report.assessments.toLocaleString('en-GB')} assessments, ${report.carePlans.toLocaleString('en-GB')} care plans and ${report.safetyPlans.toLocaleString('en-GB')} safety plans.`,
+    );
     if (report.withoutNhsNumber > 0) {
       say(
         `${report.withoutNhsNumber.toLocaleString('en-GB')} have no NHS number: the 999 test range holds only 909,091 valid numbers.`,

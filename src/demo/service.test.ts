@@ -73,6 +73,32 @@ test('the demo ICS: three hospitals with liaison teams, receiving services, a us
     assert.ok(v.total > 1300 && v.total < 1600, `${v.total} presentations`);
     assert.ok(v.poisoning / v.total > 0.7 && v.poisoning / v.total < 0.9);
     assert.equal(v.bad, 0);
+
+    // Assessments, care plans and safety plans at realistic rates, internally consistent.
+    const rec = await sql<Record<string, number>>`
+      SELECT
+        (SELECT count(*)::int FROM presentations WHERE outcome <> 'left-before-assessment') AS seeable,
+        (SELECT count(*)::int FROM assessments WHERE status = 'final') AS assessed,
+        (SELECT count(*)::int FROM assessments a JOIN presentations p ON p.id = a.presentation_id
+           WHERE p.outcome = 'left-before-assessment' OR a.finalised_at > p.left_at
+              OR a.follow_up_due_at <> a.finalised_at + interval '48 hours') AS inconsistent,
+        (SELECT count(*)::int FROM care_plans) AS plans,
+        (SELECT count(*)::int FROM care_plans WHERE agreed_version IS NOT NULL) AS agreed,
+        (SELECT count(*)::int FROM care_plans WHERE shared_at > ${new Date('2026-06-01T12:00:00Z')}
+           OR agreed_at > ${new Date('2026-06-01T12:00:00Z')}) AS future,
+        (SELECT count(*)::int FROM safety_plans) AS safety,
+        (SELECT count(*)::int FROM input_requests) AS asked,
+        (SELECT count(*)::int FROM record_versions) AS versions`.execute(db);
+    const r = rec.rows[0]!;
+    assert.equal(r.assessed, report.assessments);
+    assert.ok(r.assessed! / r.seeable! > 0.5 && r.assessed! / r.seeable! < 0.75, `${r.assessed} of ${r.seeable} assessed`);
+    assert.equal(r.inconsistent, 0);
+    assert.ok(r.plans! / r.assessed! > 0.75 && r.plans! / r.assessed! < 0.95);
+    assert.ok(r.agreed! / r.plans! > 0.65 && r.agreed! / r.plans! < 0.9);
+    assert.equal(r.future, 0);
+    assert.ok(r.safety! > 0.4 * r.assessed! * (1200 / report.presentations) && r.safety! <= 1200);
+    assert.ok(r.asked! > 0, 'some plans asked a colleague for input');
+    assert.equal(r.versions, r.assessed! + r.plans! + r.safety!);
     await assert.rejects(
       seedDemo(connection, { seed: 9, patients: 1, asOf: new Date(), passwordHashCost: 10 }),
       AlreadySeeded,

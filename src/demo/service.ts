@@ -2,9 +2,17 @@ import { sql } from 'kysely';
 import { hashPassword } from '#platform/auth/password.ts';
 import type { Config } from '#platform/config.ts';
 import type { Connection } from '#platform/db/connect.ts';
+import { followUpDue } from '../assessments/model.ts';
+import { type InputDiscipline, isInputDiscipline } from '../plans/care/model.ts';
 import { teamServiceCodes } from '../teams/model.ts';
 import { countOrganisations } from '../teams/store.ts';
 import { type BulkSession, csvField, inBulkTransaction } from './bulk.ts';
+import {
+  clinicalRecordFor,
+  type DemoClinicalRecord,
+  type DemoPresentationRef,
+  type DemoStaff,
+} from './clinical-record.ts';
 import { DEMO_PASSWORD, gpPracticeCount, gpPracticeOds, hospitals, organisations, teams, users } from './ics.ts';
 import { generatePatients } from './patients.ts';
 import { presentationsFor } from './presentations.ts';
@@ -14,6 +22,9 @@ export type SeedOptions = { seed: number; patients: number; asOf: Date; password
 export type SeedReport = {
   patients: number;
   presentations: number;
+  assessments: number;
+  carePlans: number;
+  safetyPlans: number;
   withoutNhsNumber: number;
   users: { username: string; description: string }[];
   password: string;
@@ -34,6 +45,7 @@ const patientColumns = [
 ] as const;
 const careColumns = ['patient_id', 'team_id', 'started_at'] as const;
 const presentationColumns = [
+  'id',
   'patient_id',
   'team_id',
   'arrived_at',
@@ -43,6 +55,79 @@ const presentationColumns = [
   'recorded_by',
   'recorded_at',
 ] as const;
+
+const assessmentColumns = [
+  'id',
+  'patient_id',
+  'presentation_id',
+  'team_id',
+  'status',
+  'sections',
+  'version',
+  'started_by',
+  'started_at',
+  'updated_by',
+  'updated_at',
+  'finalised_by',
+  'finalised_at',
+  'follow_up_due_at',
+] as const;
+const carePlanColumns = [
+  'id',
+  'patient_id',
+  'assessment_id',
+  'team_id',
+  'content',
+  'version',
+  'created_by',
+  'created_at',
+  'updated_by',
+  'updated_at',
+  'agreed_version',
+  'agreed_at',
+  'agreed_by',
+  'agreed_how',
+  'gp_consent',
+  'shared_version',
+  'shared_at',
+  'shared_by',
+] as const;
+const inputRequestColumns = [
+  'care_plan_id',
+  'patient_id',
+  'requested_by',
+  'requested_at',
+  'discipline',
+  'colleague_id',
+  'question',
+  'answer',
+  'answered_by',
+  'answered_at',
+] as const;
+const safetyPlanColumns = [
+  'id',
+  'patient_id',
+  'team_id',
+  'content',
+  'version',
+  'created_by',
+  'created_at',
+  'updated_by',
+  'updated_at',
+] as const;
+const versionColumns = [
+  'subject_id',
+  'version',
+  'subject_type',
+  'patient_id',
+  'content',
+  'saved_by',
+  'saved_at',
+] as const;
+
+/** The rows of one CSV line, each field quoted only when it must be. */
+const line = (fields: (string | number | boolean | Date | null)[]) =>
+  `${fields.map((f) => csvField(f instanceof Date ? f.toISOString() : typeof f === 'boolean' ? String(f) : f)).join(',')}\n`;
 
 export class AlreadySeeded extends Error {}
 
@@ -70,20 +155,41 @@ export async function seedDemo(
           users.find((u) => u.teams.includes(`${h.key}-liaison`) && u.role === 'liaison-practitioner')!.username,
         )!,
     );
+    // Colleagues a practitioner can ask for input, in each hospital's liaison team.
+    const staff: DemoStaff[] = hospitals.map((h, i) => ({
+      recorder: recorders[i]!,
+      contributors: users
+        .filter((u) => u.teams.includes(`${h.key}-liaison`) && isInputDiscipline(u.discipline))
+        .map((u) => ({ id: userIds.get(u.username)!, discipline: u.discipline as InputDiscipline })),
+    }));
     const random = seededRandom(options.seed ^ 0x7e5e);
+    const clinical = seededRandom(options.seed ^ 0xc1e4);
     let patients = 0;
     let withoutNhsNumber = 0;
     let presentations = 0;
-    let patientCsv: string[] = [];
-    let careCsv: string[] = [];
-    let presentationCsv: string[] = [];
+    const counts = { assessments: 0, carePlans: 0, safetyPlans: 0 };
+    const csv = () => ({
+      patients: [] as string[],
+      care: [] as string[],
+      presentations: [] as string[],
+      assessments: [] as string[],
+      carePlans: [] as string[],
+      inputRequests: [] as string[],
+      safetyPlans: [] as string[],
+      versions: [] as string[],
+    });
+    let rows = csv();
     const flush = async () => {
-      await session.copyCsv('patients', patientColumns, patientCsv.join(''));
-      await session.copyCsv('care_relationships', careColumns, careCsv.join(''));
-      await session.copyCsv('presentations', presentationColumns, presentationCsv.join(''));
-      patientCsv = [];
-      careCsv = [];
-      presentationCsv = [];
+      // In foreign-key order: each table after the ones it points at.
+      await session.copyCsv('patients', patientColumns, rows.patients.join(''));
+      await session.copyCsv('care_relationships', careColumns, rows.care.join(''));
+      await session.copyCsv('presentations', presentationColumns, rows.presentations.join(''));
+      await session.copyCsv('assessments', assessmentColumns, rows.assessments.join(''));
+      await session.copyCsv('care_plans', carePlanColumns, rows.carePlans.join(''));
+      await session.copyCsv('input_requests', inputRequestColumns, rows.inputRequests.join(''));
+      await session.copyCsv('safety_plans', safetyPlanColumns, rows.safetyPlans.join(''));
+      await session.copyCsv('record_versions', versionColumns, rows.versions.join(''));
+      rows = csv();
     };
     for (const p of generatePatients({
       seed: options.seed,
@@ -91,26 +197,36 @@ export async function seedDemo(
       asOf: options.asOf,
       hospitalShares: hospitals.map((h) => h.share),
     })) {
-      patientCsv.push(
+      rows.patients.push(
         `${[p.id, p.nhsNumber, p.givenName, p.familyName, p.dateOfBirth, p.sex, p.ethnicCategory, p.postcode, p.imdDecile, p.gpPracticeOds].map(csvField).join(',')}\n`,
       );
-      careCsv.push(`${p.id},${liaisonTeams[p.hospital]},${p.careStartedAt.toISOString()}\n`);
+      const team = liaisonTeams[p.hospital]!;
+      const recorder = recorders[p.hospital]!;
+      rows.care.push(`${p.id},${team},${p.careStartedAt.toISOString()}\n`);
+      const refs: DemoPresentationRef[] = [];
       for (const v of presentationsFor(random, p.careStartedAt)) {
         const leftAt = v.leftAt.toISOString();
-        presentationCsv.push(
-          `${p.id},${liaisonTeams[p.hospital]},${v.arrivedAt.toISOString()},${leftAt},${v.outcome},"{${v.methods.join(',')}}",${recorders[p.hospital]},${leftAt}\n`,
+        const id = random.uuid();
+        rows.presentations.push(
+          `${id},${p.id},${team},${v.arrivedAt.toISOString()},${leftAt},${v.outcome},"{${v.methods.join(',')}}",${recorder},${leftAt}\n`,
         );
+        refs.unshift({ id, arrivedAt: v.arrivedAt, leftAt: v.leftAt, outcome: v.outcome });
         presentations++;
       }
+      const record = clinicalRecordFor(clinical, refs, staff[p.hospital]!, options.asOf);
+      addClinicalRows(rows, record, { patientId: p.id, team, recorder });
+      counts.assessments += record.assessments.length;
+      counts.carePlans += record.carePlans.length;
+      if (record.safetyPlan) counts.safetyPlans++;
       patients++;
       if (p.nhsNumber === null) withoutNhsNumber++;
-      if (patientCsv.length === CHUNK) {
+      if (rows.patients.length === CHUNK) {
         await flush();
         if (patients % 200_000 === 0) say(`  ${patients.toLocaleString('en-GB')} patients`);
       }
     }
-    if (patientCsv.length > 0) await flush();
-    return { patients, withoutNhsNumber, presentations };
+    if (rows.patients.length > 0) await flush();
+    return { patients, withoutNhsNumber, presentations, ...counts };
   });
   // Fresh statistics, so the planner uses the indexes on the first query after a big load.
   await sql`ANALYZE`.execute(connection.db);
@@ -119,6 +235,88 @@ export async function seedDemo(
     users: users.map((u) => ({ username: u.username, description: u.description })),
     password: DEMO_PASSWORD,
   };
+}
+
+function addClinicalRows(
+  rows: Record<'assessments' | 'carePlans' | 'inputRequests' | 'safetyPlans' | 'versions', string[]>,
+  record: DemoClinicalRecord,
+  who: { patientId: string; team: string; recorder: string },
+): void {
+  const { patientId, team, recorder } = who;
+  const version = (id: string, type: string, content: unknown, at: Date) =>
+    rows.versions.push(line([id, 1, type, patientId, JSON.stringify(content), recorder, at]));
+  for (const a of record.assessments) {
+    const due = followUpDue(a.finalisedAt);
+    rows.assessments.push(
+      line([
+        a.id,
+        patientId,
+        a.presentationId,
+        team,
+        'final',
+        JSON.stringify(a.sections),
+        1,
+        recorder,
+        a.startedAt,
+        recorder,
+        a.finalisedAt,
+        recorder,
+        a.finalisedAt,
+        due,
+      ]),
+    );
+    version(a.id, 'assessment', a.sections, a.finalisedAt);
+  }
+  for (const c of record.carePlans) {
+    const agreed = c.agreedAt !== null;
+    const shared = c.sharedAt !== null;
+    rows.carePlans.push(
+      line([
+        c.id,
+        patientId,
+        c.assessmentId,
+        team,
+        JSON.stringify(c.content),
+        1,
+        recorder,
+        c.createdAt,
+        recorder,
+        c.createdAt,
+        agreed ? 1 : null,
+        c.agreedAt,
+        agreed ? recorder : null,
+        agreed ? 'in-person' : null,
+        c.gpConsent,
+        shared ? 1 : null,
+        c.sharedAt,
+        shared ? recorder : null,
+      ]),
+    );
+    version(c.id, 'care-plan', c.content, c.createdAt);
+  }
+  for (const r of record.inputRequests) {
+    rows.inputRequests.push(
+      line([
+        r.carePlanId,
+        patientId,
+        recorder,
+        r.requestedAt,
+        r.discipline,
+        r.colleagueId,
+        r.question,
+        r.answer,
+        r.answer ? r.colleagueId : null,
+        r.answeredAt,
+      ]),
+    );
+  }
+  const s = record.safetyPlan;
+  if (s) {
+    rows.safetyPlans.push(
+      line([s.id, patientId, team, JSON.stringify(s.content), 1, recorder, s.savedAt, recorder, s.savedAt]),
+    );
+    version(s.id, 'safety-plan', s.content, s.savedAt);
+  }
 }
 
 async function seedStructure(

@@ -105,7 +105,7 @@ test('care plan from start to letter: goals with owners and dates, a pharmacistâ
   assert.equal((await pharmacist.post(link.getAttribute('href')!, { answer: 'again' })).status, 409);
   page = await w.client.get(w.plan);
   assert.match(
-    page.html.querySelector('#input')!.parentNode.text,
+    page.html.querySelector('#input')!.parentNode!.text,
     /Input from Test mdt-contributor \(Pharmacist\)[\s\S]*Keep sertraline at 50 mg/,
   );
 
