@@ -8,6 +8,7 @@ import { testApp } from '../support/app.ts';
 import { closeTestDatabase } from '../support/database.ts';
 import { makePatient, makeTeam, makeUser, PASSWORD } from '../support/factories.ts';
 import { expectAccessible, launch, screenshot } from './browser.ts';
+import { clinicalRecordJourney } from './clinical-journey.ts';
 import { expectHeading, findPatientPage, header, signInPage } from './pages.ts';
 
 // The journey a liaison practitioner makes, in a real Chromium against the real server on a port:
@@ -26,13 +27,15 @@ async function makeWorld(db: Parameters<typeof makeTeam>[0]) {
     discipline: 'mental-health-nurse',
   });
   const manager = await makeUser(db, { role: 'team-manager', teamIds: [team] });
+  const pharmacist = await makeUser(db, { role: 'mdt-contributor', teamIds: [team], discipline: 'pharmacist' });
+  const assessed = await makePatient(db, { teamId: team, givenName: 'Jo', familyName: 'Marsh' });
   const patient = await makePatient(db, { teamId: team, givenName: 'Robin', familyName: 'Ashworth' });
   const others = {
     receiving: await makeUser(db, { role: 'receiving-clinician', teamIds: [await makeTeam(db, 'talking-therapies')] }),
     analyst: await makeUser(db, { role: 'analyst', teamIds: [await makeTeam(db, 'analytics')] }),
     administrator: await makeUser(db, { role: 'administrator', teamIds: [await makeTeam(db, 'administration')] }),
   };
-  return { team, practitioner, manager, patient, others };
+  return { team, practitioner, manager, pharmacist, patient, assessed, others };
 }
 
 before(async () => {
@@ -139,6 +142,14 @@ test('a practitioner signs in, finds a patient, opens the record and signs out',
   await expectHeading(page, 'Sign in to Onward');
   assert.deepEqual(javascriptErrors, []);
   await context.close();
+});
+
+test('the clinical record: presentation, assessment over two sittings, a pharmacist’s input, a shared care plan and a printed safety plan', async () => {
+  await clinicalRecordJourney(browser, base, {
+    practitioner: world.practitioner,
+    pharmacist: world.pharmacist,
+    patient: world.assessed,
+  });
 });
 
 test('a team manager sees who opened the record; refusals and missing pages are accessible too', async () => {
