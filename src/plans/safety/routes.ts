@@ -1,0 +1,224 @@
+import { may } from '#platform/access/model.ts';
+import { NotFound } from '#platform/errors.ts';
+import { errorList } from '#platform/forms.ts';
+import { actor, definePage, type Page } from '#platform/http/pages.ts';
+import { renderPdf } from '#platform/pdf/document.ts';
+import { bannerOf, patientParam } from '../../patients/routes.ts';
+import { refuseInvalid } from '../../patients/service.ts';
+import { parseSafetyPlan, parseVersionParam, safetyPlanAnswers } from './forms.ts';
+import {
+  copyDate,
+  copyDocument,
+  copyHowTo,
+  copyName,
+  copySections,
+  crisisBoxTitle,
+  crisisLines,
+  SECTION_MAX,
+  type Sections,
+  sectionKeys,
+  sections,
+} from './model.ts';
+import { openSafetyPlan, openSafetyPlanVersion, safetyPlanCopy, safetyPlanForForm, saveSafetyPlan } from './service.ts';
+
+// Seven sections of up to 4,000 characters, URL-encoded (up to 9 bytes for one character): more
+// than the default form limit. Text a little over the limit gets a 400 with the text kept, not a 413.
+const SAFETY_PLAN_BODY_LIMIT = 512 * 1024;
+
+const fieldOrder = ['form', ...sectionKeys] as const;
+
+function versionParam(params: unknown): number {
+  const version = parseVersionParam((params as { version?: unknown }).version);
+  if (version === null) throw new NotFound('There is no such version of this safety plan.');
+  return version;
+}
+
+function readSections(values: Sections) {
+  return sectionKeys.map((key) => ({ key, heading: sections[key].heading, text: values[key] }));
+}
+
+function formFields(values: Record<string, string>, errors: Record<string, string>, theirs?: Sections) {
+  return sectionKeys.map((key) => ({
+    key,
+    heading: sections[key].heading,
+    hint: sections[key].hint,
+    value: values[key] ?? '',
+    error: errors[key],
+    theirs: theirs?.[key],
+  }));
+}
+
+const planUrl = (patientId: string) => `/patients/${patientId}/safety-plan`;
+
+export const safetyPlanPages: Page[] = [
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId/safety-plan',
+    permission: 'patient:read',
+    audit: 'safety-plan.read',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const { patient, plan, versions } = await openSafetyPlan(who, patientParam(request.params));
+      return reply.page('plans/safety/views/plan.njk', {
+        title: 'Safety plan',
+        banner: bannerOf(patient, deps.clock.now()),
+        plan,
+        sections: plan ? readSections(plan.sections) : [],
+        versions,
+        canWrite: may(who.user.role, 'record:write'),
+        crisisLines: crisisLines(),
+        backHref: `/patients/${patient.id}#timeline`,
+      });
+    },
+  }),
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId/safety-plan/edit',
+    permission: 'record:write',
+    audit: 'safety-plan.edit',
+    handler: async (request, reply, deps) => {
+      const { patient, plan } = await safetyPlanForForm(actor(request, deps), patientParam(request.params), {
+        audit: true,
+      });
+      return reply.page('plans/safety/views/edit.njk', {
+        title: plan ? 'Change the safety plan' : 'Write a safety plan',
+        banner: bannerOf(patient, deps.clock.now()),
+        plan,
+        version: plan?.version ?? 0,
+        maxLength: SECTION_MAX,
+        fields: formFields(plan?.sections ?? {}, {}),
+        crisisLines: crisisLines(),
+        errors: {},
+        backHref: planUrl(patient.id),
+      });
+    },
+  }),
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/safety-plan',
+    permission: 'record:write',
+    audit: 'safety-plan.save',
+    bodyLimit: SAFETY_PLAN_BODY_LIMIT,
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const patientId = patientParam(request.params);
+      const answers = safetyPlanAnswers(request.body);
+      const parsed = parseSafetyPlan(answers);
+      // The person's own text goes back into the form, whatever happened: nothing they typed is lost.
+      const again = async (
+        status: number,
+        errors: Record<string, string>,
+        extra: {
+          version: number | string;
+          list: { text: string | undefined; href: string }[];
+          stale?: unknown;
+          theirs?: Sections;
+        },
+      ) => {
+        const { patient, plan } = await safetyPlanForForm(who, patientId, { audit: false });
+        return reply.code(status).page('plans/safety/views/edit.njk', {
+          title: plan ? 'Change the safety plan' : 'Write a safety plan',
+          banner: bannerOf(patient, deps.clock.now()),
+          plan,
+          version: extra.version,
+          maxLength: SECTION_MAX,
+          fields: formFields(answers, errors, extra.theirs),
+          crisisLines: crisisLines(),
+          errors,
+          errorList: extra.list,
+          stale: extra.stale,
+          backHref: planUrl(patient.id),
+        });
+      };
+      if (!parsed.ok) {
+        await safetyPlanForForm(who, patientId, { audit: false });
+        await refuseInvalid(who, patientId, Object.keys(parsed.issues));
+        return again(400, parsed.issues, {
+          version: parsed.issues.form ? '' : answers.version,
+          list: errorList(parsed.issues, fieldOrder),
+        });
+      }
+      const outcome = await saveSafetyPlan(who, patientId, parsed.value);
+      if (outcome.saved) return reply.redirect(planUrl(patientId), 303);
+      const { stale } = outcome;
+      const errors: Record<string, string> = {};
+      for (const key of stale.changed) {
+        errors[key] = `${stale.savedByName} changed this section. Their text is shown above yours`;
+      }
+      return again(409, errors, {
+        version: stale.currentVersion,
+        stale,
+        theirs: stale.current,
+        list: [
+          {
+            text: `${stale.savedByName} saved this safety plan while you were working on it. Nothing you wrote has been saved yet: merge their changes into your text below, then save again.`,
+            href: `#${stale.changed[0] ?? sectionKeys[0]}`,
+          },
+          ...errorList(errors, fieldOrder),
+        ],
+      });
+    },
+  }),
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId/safety-plan/versions/:version',
+    permission: 'patient:read',
+    audit: 'safety-plan.read-version',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const patientId = patientParam(request.params);
+      const version = versionParam(request.params);
+      const { patient, plan, saved, changedSince } = await openSafetyPlanVersion(who, patientId, version);
+      return reply.page('plans/safety/views/version.njk', {
+        title: `Safety plan, version ${saved.version} of ${plan.version}`,
+        banner: bannerOf(patient, deps.clock.now()),
+        plan,
+        saved,
+        isCurrent: saved.version === plan.version,
+        sections: readSections(saved.sections).map((s) => ({ ...s, changedSince: changedSince.includes(s.key) })),
+        backHref: planUrl(patient.id),
+      });
+    },
+  }),
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId/safety-plan/copy',
+    permission: 'patient:read',
+    audit: 'safety-plan.copy',
+    handler: async (request, reply, deps) => {
+      const { patient, plan } = await safetyPlanCopy(actor(request, deps), patientParam(request.params), 'html');
+      return reply.page('plans/safety/views/copy.njk', {
+        title: 'My safety plan',
+        // Full width, so the printed copy uses the whole page.
+        columns: 'full',
+        name: copyName(patient),
+        date: copyDate(plan.updatedAt),
+        howTo: copyHowTo,
+        plan,
+        sections: copySections(plan.sections),
+        crisisBoxTitle,
+        crisisLines: crisisLines(),
+        pdfHref: `${planUrl(patient.id)}/copy.pdf`,
+        backHref: planUrl(patient.id),
+      });
+    },
+  }),
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId/safety-plan/copy.pdf',
+    permission: 'patient:read',
+    audit: 'safety-plan.copy-pdf',
+    handler: async (request, reply, deps) => {
+      const { patient, plan } = await safetyPlanCopy(actor(request, deps), patientParam(request.params), 'pdf');
+      const pdf = await renderPdf(copyDocument(plan, copyName(patient)), {
+        onePage: true,
+        createdAt: deps.clock.now(),
+      });
+      // No identifiers in the file name: it may be saved to a shared computer or sent on.
+      return reply
+        .type('application/pdf')
+        .header('Content-Disposition', 'inline; filename="safety-plan.pdf"')
+        .send(pdf);
+    },
+  }),
+];

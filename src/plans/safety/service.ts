@@ -1,0 +1,226 @@
+import { auditAction } from '#platform/audit/store.ts';
+import type { Db } from '#platform/db/schema.ts';
+import { Conflict, NotFound } from '#platform/errors.ts';
+import { appendEvent } from '#platform/events.ts';
+import type { Actor } from '#platform/http/pages.ts';
+import { findVersion, keepVersion, listVersions, type StaleSave } from '#platform/versions.ts';
+import type { Patient } from '../../patients/model.ts';
+import { requireCare } from '../../patients/service.ts';
+import type { SafetyPlanSave } from './forms.ts';
+import {
+  changedSections,
+  emptySections,
+  type SafetyPlan,
+  type SectionKey,
+  type Sections,
+  toSections,
+} from './model.ts';
+import * as store from './store.ts';
+
+// The safety plan's use cases. Every read is audited with the version read, every save keeps the
+// whole version, appends an event and is audited in one transaction, and a save based on a version
+// someone else has moved on from is refused with what they changed (DESIGN rule 5).
+
+const noPlan = 'There is no safety plan for this person yet.';
+
+export type SavedVersionEntry = Awaited<ReturnType<typeof listVersions>>[number];
+
+/** The plan page: the current plan (or none yet) and every saved version, newest first. */
+export async function openSafetyPlan(
+  actor: Actor,
+  patientId: string,
+): Promise<{ patient: Patient; plan: SafetyPlan | null; versions: SavedVersionEntry[] }> {
+  const patient = await requireCare(actor, patientId);
+  const plan = (await store.findPlanOfPatient(actor.db, patientId)) ?? null;
+  const versions = plan ? await listVersions(actor.db, plan.id) : [];
+  await auditAction(actor.db, actor, patientId, 'ok', plan ? { safetyPlan: plan.id, version: plan.version } : {});
+  return { patient, plan, versions };
+}
+
+/**
+ * The plan behind the form. Opening the form is a read of the plan, so it is audited; showing the
+ * form again after a refused save is not (the refusal was audited instead).
+ */
+export async function safetyPlanForForm(
+  actor: Actor,
+  patientId: string,
+  options: { audit: boolean },
+): Promise<{ patient: Patient; plan: SafetyPlan | null }> {
+  const patient = await requireCare(actor, patientId);
+  const plan = (await store.findPlanOfPatient(actor.db, patientId)) ?? null;
+  if (options.audit) {
+    await auditAction(actor.db, actor, patientId, 'ok', plan ? { safetyPlan: plan.id, version: plan.version } : {});
+  }
+  return { patient, plan };
+}
+
+/** One saved version, read only, with how many there are and which sections differ from the plan now. */
+export async function openSafetyPlanVersion(
+  actor: Actor,
+  patientId: string,
+  version: number,
+): Promise<{
+  patient: Patient;
+  plan: SafetyPlan;
+  saved: { version: number; sections: Sections; savedByName: string; savedAt: Date };
+  changedSince: SectionKey[];
+}> {
+  const patient = await requireCare(actor, patientId);
+  const plan = await store.findPlanOfPatient(actor.db, patientId);
+  const found = plan && (await findVersion<unknown>(actor.db, plan.id, version));
+  if (!plan || !found) {
+    await auditAction(actor.db, actor, patientId, 'refused', { reason: 'no-such-version', version });
+    throw new NotFound(plan ? `There is no version ${version} of this safety plan.` : noPlan);
+  }
+  await auditAction(actor.db, actor, patientId, 'ok', { safetyPlan: plan.id, version });
+  const sections = toSections(found.content);
+  return {
+    patient,
+    plan,
+    saved: { version: found.version, sections, savedByName: found.savedByName, savedAt: found.savedAt },
+    changedSince: changedSections(sections, plan.sections),
+  };
+}
+
+/** The person's own copy, on screen or as a PDF: a read of the current version, audited as one. */
+export async function safetyPlanCopy(
+  actor: Actor,
+  patientId: string,
+  format: 'html' | 'pdf',
+): Promise<{ patient: Patient; plan: SafetyPlan }> {
+  const patient = await requireCare(actor, patientId);
+  const plan = await store.findPlanOfPatient(actor.db, patientId);
+  if (!plan) {
+    await auditAction(actor.db, actor, patientId, 'refused', { reason: 'no-safety-plan', format });
+    throw new NotFound(noPlan);
+  }
+  await auditAction(actor.db, actor, patientId, 'ok', { safetyPlan: plan.id, version: plan.version, format });
+  return { patient, plan };
+}
+
+export type StaleSafetyPlan = StaleSave & { current: Sections; changed: SectionKey[] };
+
+export type SaveOutcome =
+  | { saved: true; version: number; unchanged: boolean }
+  | { saved: false; stale: StaleSafetyPlan };
+
+/** What someone else saved since `baseVersion` (0: before the plan existed), for the refusal page. */
+async function staleSince(tx: Db, patientId: string, baseVersion: number): Promise<SaveOutcome> {
+  const current = await store.findPlanOfPatient(tx, patientId);
+  if (!current) throw new Conflict();
+  const base = baseVersion > 0 ? await findVersion<unknown>(tx, current.id, baseVersion) : undefined;
+  return {
+    saved: false,
+    stale: {
+      currentVersion: current.version,
+      savedByName: current.updatedByName,
+      savedAt: current.updatedAt,
+      changed: changedSections(toSections(base?.content ?? {}), current.sections),
+      current: current.sections,
+    },
+  };
+}
+
+/**
+ * Save a new version of the person's plan, based on the version the writer opened (0 when there
+ * was none). If anyone else has saved since — including creating the first version at the same
+ * moment — nothing is written and the caller gets what changed, so the writer can merge instead of
+ * silently overwriting. Saving exactly what is already there writes nothing.
+ */
+export async function saveSafetyPlan(actor: Actor, patientId: string, save: SafetyPlanSave): Promise<SaveOutcome> {
+  await requireCare(actor, patientId);
+  const now = actor.clock.now();
+  const outcome = await actor.db.transaction().execute(async (tx): Promise<SaveOutcome> => {
+    const locked = await store.lockPlanOfPatient(tx, patientId);
+    let planId: string;
+    let changed: SectionKey[];
+    if (!locked) {
+      // Plans are never deleted, so a save based on a version of a plan that is not there is a bad form.
+      if (save.baseVersion !== 0) throw new Conflict('This safety plan could not be found. Reload the page');
+      const teamId = await store.caringTeamOf(tx, patientId, actor.user.teamIds);
+      if (!teamId) throw new NotFound('There is no patient at this address that your team is caring for.');
+      const id = await store.insertPlan(tx, {
+        patientId,
+        teamId,
+        sections: save.sections,
+        userId: actor.user.id,
+        at: now,
+      });
+      // Someone else created the plan between our look and our insert: theirs stands, ours is refused.
+      if (!id) return staleSince(tx, patientId, 0);
+      planId = id;
+      changed = changedSections(emptySections(), save.sections);
+    } else {
+      if (locked.version !== save.baseVersion) return staleSince(tx, patientId, save.baseVersion);
+      const current = await store.findPlanOfPatient(tx, patientId);
+      changed = changedSections(current?.sections ?? emptySections(), save.sections);
+      if (changed.length === 0) {
+        await auditAction(tx, actor, patientId, 'ok', {
+          safetyPlan: locked.id,
+          version: locked.version,
+          unchanged: true,
+        });
+        return { saved: true, version: locked.version, unchanged: true };
+      }
+      const written = await store.updatePlan(tx, {
+        id: locked.id,
+        baseVersion: save.baseVersion,
+        sections: save.sections,
+        userId: actor.user.id,
+        at: now,
+      });
+      if (!written) throw new Conflict();
+      planId = locked.id;
+    }
+    const version = save.baseVersion + 1;
+    await keepVersion(tx, {
+      subjectType: 'safety-plan',
+      subjectId: planId,
+      patientId,
+      version,
+      content: save.sections,
+      savedBy: actor.user.id,
+      savedAt: now,
+    });
+    await appendEvent(tx, {
+      at: now,
+      userId: actor.user.id,
+      patientId,
+      subjectType: 'safety-plan',
+      subjectId: planId,
+      type: version === 1 ? 'safety-plan.created' : 'safety-plan.saved',
+      fromState: null,
+      // Which sections changed, never their text: the text is in the version itself.
+      data: { version, changed },
+    });
+    await auditAction(tx, actor, patientId, 'ok', { safetyPlan: planId, version });
+    return { saved: true, version, unchanged: false };
+  });
+  if (!outcome.saved) {
+    await auditAction(actor.db, actor, patientId, 'refused', {
+      reason: 'stale-version',
+      baseVersion: save.baseVersion,
+      currentVersion: outcome.stale.currentVersion,
+    });
+  }
+  return outcome;
+}
+
+export type SafetyPlanTimelineEntry = { at: Date; kind: 'safety-plan'; title: string; text: string; href: string };
+
+/**
+ * The safety plan on a patient's timeline: one entry per saved version, newest first. The caller
+ * has opened (checked and audited) the record.
+ */
+export async function safetyPlanVersionsForTimeline(actor: Actor, opened: Patient): Promise<SafetyPlanTimelineEntry[]> {
+  const plan = await store.findPlanOfPatient(actor.db, opened.id);
+  if (!plan) return [];
+  const base = `/patients/${opened.id}/safety-plan`;
+  return (await listVersions(actor.db, plan.id)).map((v) => ({
+    at: v.savedAt,
+    kind: 'safety-plan' as const,
+    title: `Safety plan, version ${v.version}`,
+    text: `Saved by ${v.savedByName}`,
+    href: v.version === plan.version ? base : `${base}/versions/${v.version}`,
+  }));
+}

@@ -1,0 +1,121 @@
+import { sql } from 'kysely';
+import type { Db } from '#platform/db/schema.ts';
+import { type SafetyPlan, type Sections, toSections } from './model.ts';
+
+// One safety plan per person (UNIQUE patient_id); its versions are kept whole in record_versions.
+
+function selectPlans(db: Db) {
+  return db
+    .selectFrom('safety_plans')
+    .innerJoin('teams', 'teams.id', 'safety_plans.team_id')
+    .innerJoin('users as creator', 'creator.id', 'safety_plans.created_by')
+    .innerJoin('users as updater', 'updater.id', 'safety_plans.updated_by')
+    .select([
+      'safety_plans.id',
+      'safety_plans.patient_id',
+      'safety_plans.team_id',
+      'teams.name as team_name',
+      'safety_plans.content',
+      'safety_plans.version',
+      'creator.display_name as created_by_name',
+      'safety_plans.created_at',
+      'updater.display_name as updated_by_name',
+      'safety_plans.updated_at',
+    ]);
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof selectPlans>['executeTakeFirstOrThrow']>>;
+
+function toPlan(r: Row): SafetyPlan {
+  return {
+    id: r.id,
+    patientId: r.patient_id,
+    teamId: r.team_id,
+    teamName: r.team_name,
+    sections: toSections(r.content),
+    version: r.version,
+    createdByName: r.created_by_name,
+    createdAt: r.created_at,
+    updatedByName: r.updated_by_name,
+    updatedAt: r.updated_at,
+  };
+}
+
+export async function findPlanOfPatient(db: Db, patientId: string): Promise<SafetyPlan | undefined> {
+  const row = await selectPlans(db).where('safety_plans.patient_id', '=', patientId).executeTakeFirst();
+  return row && toPlan(row);
+}
+
+/** Hold the person's plan for the rest of the transaction, so two saves are decided one after the other. */
+export async function lockPlanOfPatient(
+  db: Db,
+  patientId: string,
+): Promise<{ id: string; version: number } | undefined> {
+  return db
+    .selectFrom('safety_plans')
+    .select(['id', 'version'])
+    .where('patient_id', '=', patientId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/**
+ * The first version of a person's plan. When someone else has just created it (the UNIQUE on
+ * patient_id), nothing is written and undefined comes back instead of an error, so the caller can
+ * refuse the save as stale without aborting the transaction.
+ */
+export async function insertPlan(
+  db: Db,
+  p: { patientId: string; teamId: string; sections: Sections; userId: string; at: Date },
+): Promise<string | undefined> {
+  const row = await db
+    .insertInto('safety_plans')
+    .values({
+      patient_id: p.patientId,
+      team_id: p.teamId,
+      content: JSON.stringify(p.sections),
+      version: 1,
+      created_by: p.userId,
+      created_at: p.at,
+      updated_by: p.userId,
+      updated_at: p.at,
+    })
+    .onConflict((oc) => oc.column('patient_id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** Write the next version, only if nobody else has: the number of rows changed says whether it did. */
+export async function updatePlan(
+  db: Db,
+  p: { id: string; baseVersion: number; sections: Sections; userId: string; at: Date },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('safety_plans')
+    .set({
+      content: JSON.stringify(p.sections),
+      version: sql<number>`version + 1`,
+      updated_by: p.userId,
+      updated_at: p.at,
+    })
+    .where('id', '=', p.id)
+    .where('version', '=', p.baseVersion)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The team a new plan belongs to: the first of the writer's teams that is caring for the person. */
+export async function caringTeamOf(db: Db, patientId: string, teamIds: readonly string[]): Promise<string | undefined> {
+  if (teamIds.length === 0) return undefined;
+  const row = await db
+    .selectFrom('care_relationships')
+    .select('team_id')
+    .where('patient_id', '=', patientId)
+    .where('team_id', 'in', teamIds)
+    .where('ended_at', 'is', null)
+    .orderBy('started_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.team_id;
+}
