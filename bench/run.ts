@@ -1,17 +1,19 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchClinical, clinicalReport } from './clinical.ts';
 import { machineLines } from './lib/machine.ts';
-import type { Store } from './lib/stores.ts';
+import type { Engine, Store } from './lib/stores.ts';
 import { type SeedSeries, seedAndKeep, seedReport, seedSeries } from './seed.ts';
 import { benchStart, startReport } from './start.ts';
 import { benchSummary, summaryReport } from './summary.ts';
 
-// npm run bench [-- start|seed|summary …] [--options]: prints a markdown report; a run of every part
-// also writes it to bench/RESULTS.md (or to --out). Defaults take about 5 minutes on 2 cores.
+// npm run bench [-- start|seed|summary|clinical …] [--options]: prints a markdown report; a run of every
+// part also writes it to bench/RESULTS.md (or to --out); --merge puts the sections of a partial run into
+// that file in place of the same sections. Defaults take about 13 minutes on 2 cores (clinical about 7).
 
-const usage = `node bench/run.ts [start] [seed] [summary] [options]     (no part named: all three)
+const usage = `node bench/run.ts [start] [seed] [summary] [clinical] [options]     (no part named: all four)
 
   --start-runs R   cold and warm starts (default 5)
   --patients N     the big seed, also the data the summary is measured on (default 1000000)
@@ -21,9 +23,14 @@ const usage = `node bench/run.ts [start] [seed] [summary] [options]     (no part
   --warmup S       autocannon warm-up per target (default 3)
   --rounds R       measured rounds per target (default 3)
   --ids N          patients visited round-robin (default 1000)
-  --out FILE       write the report there (default bench/RESULTS.md when all parts run)`;
+  --postgres-patients N   clinical: patients seeded in PostgreSQL (default 833333: about 1,000,000 presentations)
+  --pglite-patients N     clinical: patients seeded in PGlite (default 83333: about 100,000 presentations)
+  --connections A,B       clinical: concurrency levels, each measured every round (default 1,32)
+  --out FILE       write the report there (default bench/RESULTS.md when all parts run)
+  --merge          put this run's sections into bench/RESULTS.md (or --out) in place of the sections of the
+                   same name, each with its own command and machine lines; the other sections stay`;
 
-const parts = ['start', 'seed', 'summary'] as const;
+const parts = ['start', 'seed', 'summary', 'clinical'] as const;
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -35,7 +42,11 @@ const { values, positionals } = parseArgs({
     warmup: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '3' },
     ids: { type: 'string', default: '1000' },
+    'postgres-patients': { type: 'string', default: '833333' },
+    'pglite-patients': { type: 'string', default: '83333' },
+    connections: { type: 'string', default: '1,32' },
     out: { type: 'string' },
+    merge: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -50,20 +61,19 @@ const count = (name: keyof typeof values, min = 1) => {
   return n;
 };
 const bigPatients = count('patients');
+const connectionLevels = values.connections.split(',').map((c) => {
+  const n = Number(c);
+  if (!Number.isInteger(n) || n < 1) throw new Error('--connections must be whole numbers, 1 or more, comma-separated');
+  return n;
+});
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 const began = performance.now();
-const report: string[] = [
-  '# Onward benchmark results',
-  '',
-  `Command: \`node bench/run.ts${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}\` (the same as \`npm run bench\`${process.argv.length > 2 ? ' with these arguments' : ''}),`,
-  'with Node 24 first on PATH. Medians are the figures to quote: the machine is shared and noisy.',
-  'Other ways in: `node bench/run.ts start` (or `seed`, `summary`: one part; `summary` seeds its own data),',
-  '`node bench/run.ts --help` for the options. Everything is timed inside the benchmark process.',
-  '',
-  ...machineLines(),
-  '',
-];
+const args = process.argv.slice(2).join(' ');
+const command = `\`node bench/run.ts${args ? ` ${args}` : ''}\` (the same as \`npm run bench${args ? ` -- ${args}` : ''}\`)`;
+const machine = machineLines();
+// Each part adds its section (a "## " heading and what follows).
+const report: string[] = [];
 
 if (chosen.has('start')) {
   progress('start-up…');
@@ -95,6 +105,21 @@ try {
     };
     report.push(...summaryReport(await benchSummary(stores, options, progress)), '');
   }
+  if (chosen.has('clinical')) {
+    progress('patient summary and saving an assessment, server time, against a bare route…');
+    const options = {
+      sizes: [
+        { engine: 'postgres' as Engine, patients: count('postgres-patients') },
+        { engine: 'pglite' as Engine, patients: count('pglite-patients') },
+      ],
+      seconds: count('seconds'),
+      warmupSeconds: count('warmup'),
+      rounds: count('rounds'),
+      connections: connectionLevels,
+      ids: count('ids'),
+    };
+    report.push(...clinicalReport(await benchClinical(options, progress, (store) => stores.push(store))), '');
+  }
 } finally {
   for (const store of stores) await store.drop();
 }
@@ -102,11 +127,61 @@ try {
 const load = loadavg()
   .map((n) => n.toFixed(2))
   .join(', ');
-report.push(`Whole run: ${((performance.now() - began) / 60_000).toFixed(1)} min; load average at the end ${load}.`);
-const text = `${report.join('\n')}\n`;
+const wholeRun = `Whole run: ${((performance.now() - began) / 60_000).toFixed(1)} min; load average at the end ${load}.`;
+const text = [
+  '# Onward benchmark results',
+  '',
+  `Command: ${command},`,
+  'with Node 24 first on PATH. Medians are the figures to quote: the machine is shared and noisy.',
+  'Other ways in: `node bench/run.ts start` (or `seed`, `summary`, `clinical`: one part; `summary` and `clinical`',
+  'seed their own data), `node bench/run.ts --help` for the options. Everything is timed inside the benchmark process.',
+  '',
+  ...machine,
+  '',
+  ...report,
+  wholeRun,
+  '',
+].join('\n');
 process.stdout.write(text);
-const out = values.out ?? (chosen.size === parts.length ? join(import.meta.dirname, 'RESULTS.md') : undefined);
+const out =
+  values.out ?? (chosen.size === parts.length || values.merge ? join(import.meta.dirname, 'RESULTS.md') : undefined);
 if (out) {
-  writeFileSync(out, text);
+  writeFileSync(out, values.merge && existsSync(out) ? merge(readFileSync(out, 'utf8')) : text);
   progress(`written to ${out}`);
+}
+
+/** The file with this run's sections in place of the same-named ones (or added at its end). */
+function merge(file: string): string {
+  const lines = file.split('\n');
+  const sections = splitSections(report);
+  for (const section of sections) {
+    const [heading, ...rest] = section;
+    const own = [
+      heading!,
+      '',
+      `Measured in a run of its own: ${command}; ${wholeRun.charAt(0).toLowerCase()}${wholeRun.slice(1)}`,
+      ...machine,
+      ...rest,
+    ];
+    const at = lines.indexOf(heading!);
+    if (at >= 0) {
+      let end = at + 1;
+      while (end < lines.length && !lines[end]!.startsWith('## ') && !lines[end]!.startsWith('Whole run:')) end++;
+      lines.splice(at, end - at, ...own);
+    } else {
+      // After everything, the full run's closing line included: this section was measured apart from it.
+      while (lines.at(-1) === '') lines.pop();
+      lines.push('', ...own);
+    }
+  }
+  return lines.join('\n');
+}
+
+function splitSections(all: readonly string[]): string[][] {
+  const out: string[][] = [];
+  for (const line of all) {
+    if (line.startsWith('## ')) out.push([line]);
+    else out.at(-1)?.push(line);
+  }
+  return out;
 }

@@ -11,6 +11,8 @@ export type LoadOptions = {
   /** Paths visited round-robin across all connections. */
   paths: readonly string[];
   seconds: number;
+  /** Concurrent connections (default CONNECTIONS). */
+  connections?: number;
   cookie?: string;
   /** A check on each body; a failure counts as a mismatch. */
   verifyBody?: (body: string) => boolean;
@@ -37,7 +39,7 @@ export async function load(options: LoadOptions): Promise<Load> {
     const instance = autocannon(
       {
         url: `${options.base}${paths[0]}`,
-        connections: CONNECTIONS,
+        connections: options.connections ?? CONNECTIONS,
         duration: options.seconds,
         headers: options.cookie ? { cookie: options.cookie } : {},
         // setupRequest runs for every request, so one shared counter walks the paths in turn. With one
