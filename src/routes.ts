@@ -5,6 +5,7 @@ import { assessmentPages } from './assessments/routes.ts';
 import { homePages } from './home/routes.ts';
 import { patientPages } from './patients/routes.ts';
 import { carePlanPages } from './plans/care/routes.ts';
+import { safetyPlanPages } from './plans/safety/routes.ts';
 import { presentationPages } from './presentations/routes.ts';
 import { teamPages } from './teams/routes.ts';
 
@@ -17,6 +18,7 @@ export const pages: readonly Page[] = [
   ...presentationPages,
   ...assessmentPages,
   ...carePlanPages,
+  ...safetyPlanPages,
   ...analyticsPages,
   ...teamPages,
 ];

@@ -64,11 +64,18 @@ test('property: the parser never throws, and what it accepts is within the rules
   );
 });
 
-test('property: cleaning text is idempotent and keeps every non-space character', () => {
+test('property: cleaning text is idempotent, drops control characters and keeps every other non-space character', () => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters under test
+  const control = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
   fc.assert(
-    fc.property(fc.string(), (t) => {
+    fc.property(fc.string({ unit: 'binary' }), (t) => {
       const once = cleanText(t);
-      return cleanText(once) === once && once.replace(/\s/g, '') === t.replace(/\s/g, '');
+      return (
+        cleanText(once) === once &&
+        once.match(control) === null &&
+        once.replace(/\s/g, '') === t.replace(control, '').replace(/\s/g, '')
+      );
     }),
   );
+  assert.equal(cleanText('a\u0000b\r\nc  '), 'ab\nc');
 });

@@ -91,7 +91,10 @@ test('the demo ICS: three hospitals with liaison teams, receiving services, a us
         (SELECT count(*)::int FROM record_versions) AS versions`.execute(db);
     const r = rec.rows[0]!;
     assert.equal(r.assessed, report.assessments);
-    assert.ok(r.assessed! / r.seeable! > 0.5 && r.assessed! / r.seeable! < 0.75, `${r.assessed} of ${r.seeable} assessed`);
+    assert.ok(
+      r.assessed! / r.seeable! > 0.5 && r.assessed! / r.seeable! < 0.75,
+      `${r.assessed} of ${r.seeable} assessed`,
+    );
     assert.equal(r.inconsistent, 0);
     assert.ok(r.plans! / r.assessed! > 0.75 && r.plans! / r.assessed! < 0.95);
     assert.ok(r.agreed! / r.plans! > 0.65 && r.agreed! / r.plans! < 0.9);

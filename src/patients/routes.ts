@@ -6,6 +6,7 @@ import { isUuid } from '#platform/http/app.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { assessmentsForTimeline } from '../assessments/service.ts';
 import { carePlansForTimeline } from '../plans/care/service.ts';
+import { safetyPlanVersionsForTimeline } from '../plans/safety/service.ts';
 import { methodSummary, outcomes } from '../presentations/model.ts';
 import { presentationsForTimeline } from '../presentations/service.ts';
 import { parseNameSearch, parseNhsNumberSearch } from './forms.ts';
@@ -94,6 +95,7 @@ export const patientPages: Page[] = [
       const presentations = await presentationsForTimeline(who, patient);
       const assessments = await assessmentsForTimeline(who, patient);
       const carePlans = await carePlansForTimeline(who, patient);
+      const safetyPlans = await safetyPlanVersionsForTimeline(who, patient);
       const assessmentOf = new Map(assessments.map((a) => [a.presentationId, a]));
       return reply.page('patients/views/summary.njk', {
         title: bannerName(patient),
@@ -114,7 +116,9 @@ export const patientPages: Page[] = [
           })),
           assessments.map((a) => ({ ...a, at: a.finalisedAt ?? a.startedAt, kind: 'assessment' })),
           carePlans,
+          safetyPlans,
         ),
+        hasSafetyPlan: safetyPlans.length > 0,
         backHref: '/patients',
       });
     },

@@ -93,12 +93,20 @@ export function parseTime(input: string, label: string): { ok: true; value: stri
   return { ok: true, value: `${m[1]!.padStart(2, '0')}:${m[2]}` };
 }
 
-/** Normalise typed text: Windows line endings become \n, trailing space goes; nothing else changes. */
+/**
+ * Normalise typed text: Windows line endings become \n, trailing space goes, and control
+ * characters other than tab and newline are dropped (PostgreSQL refuses NUL in text and JSON, and
+ * none of them is something a person meant to write). Nothing else changes.
+ */
 export function cleanText(value: string): string {
-  return value
-    .replace(/\r\n?/g, '\n')
-    .replace(/[ \t]+$/gm, '')
-    .trimEnd();
+  return (
+    value
+      .replace(/\r\n?/g, '\n')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+      .replace(/[ \t]+$/gm, '')
+      .trimEnd()
+  );
 }
 
 /** A version number as a hidden field carries it: a positive whole number, nothing else. */

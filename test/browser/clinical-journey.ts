@@ -60,16 +60,29 @@ export async function clinicalRecordJourney(browser: Browser, base: string, w: C
   await expectHeading(page, 'Psychosocial assessment');
   await expectAccessible(page, 'assessment form');
   await page.getByLabel('What happened and why').fill('Cut her arm after a row with her landlord about rent arrears.');
-  await page.getByLabel('In the person’s own words').fill('“I didn’t want to die, I wanted it to stop.”');
   await page.getByRole('button', { name: 'Save draft' }).click();
   await page.getByText(/Last saved by/).waitFor();
+  // More typed, then the tab is hidden on the way to closing: the draft saves itself.
+  await page.getByLabel('In the person’s own words').fill('“I didn’t want to die, I wanted it to stop.”');
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.getByRole('status').filter({ hasText: 'Draft saved automatically' }).waitFor();
   await page.context().close(); // the browser is closed between sittings
 
   // Second sitting: the draft is waiting on the server.
   page = await signedIn(browser, base, w.practitioner.username);
   await page.goto(`${base}/patients/${w.patient.id}`);
   await page.getByRole('link', { name: 'Psychosocial assessment (draft)' }).click();
-  assert.equal(await page.getByLabel('What happened and why').inputValue(), 'Cut her arm after a row with her landlord about rent arrears.');
+  assert.equal(
+    await page.getByLabel('What happened and why').inputValue(),
+    'Cut her arm after a row with her landlord about rent arrears.',
+  );
+  assert.equal(
+    await page.getByLabel('In the person’s own words').inputValue(),
+    '“I didn’t want to die, I wanted it to stop.”',
+  );
   await page.getByRole('button', { name: 'Finalise assessment' }).click();
   assert.match(await findPatientPage.errorSummary(page), /Write something under “Risk formulation”/);
   await expectAccessible(page, 'assessment with errors');
@@ -84,7 +97,8 @@ export async function clinicalRecordJourney(browser: Browser, base: string, w: C
     Safeguarding: 'No children or adults at risk connected to her.',
     'Strengths and reasons for living': 'Her cat, and her brother.',
     'Previous self-harm and what helped': 'Cut at 17; school counselling helped.',
-    'Risk formulation': 'Worse when alone at night and when money worries peak; better with her brother around and a plan for the debt.',
+    'Risk formulation':
+      'Worse when alone at night and when money worries peak; better with her brother around and a plan for the debt.',
   };
   for (const [label, text] of Object.entries(rest)) await page.getByLabel(label, { exact: true }).fill(text);
   await page.getByRole('button', { name: 'Finalise assessment' }).click();
@@ -110,7 +124,9 @@ export async function clinicalRecordJourney(browser: Browser, base: string, w: C
   await page.getByRole('button', { name: 'Save care plan' }).click();
   await page.getByRole('cell', { name: /Call Citizens Advice/ }).waitFor();
   await page.getByLabel('Colleague').selectOption({ label: 'Test mdt-contributor, Pharmacist' });
-  await page.getByLabel('What would you like their input on?').fill('She takes sertraline and has paracetamol at home: any advice?');
+  await page
+    .getByLabel('What would you like their input on?')
+    .fill('She takes sertraline and has paracetamol at home: any advice?');
   await page.getByRole('button', { name: 'Ask for input' }).click();
   await page.getByText('Waiting for input').waitFor();
   await expectAccessible(page, 'care plan waiting for input');
@@ -122,10 +138,17 @@ export async function clinicalRecordJourney(browser: Browser, base: string, w: C
   page = await signedIn(browser, base, w.pharmacist.username);
   await page.getByRole('heading', { name: 'Care plans waiting for your input' }).waitFor();
   await expectAccessible(page, 'pharmacist home');
-  await page.getByRole('heading', { name: 'Care plans waiting for your input' }).locator('xpath=following-sibling::ul[1]').getByRole('link').first().click();
+  await page
+    .getByRole('heading', { name: 'Care plans waiting for your input' })
+    .locator('xpath=following-sibling::ul[1]')
+    .getByRole('link')
+    .first()
+    .click();
   await expectHeading(page, 'Give your input to a care plan');
   await expectAccessible(page, 'input request');
-  await page.getByLabel('Your input').fill('Sertraline 50 mg is fine to continue. Suggest weekly dispensing and removing spare paracetamol for now.');
+  await page
+    .getByLabel('Your input')
+    .fill('Sertraline 50 mg is fine to continue. Suggest weekly dispensing and removing spare paracetamol for now.');
   await page.getByRole('button', { name: 'Add your input' }).click();
   await page.getByRole('heading', { level: 1 }).waitFor();
   await page.context().close();
@@ -136,7 +159,10 @@ export async function clinicalRecordJourney(browser: Browser, base: string, w: C
   await page.getByRole('link', { name: 'Care plan, version 2' }).first().click();
   await page.getByText(/Input from Test mdt-contributor \(Pharmacist\)/).waitFor();
   await page.getByLabel('In person').check();
-  await page.getByRole('group', { name: 'Does the person agree to a copy going to their GP?' }).getByLabel('Yes').check();
+  await page
+    .getByRole('group', { name: 'Does the person agree to a copy going to their GP?' })
+    .getByLabel('Yes')
+    .check();
   await page.getByLabel(/has gone through version 2 of this plan with me/).check();
   await page.getByRole('button', { name: 'Record agreement' }).click();
   await page.getByRole('button', { name: 'Record that the plan was shared' }).click();
@@ -151,5 +177,42 @@ export async function clinicalRecordJourney(browser: Browser, base: string, w: C
   const letterText = letter.text.join('\n');
   assert.match(letterText, /Call Citizens Advice about the arrears/);
   assert.match(letterText, /Samaritans/);
+
+  // The safety plan, written with her, and the copy she keeps.
+  await page.goto(`${base}/patients/${w.patient.id}`);
+  await page.getByRole('link', { name: 'Write a safety plan with the person' }).click();
+  await expectAccessible(page, 'safety plan form');
+  const plan: Record<string, string> = {
+    'My reasons for living': 'My cat, Pepper. My brother Sam.',
+    'My warning signs': 'Lying awake worrying about money. Not answering the phone.',
+    'Things I can do on my own': 'A hot shower, then music with headphones.',
+    'People and places that distract me': 'The café on Mill Street. Pub quiz on Thursdays.',
+    'People I can ask for help': 'Sam (brother), 07700 900123',
+    'Making my surroundings safer': 'Sam keeps my spare tablets; razor blades out of the flat.',
+  };
+  for (const [label, text] of Object.entries(plan)) await page.getByLabel(label, { exact: true }).fill(text);
+  await page.getByRole('button', { name: 'Save safety plan' }).click();
+  await page.getByRole('button', { name: 'Open the person’s copy' }).click();
+  await page.getByText('Samaritans').first().waitFor();
+  await expectAccessible(page, 'safety plan copy');
+  await screenshot(page, '15-safety-plan-copy');
+  await page.getByRole('button', { name: 'Print this plan' }).waitFor();
+  await page.emulateMedia({ media: 'print' });
+  await screenshot(page, '16-safety-plan-copy-printed');
+  await page.emulateMedia({ media: 'screen' });
+  const copy = await fetchPdf(page, page.url().replace(/\/copy$/, '/copy.pdf'), '16-safety-plan');
+  assert.equal(copy.pages, 1, 'the copy she keeps is one page');
+  const copyText = copy.text.join('\n');
+  assert.match(copyText, /My cat, Pepper/);
+  for (const line of ['111', '116 123', '85258', '999']) assert.ok(copyText.includes(line), line);
+
+  await page.goto(`${base}/patients/${w.patient.id}`);
+  const timeline = await page.locator('.onward-timeline').textContent();
+  assert.match(
+    timeline ?? '',
+    /Safety plan, version 1[\s\S]*Care plan, version 2, shared[\s\S]*Psychosocial assessment[\s\S]*Presentation at/,
+  );
+  await expectAccessible(page, 'summary with the whole timeline');
+  await screenshot(page, '17-timeline');
   await page.context().close();
 }

@@ -88,7 +88,10 @@ export function letterPdf(letter: Letter, version: number): PdfDocument {
         : []),
       { kind: 'heading', text: 'What we agreed', level: 2 },
       letter.items.length
-        ? { kind: 'list', items: letter.items.map((i) => `${i.kind}: ${sentence(i.text)} Who: ${i.owner}. By: ${i.due}.`) }
+        ? {
+            kind: 'list',
+            items: letter.items.map((i) => `${i.kind}: ${sentence(i.text)} Who: ${i.owner}. By: ${i.due}.`),
+          }
         : { kind: 'paragraph', text: 'No goals or actions were written down.' },
       ...letter.closing.map((text) => ({ kind: 'paragraph' as const, text })),
       {
