@@ -4,8 +4,9 @@ import Fastify from 'fastify';
 import { testApp } from '../../../test/support/app.ts';
 import { Client } from '../../../test/support/client.ts';
 import { closeTestDatabase } from '../../../test/support/database.ts';
-import { makePatient, makeTeam, makeUser, PASSWORD } from '../../../test/support/factories.ts';
+import { makePatient, makePresentation, makeTeam, makeUser, PASSWORD } from '../../../test/support/factories.ts';
 import { pages } from '../../routes.ts';
+import type { Db } from '../db/schema.ts';
 import { refuseUnguardedRoutes } from '../http/pages.ts';
 import { may, type Role, roles } from './model.ts';
 
@@ -19,13 +20,27 @@ test('role × route: each role reaches exactly what its permissions allow', asyn
   const team = await makeTeam(db);
   const patient = await makePatient(db, { teamId: team });
   const clients = new Map<Role | 'signed-out', Client>();
+  const userIds = new Map<Role, string>();
   for (const role of roles) {
-    const user = await makeUser(db, { role, teamIds: [team] });
+    const user = await makeUser(db, {
+      role,
+      teamIds: [team],
+      discipline: role === 'mdt-contributor' ? 'pharmacist' : null,
+    });
+    userIds.set(role, user.id);
     const client = new Client(app);
     assert.equal((await client.signIn(user.username, PASSWORD)).status, 303, role);
     clients.set(role, client);
   }
   clients.set('signed-out', new Client(app));
+  // Real records behind every parameter, so each route's own handler answers (not a 404 for a malformed id).
+  const ids = await clinicalRecords(
+    db,
+    patient.id,
+    team,
+    userIds.get('liaison-practitioner')!,
+    userIds.get('mdt-contributor')!,
+  );
 
   const failures: string[] = [];
   let checked = 0;
@@ -34,7 +49,13 @@ test('role × route: each role reaches exactly what its permissions allow', asyn
   for (const page of routes) {
     // Signing out would end the session the rest of the matrix uses: it is checked on its own below.
     if (page.url === '/sign-out' || page.url === '/sign-in') continue;
-    const url = page.url.replace(':patientId', patient.id);
+    const url = page.url
+      .replace(':patientId', patient.id)
+      .replace(':assessmentId', ids.assessment)
+      .replace(':carePlanId', ids.carePlan)
+      .replace(':requestId', ids.request)
+      .replace(':version', '1');
+    assert.doesNotMatch(url, /:/, `every parameter of ${page.url} has a real value`);
     for (const [who, client] of clients) {
       const role = who === 'signed-out' ? undefined : who;
       await client.get('/accessibility'); // a fresh CSRF token for this session
@@ -44,6 +65,7 @@ test('role × route: each role reaches exactly what its permissions allow', asyn
         response.status === 403 ||
         response.status === 401 ||
         (response.status === 303 && response.headers.location?.startsWith('/sign-in'));
+      if (response.status >= 500) failures.push(`${page.method} ${page.url} as ${who}: ${response.status}`);
       if (allowed === refused)
         failures.push(
           `${page.method} ${page.url} as ${who}: ${response.status} but ${allowed ? 'allowed' : 'refused'} expected`,
@@ -54,6 +76,70 @@ test('role × route: each role reaches exactly what its permissions allow', asyn
   assert.deepEqual(failures, []);
   assert.equal(checked, (routes.length - 3) * (roles.length + 1));
 });
+
+async function clinicalRecords(db: Db, patientId: string, teamId: string, practitioner: string, pharmacist: string) {
+  const at = new Date('2026-11-25T09:00:00Z');
+  const presentation = await makePresentation(db, { patientId, teamId, recordedBy: practitioner });
+  const by = { started_by: practitioner, started_at: at, updated_by: practitioner, updated_at: at };
+  const assessment = await db
+    .insertInto('assessments')
+    .values({
+      patient_id: patientId,
+      presentation_id: presentation,
+      team_id: teamId,
+      status: 'draft',
+      sections: '{}',
+      ...by,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const content = JSON.stringify({ summary: 'x', items: [] });
+  const plan = await db
+    .insertInto('care_plans')
+    .values({
+      patient_id: patientId,
+      assessment_id: assessment.id,
+      team_id: teamId,
+      content,
+      created_by: practitioner,
+      created_at: at,
+      updated_by: practitioner,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const request = await db
+    .insertInto('input_requests')
+    .values({
+      care_plan_id: plan.id,
+      patient_id: patientId,
+      requested_by: practitioner,
+      requested_at: at,
+      discipline: 'pharmacist',
+      colleague_id: pharmacist,
+      question: 'Q',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const [subject, type, c] of [
+    [assessment.id, 'assessment', '{}'],
+    [plan.id, 'care-plan', content],
+  ] as const) {
+    await db
+      .insertInto('record_versions')
+      .values({
+        subject_id: subject,
+        version: 1,
+        subject_type: type,
+        patient_id: patientId,
+        content: c,
+        saved_by: practitioner,
+        saved_at: at,
+      })
+      .execute();
+  }
+  return { assessment: assessment.id, carePlan: plan.id, request: request.id };
+}
 
 test('an unknown role cannot be given to an account', async () => {
   const { db } = await testApp();
