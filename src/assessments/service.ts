@@ -1,8 +1,7 @@
 import { auditAction } from '#platform/audit/store.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
-import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { changedFields, findVersion, keepVersion, type StaleSave } from '#platform/versions.ts';
+import { changedFields, findVersion, recordVersion, type StaleSave } from '#platform/versions.ts';
 import type { Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
 import { presentationOf } from '../presentations/service.ts';
@@ -30,26 +29,17 @@ export async function startAssessment(actor: Actor, patientId: string, presentat
       at: now,
       sections,
     });
-    await keepVersion(tx, {
+    await recordVersion(tx, actor, {
       subjectType: 'assessment',
       subjectId: id,
       patientId,
       version: 1,
       content: sections,
-      savedBy: actor.user.id,
-      savedAt: now,
-    });
-    await appendEvent(tx, {
-      at: now,
-      userId: actor.user.id,
-      patientId,
-      subjectType: 'assessment',
-      subjectId: id,
-      type: 'assessment.started',
+      event: 'assessment.started',
       fromState: null,
-      data: { presentationId, version: 1 },
+      data: { presentationId },
+      audit: { assessment: id },
     });
-    await auditAction(tx, actor, patientId, 'ok', { assessment: id });
     return id;
   });
 }
@@ -125,26 +115,17 @@ export async function saveAssessment(
     });
     if (!written) throw new Conflict();
     const version = save.baseVersion + 1;
-    await keepVersion(tx, {
+    await recordVersion(tx, actor, {
       subjectType: 'assessment',
       subjectId: assessmentId,
       patientId,
       version,
       content: save.sections,
-      savedBy: actor.user.id,
-      savedAt: now,
-    });
-    await appendEvent(tx, {
-      at: now,
-      userId: actor.user.id,
-      patientId,
-      subjectType: 'assessment',
-      subjectId: assessmentId,
-      type: save.finalise ? 'assessment.finalised' : 'assessment.draft-saved',
+      event: save.finalise ? 'assessment.finalised' : 'assessment.draft-saved',
       fromState: 'draft',
-      data: { version, ...(followUpDueAt ? { followUpDueAt: followUpDueAt.toISOString() } : {}) },
+      data: followUpDueAt ? { followUpDueAt: followUpDueAt.toISOString() } : {},
+      audit: { assessment: assessmentId },
     });
-    await auditAction(tx, actor, patientId, 'ok', { assessment: assessmentId, version });
     return { saved: true, version, finalised: save.finalise, followUpDueAt };
   });
   if (!outcome.saved) {

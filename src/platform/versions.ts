@@ -1,4 +1,7 @@
+import { auditAction } from './audit/store.ts';
 import type { Db } from './db/schema.ts';
+import { appendEvent } from './events.ts';
+import type { Actor } from './http/pages.ts';
 
 // Every saved version of a clinical document (assessment, care plan, safety plan) is kept whole in
 // record_versions, so nothing written is lost, earlier versions can be read, and a save refused
@@ -130,4 +133,46 @@ export type StaleSave = {
 export function changedFields(base: Record<string, unknown>, current: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(base), ...Object.keys(current)]);
   return [...keys].filter((k) => JSON.stringify(base[k] ?? '') !== JSON.stringify(current[k] ?? '')).sort();
+}
+
+/**
+ * A new version of a clinical document, in the caller's transaction: the whole content kept, the
+ * event that made it, and the audit row, together or not at all (DESIGN rules 1 and 2).
+ */
+export async function recordVersion(
+  tx: Db,
+  actor: Actor,
+  v: {
+    subjectType: SubjectType;
+    subjectId: string;
+    patientId: string;
+    version: number;
+    content: unknown;
+    event: string;
+    fromState: string | null;
+    data?: Record<string, unknown>;
+    audit: Record<string, string | number | boolean | null>;
+  },
+): Promise<void> {
+  const at = actor.clock.now();
+  await keepVersion(tx, {
+    subjectType: v.subjectType,
+    subjectId: v.subjectId,
+    patientId: v.patientId,
+    version: v.version,
+    content: v.content,
+    savedBy: actor.user.id,
+    savedAt: at,
+  });
+  await appendEvent(tx, {
+    at,
+    userId: actor.user.id,
+    patientId: v.patientId,
+    subjectType: v.subjectType,
+    subjectId: v.subjectId,
+    type: v.event,
+    fromState: v.fromState,
+    data: { version: v.version, ...v.data },
+  });
+  await auditAction(tx, actor, v.patientId, 'ok', { ...v.audit, version: v.version });
 }

@@ -2,7 +2,7 @@ import { auditAction } from '#platform/audit/store.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
 import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { findVersion, keepVersion, listVersions, type StaleSave } from '#platform/versions.ts';
+import { findVersion, listVersions, recordVersion, type StaleSave } from '#platform/versions.ts';
 import { finalisedAssessmentOf } from '../../assessments/service.ts';
 import type { Patient } from '../../patients/model.ts';
 import { openPatient, requireCare } from '../../patients/service.ts';
@@ -57,17 +57,17 @@ export async function startCarePlan(actor: Actor, patientId: string, assessmentI
       at: now,
       content,
     });
-    await keepVersion(tx, {
+    await recordVersion(tx, actor, {
       subjectType: 'care-plan',
       subjectId: id,
       patientId,
       version: 1,
       content,
-      savedBy: actor.user.id,
-      savedAt: now,
+      event: 'care-plan.started',
+      fromState: null,
+      data: { assessmentId },
+      audit: { carePlan: id },
     });
-    await appendEvent(tx, event(actor, patientId, id, 'care-plan.started', null, { assessmentId, version: 1 }));
-    await auditAction(tx, actor, patientId, 'ok', { carePlan: id });
     return id;
   });
 }
@@ -139,22 +139,20 @@ export async function saveCarePlan(
       throw new Conflict();
     }
     const version = save.baseVersion + 1;
-    await keepVersion(tx, {
+    await recordVersion(tx, actor, {
       subjectType: 'care-plan',
       subjectId: planId,
       patientId,
       version,
       content: save.content,
-      savedBy: actor.user.id,
-      savedAt: now,
+      event: 'care-plan.saved',
+      fromState: statusOf({
+        version: save.baseVersion,
+        agreedVersion: locked.agreed_version,
+        sharedVersion: locked.shared_version,
+      }),
+      audit: { carePlan: planId },
     });
-    const from = statusOf({
-      version: save.baseVersion,
-      agreedVersion: locked.agreed_version,
-      sharedVersion: locked.shared_version,
-    });
-    await appendEvent(tx, event(actor, patientId, planId, 'care-plan.saved', from, { version }));
-    await auditAction(tx, actor, patientId, 'ok', { carePlan: planId, version });
     return { saved: true, version };
   });
   if (!outcome.saved)

@@ -1,9 +1,8 @@
 import { auditAction } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
-import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { findVersion, keepVersion, listVersions, type StaleSave } from '#platform/versions.ts';
+import { findVersion, listVersions, recordVersion, type StaleSave } from '#platform/versions.ts';
 import type { Patient } from '../../patients/model.ts';
 import { requireCare } from '../../patients/service.ts';
 import type { SafetyPlanSave } from './forms.ts';
@@ -173,27 +172,18 @@ export async function saveSafetyPlan(actor: Actor, patientId: string, save: Safe
       planId = locked.id;
     }
     const version = save.baseVersion + 1;
-    await keepVersion(tx, {
+    await recordVersion(tx, actor, {
       subjectType: 'safety-plan',
       subjectId: planId,
       patientId,
       version,
       content: save.sections,
-      savedBy: actor.user.id,
-      savedAt: now,
-    });
-    await appendEvent(tx, {
-      at: now,
-      userId: actor.user.id,
-      patientId,
-      subjectType: 'safety-plan',
-      subjectId: planId,
-      type: version === 1 ? 'safety-plan.created' : 'safety-plan.saved',
+      event: version === 1 ? 'safety-plan.created' : 'safety-plan.saved',
       fromState: null,
       // Which sections changed, never their text: the text is in the version itself.
-      data: { version, changed },
+      data: { changed },
+      audit: { safetyPlan: planId },
     });
-    await auditAction(tx, actor, patientId, 'ok', { safetyPlan: planId, version });
     return { saved: true, version, unchanged: false };
   });
   if (!outcome.saved) {
