@@ -1,4 +1,5 @@
 import { auditAction } from '#platform/audit/store.ts';
+import type { Db } from '#platform/db/schema.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
 import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
@@ -38,6 +39,13 @@ function event(
     fromState,
     data,
   };
+}
+
+/** Hold this patient's plan for the rest of the transaction, so two changes are decided in turn. */
+async function lockPlanOf(tx: Db, patientId: string, planId: string) {
+  const locked = await store.lockCarePlan(tx, planId);
+  if (!locked || locked.patient_id !== patientId) throw new NotFound('There is no such care plan for this person.');
+  return locked;
 }
 
 /** Start the care plan that follows a finalised assessment, or go back to the one already started. */
@@ -111,8 +119,7 @@ export async function saveCarePlan(
   await requireCare(actor, patientId);
   const now = actor.clock.now();
   const outcome = await actor.db.transaction().execute(async (tx): Promise<PlanSaveOutcome> => {
-    const locked = await store.lockCarePlan(tx, planId);
-    if (!locked || locked.patient_id !== patientId) throw new NotFound('There is no such care plan for this person.');
+    const locked = await lockPlanOf(tx, patientId, planId);
     if (locked.version !== save.baseVersion) {
       const current = await planOf(actor, patientId, planId, tx);
       const base = await findVersion<CarePlanContent>(tx, planId, save.baseVersion);
@@ -170,8 +177,7 @@ export async function agreeCarePlan(
   await requireCare(actor, patientId);
   const now = actor.clock.now();
   await actor.db.transaction().execute(async (tx) => {
-    const locked = await store.lockCarePlan(tx, planId);
-    if (!locked || locked.patient_id !== patientId) throw new NotFound('There is no such care plan for this person.');
+    const locked = await lockPlanOf(tx, patientId, planId);
     if (locked.version !== agreement.baseVersion) {
       throw new Conflict(
         'The plan was changed after you opened it. Go through the latest version with the person, then record their agreement',
@@ -212,8 +218,7 @@ export async function shareCarePlan(
   await requireCare(actor, patientId);
   const now = actor.clock.now();
   await actor.db.transaction().execute(async (tx) => {
-    const locked = await store.lockCarePlan(tx, planId);
-    if (!locked || locked.patient_id !== patientId) throw new NotFound('There is no such care plan for this person.');
+    const locked = await lockPlanOf(tx, patientId, planId);
     if (locked.version !== baseVersion)
       throw new Conflict('The plan was changed after you opened it. Read the latest version before sharing it');
     if (locked.agreed_version !== locked.version)
