@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { cleanText, parseVersion } from '#platform/forms.ts';
-import { changedFields } from '#platform/versions.ts';
+import { changedFields, mergeFields } from '#platform/versions.ts';
 import { type AssessmentAnswers, parseAssessment } from './forms.ts';
 import { checkFinal, emptySections, followUpDue, SECTION_MAX, sectionKeys, toSections } from './model.ts';
 
@@ -78,4 +78,16 @@ test('property: cleaning text is idempotent, drops control characters and keeps 
     }),
   );
   assert.equal(cleanText('a\u0000b\r\nc  '), 'ab\nc');
+});
+
+test('three-way merge: their change comes in where only they changed a field; both changing it is a conflict', () => {
+  const keys = ['a', 'b', 'c', 'd'] as const;
+  const base = { a: 'same', b: 'old b', c: 'old c', d: 'old d' };
+  const mine = { a: 'same', b: 'old b', c: 'my c', d: 'both' };
+  const theirs = { a: 'same', b: 'their b', c: 'old c', d: 'both!' };
+  const m = mergeFields(keys, base, mine, theirs);
+  assert.deepEqual(m.merged, { a: 'same', b: 'their b', c: 'my c', d: 'both' });
+  assert.deepEqual(m.broughtIn, ['b']);
+  assert.deepEqual(m.conflicts, ['d']);
+  assert.deepEqual(mergeFields(['x'] as const, { x: '1' }, { x: '2' }, { x: '2' }).conflicts, []);
 });

@@ -256,3 +256,28 @@ test('no risk score, risk level or risk category anywhere: not in the schema, no
   }
   assert.doesNotMatch(form.html.querySelector('form')!.text, /\b(low|medium|high) risk\b/i);
 });
+
+test('after a refused save, a colleague’s change to a section this person did not touch is brought in, so saving again keeps both', async () => {
+  const w = await world();
+  const url = await start(w);
+  const colleague = await makeUser(w.db, { role: 'senior-clinician', teamIds: [w.team] });
+  const other = new Client(w.app);
+  await other.signIn(colleague.username, PASSWORD);
+  await other.get(url);
+  assert.equal(
+    (await other.post(url, { version: '1', action: 'save', social: 'Rent arrears of two months.' })).status,
+    303,
+  );
+  const mine = await w.client.post(url, { version: '1', action: 'save', wants: 'Help with debts' });
+  assert.equal(mine.status, 409);
+  assert.match(errorSummary(mine), /Their changes to Social circumstances have been brought into the form/);
+  assert.doesNotMatch(errorSummary(mine), /also changed/);
+  assert.equal(mine.html.querySelector('#social')?.text, 'Rent arrears of two months.');
+  assert.equal(mine.html.querySelector('#wants')?.text, 'Help with debts');
+  // Saving the form as it now stands loses nobody's work.
+  const form = Object.fromEntries(sectionKeys.map((k) => [k, mine.html.querySelector(`#${k}`)?.text ?? '']));
+  assert.equal((await w.client.post(url, { version: '2', action: 'save', ...form })).status, 303);
+  const s = (await stored(w, url)).row.sections as Record<string, string>;
+  assert.equal(s.social, 'Rent arrears of two months.');
+  assert.equal(s.wants, 'Help with debts');
+});

@@ -3,11 +3,12 @@ import { NotFound } from '#platform/errors.ts';
 import { errorList, text } from '#platform/forms.ts';
 import { isUuid } from '#platform/http/app.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
+import { mergeFields } from '#platform/versions.ts';
 import { bannerOf, patientParam } from '../patients/routes.ts';
 import { refuseInvalid } from '../patients/service.ts';
 import { carePlanOfAssessment } from '../plans/care/service.ts';
 import { type AssessmentAnswers, assessmentAnswers, parseAssessment } from './forms.ts';
-import { type Assessment, SECTION_MAX, sectionKeys, sections } from './model.ts';
+import { type Assessment, SECTION_MAX, type SectionKey, type Sections, sectionKeys, sections } from './model.ts';
 import { assessmentForForm, openAssessment, saveAssessment, startAssessment } from './service.ts';
 
 // Twelve sections of up to 10,000 characters each, URL-encoded: more than the default form limit.
@@ -105,7 +106,7 @@ export const assessmentPages: Page[] = [
           title: 'Psychosocial assessment',
           banner: bannerOf(patient, deps.clock.now()),
           ...formContext(assessment, answers, (extra.version as number | undefined) ?? Number(answers.version)),
-          fields: sectionFields(answers, errors, theirs),
+          fields: sectionFields((extra.values as Sections | undefined) ?? answers, errors, theirs),
           errors,
           errorList: errorList(errors, fieldOrder),
           ...extra,
@@ -125,20 +126,22 @@ export const assessmentPages: Page[] = [
         );
       }
       const { stale } = outcome;
+      const mine = Object.fromEntries(sectionKeys.map((k) => [k, parsed.value.sections[k]])) as Sections;
+      const { merged, conflicts, broughtIn } = mergeFields(sectionKeys, stale.base, mine, stale.current);
       const errors: Record<string, string> = {};
-      for (const key of stale.changed) {
-        if ((sectionKeys as readonly string[]).includes(key)) {
-          errors[key] = `${stale.savedByName} changed this section. Their text is shown above yours`;
-        }
+      for (const key of conflicts) {
+        errors[key] = `${stale.savedByName} also changed this section. Their text is shown above yours: merge the two`;
       }
+      const named = (keys: readonly SectionKey[]) => keys.map((k) => sections[k].heading).join(', ');
       return again(409, errors, {
         stale,
+        values: merged,
         theirs: stale.current,
         version: stale.currentVersion,
         errorList: [
           {
-            text: `${stale.savedByName} saved this assessment while you were working on it. Nothing you wrote has been saved yet: merge their changes into your text below, then save again.`,
-            href: `#${stale.changed[0] ?? sectionKeys[0]}`,
+            text: `${stale.savedByName} saved this assessment while you were working on it. Nothing you wrote has been saved yet.${broughtIn.length ? ` Their changes to ${named(broughtIn)} have been brought into the form.` : ''}${conflicts.length ? ' Where you both changed a section, merge the two texts.' : ''} Check, then save again.`,
+            href: `#${conflicts[0] ?? broughtIn[0] ?? sectionKeys[0]}`,
           },
           ...errorList(errors, fieldOrder),
         ],

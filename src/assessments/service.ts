@@ -6,7 +6,7 @@ import type { Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
 import { presentationOf } from '../presentations/service.ts';
 import type { AssessmentSave } from './forms.ts';
-import { type Assessment, emptySections, followUpDue, type Sections } from './model.ts';
+import { type Assessment, emptySections, followUpDue, type Sections, toSections } from './model.ts';
 import * as store from './store.ts';
 
 /**
@@ -68,7 +68,7 @@ export async function assessmentForForm(actor: Actor, patientId: string, assessm
 
 export type SaveOutcome =
   | { saved: true; version: number; finalised: boolean; followUpDueAt: Date | null }
-  | { saved: false; stale: StaleSave & { current: Sections } };
+  | { saved: false; stale: StaleSave & { current: Sections; base: Sections } };
 
 /**
  * Save a draft or finalise. The save is based on the version the person opened: if someone else
@@ -100,6 +100,7 @@ export async function saveAssessment(
           savedAt: current.updatedAt,
           changed: changedFields(base?.content ?? {}, current.sections),
           current: current.sections,
+          base: toSections(base?.content),
         },
       };
     }

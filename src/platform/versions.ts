@@ -176,3 +176,38 @@ export async function recordVersion(
   });
   await auditAction(tx, actor, v.patientId, 'ok', { ...v.audit, version: v.version });
 }
+
+export type Merge<K extends string> = {
+  /** What the form should hold now: their changes where only they changed a field, mine elsewhere. */
+  merged: Record<K, string>;
+  /** Fields both people changed differently: the person must merge these by hand. */
+  conflicts: K[];
+  /** Fields only the other person changed, brought into the form. */
+  broughtIn: K[];
+};
+
+/**
+ * A three-way merge of flat text fields, from the version a person started at (`base`), what
+ * they typed (`mine`) and what is saved now (`theirs`). Re-saving the form afterwards can then
+ * never quietly undo a colleague's change to a field the person did not touch.
+ */
+export function mergeFields<K extends string>(
+  keys: readonly K[],
+  base: Record<K, string>,
+  mine: Record<K, string>,
+  theirs: Record<K, string>,
+): Merge<K> {
+  const merged = {} as Record<K, string>;
+  const conflicts: K[] = [];
+  const broughtIn: K[] = [];
+  for (const k of keys) {
+    if (mine[k] === base[k]) {
+      merged[k] = theirs[k];
+      if (theirs[k] !== base[k]) broughtIn.push(k);
+    } else {
+      merged[k] = mine[k];
+      if (theirs[k] !== base[k] && theirs[k] !== mine[k]) conflicts.push(k);
+    }
+  }
+  return { merged, conflicts, broughtIn };
+}

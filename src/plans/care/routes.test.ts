@@ -296,3 +296,59 @@ test('input is asked only of colleagues in the team, and only the named colleagu
   await moved.signIn(w.pharmacist.username, PASSWORD);
   assert.equal((await moved.get(`/input-requests/${request.id}`)).status, 404);
 });
+
+test('a colleague’s new goal is brought into a refused form, and a bad row keeps its message after blank rows', async () => {
+  const w = await world();
+  const colleague = await makeUser(w.db, { role: 'senior-clinician', teamIds: [w.team] });
+  const other = new Client(w.app);
+  await other.signIn(colleague.username, PASSWORD);
+  await other.get(`${w.plan}/edit`);
+  await w.client.get(`${w.plan}/edit`);
+  assert.equal(
+    (
+      await other.post(w.plan, {
+        version: '1',
+        rows: '1',
+        summary: '',
+        ...item(0, 'goal', 'Debt advice referral', 'Robin', '1', '12', '2026'),
+      })
+    ).status,
+    303,
+  );
+  const mine = await w.client.post(w.plan, { version: '1', rows: '0', summary: 'My summary' });
+  assert.equal(mine.status, 409);
+  assert.match(errorSummary(mine), /Their changes to the goals and actions have been brought into the form/);
+  assert.equal(mine.html.querySelector('#summary')?.text, 'My summary');
+  assert.equal(mine.html.querySelector('#item-0-text')?.text, 'Debt advice referral');
+  assert.equal(
+    (
+      await w.client.post(w.plan, {
+        version: '2',
+        rows: '1',
+        summary: 'My summary',
+        ...item(0, 'goal', 'Debt advice referral', 'Robin', '1', '12', '2026'),
+      })
+    ).status,
+    303,
+  );
+  const saved = await w.db
+    .selectFrom('care_plans')
+    .select('content')
+    .where('id', '=', w.planId)
+    .executeTakeFirstOrThrow();
+  assert.deepEqual((saved.content as { summary: string; items: unknown[] }).summary, 'My summary');
+  assert.equal((saved.content as { items: unknown[] }).items.length, 1);
+
+  await w.client.get(`${w.plan}/edit`);
+  const page = await w.client.post(w.plan, {
+    version: '3',
+    rows: '3',
+    summary: 'x',
+    ...item(0, 'goal', 'Fine', 'Robin', '1', '12', '2026'),
+    ...item(1, 'goal', '', '', '', '', ''),
+    ...item(2, 'action', 'Bad date', 'GP', '31', '2', '2027'),
+  });
+  assert.equal(page.status, 400);
+  assert.match(page.html.querySelector('#item-2-due-error')?.text ?? '', /goal or action 3 must be a real date/);
+  assert.equal(page.html.querySelector('#item-2-text')?.text, 'Bad date');
+});

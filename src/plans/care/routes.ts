@@ -6,6 +6,7 @@ import { errorList, londonToday, parseVersion, text } from '#platform/forms.ts';
 import { isUuid } from '#platform/http/app.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
+import { mergeFields } from '#platform/versions.ts';
 import { bannerName, formatNhsNumber } from '../../patients/model.ts';
 import { bannerOf, patientParam } from '../../patients/routes.ts';
 import { refuseInvalid } from '../../patients/service.ts';
@@ -47,6 +48,14 @@ function idParam(params: unknown, name: 'carePlanId' | 'requestId'): string {
 const base = (patientId: string, planId: string) => `/patients/${patientId}/care-plans/${planId}`;
 
 /** The rows of the edit form: what the person posted (or the plan's items), then blank rows to add more. */
+const blankRows = () =>
+  Array.from({ length: BLANK_ROWS }, () => ({
+    kind: 'goal',
+    text: '',
+    owner: '',
+    due: { day: '', month: '', year: '' },
+  }));
+
 function rowsOf(values: PlanAnswers | CarePlanContent): PlanAnswers['rows'] {
   const rows =
     'rows' in values
@@ -60,16 +69,14 @@ function rowsOf(values: PlanAnswers | CarePlanContent): PlanAnswers['rows'] {
             due: { day: String(Number(day)), month: String(Number(month)), year: year ?? '' },
           };
         });
-  const filled = rows.filter((r) => r.text || r.owner || r.due.day || r.due.month || r.due.year);
-  return [
-    ...filled,
-    ...Array.from({ length: BLANK_ROWS }, () => ({
-      kind: 'goal',
-      text: '',
-      owner: '',
-      due: { day: '', month: '', year: '' },
-    })),
-  ];
+  const isFilled = (r: PlanAnswers['rows'][number]) => r.text || r.owner || r.due.day || r.due.month || r.due.year;
+  // Rows posted back stay where they were, so each message stays on the row it names; blank rows
+  // to add more come after them.
+  if ('rows' in values) {
+    const last = rows.at(-1);
+    return last && !isFilled(last) ? rows : [...rows, ...blankRows()];
+  }
+  return [...rows.filter(isFilled), ...blankRows()];
 }
 
 function editPage(
@@ -207,22 +214,34 @@ export const carePlanPages: Page[] = [
       const outcome = await saveCarePlan(who, patientId, planId, parsed.value);
       if (outcome.saved) return reply.redirect(base(patientId, planId), 303);
       const { stale } = outcome;
+      // Bring in what only they changed, keep what only this person changed; both is a merge by hand.
+      const was = before ?? { summary: '', items: [] };
+      const mine = parsed.value.content;
+      const theirs = stale.current;
+      const parts = ['summary', 'items'] as const;
+      const flat = (c: CarePlanContent) => ({ summary: c.summary, items: JSON.stringify(c.items) });
+      const { merged, conflicts, broughtIn } = mergeFields(parts, flat(was), flat(mine), flat(theirs));
+      const content: CarePlanContent = { summary: merged.summary, items: JSON.parse(merged.items) };
+      const partName = { summary: 'what matters to the person', items: 'the goals and actions' } as const;
       const errors = Object.fromEntries(
-        stale.changed.map((part) => [
+        conflicts.map((part) => [
           part === 'items' ? 'form' : 'summary',
-          `${stale.savedByName} changed ${part === 'items' ? 'the goals and actions' : 'what matters to the person'}. Their version is shown above`,
+          `${stale.savedByName} also changed ${partName[part]}. Their version is shown above: merge the two`,
         ]),
       );
       return editPage(reply, 409, {
         ...again,
+        summary: content.summary,
+        rows: rowsOf(content),
         version: stale.currentVersion,
         errors,
-        stale: { ...stale, items: stale.current.items.map((i) => ({ ...i, kindName: itemKinds[i.kind] })) },
+        stale: { ...stale, items: theirs.items.map((i) => ({ ...i, kindName: itemKinds[i.kind] })) },
         errorList: [
           {
-            text: `${stale.savedByName} saved this care plan while you were working on it. Nothing you wrote has been saved yet: compare with their version below, merge, then save again.`,
+            text: `${stale.savedByName} saved this care plan while you were working on it. Nothing you wrote has been saved yet.${broughtIn.length ? ` Their changes to ${broughtIn.map((p) => partName[p]).join(' and ')} have been brought into the form.` : ''}${conflicts.length ? ' Where you both changed the same part, compare with their version and merge.' : ''} Check, then save again.`,
             href: '#theirs',
           },
+          ...Object.entries(errors).map(([field, text]) => ({ text, href: `#${field === 'form' ? 'theirs' : field}` })),
         ],
       });
     },

@@ -3,6 +3,7 @@ import { NotFound } from '#platform/errors.ts';
 import { errorList } from '#platform/forms.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
+import { mergeFields } from '#platform/versions.ts';
 import { bannerOf, patientParam } from '../../patients/routes.ts';
 import { refuseInvalid } from '../../patients/service.ts';
 import { parseSafetyPlan, parseVersionParam, safetyPlanAnswers } from './forms.ts';
@@ -15,6 +16,7 @@ import {
   crisisBoxTitle,
   crisisLines,
   SECTION_MAX,
+  type SectionKey,
   type Sections,
   sectionKeys,
   sections,
@@ -113,6 +115,7 @@ export const safetyPlanPages: Page[] = [
           list: { text: string | undefined; href: string }[];
           stale?: unknown;
           theirs?: Sections;
+          values?: Sections;
         },
       ) => {
         const { patient, plan } = await safetyPlanForForm(who, patientId, { audit: false });
@@ -122,7 +125,7 @@ export const safetyPlanPages: Page[] = [
           plan,
           version: extra.version,
           maxLength: SECTION_MAX,
-          fields: formFields(answers, errors, extra.theirs),
+          fields: formFields(extra.values ?? answers, errors, extra.theirs),
           crisisLines: crisisLines(),
           errors,
           errorList: extra.list,
@@ -141,18 +144,26 @@ export const safetyPlanPages: Page[] = [
       const outcome = await saveSafetyPlan(who, patientId, parsed.value);
       if (outcome.saved) return reply.redirect(planUrl(patientId), 303);
       const { stale } = outcome;
+      const { merged, conflicts, broughtIn } = mergeFields(
+        sectionKeys,
+        stale.base,
+        parsed.value.sections,
+        stale.current,
+      );
       const errors: Record<string, string> = {};
-      for (const key of stale.changed) {
-        errors[key] = `${stale.savedByName} changed this section. Their text is shown above yours`;
+      for (const key of conflicts) {
+        errors[key] = `${stale.savedByName} also changed this section. Their text is shown above yours: merge the two`;
       }
+      const named = (keys: readonly SectionKey[]) => keys.map((k) => sections[k].heading).join(', ');
       return again(409, errors, {
         version: stale.currentVersion,
         stale,
+        values: merged,
         theirs: stale.current,
         list: [
           {
-            text: `${stale.savedByName} saved this safety plan while you were working on it. Nothing you wrote has been saved yet: merge their changes into your text below, then save again.`,
-            href: `#${stale.changed[0] ?? sectionKeys[0]}`,
+            text: `${stale.savedByName} saved this safety plan while you were working on it. Nothing you wrote has been saved yet.${broughtIn.length ? ` Their changes to ${named(broughtIn)} have been brought into the form.` : ''}${conflicts.length ? ' Where you both changed a section, merge the two texts.' : ''} Check, then save again.`,
+            href: `#${conflicts[0] ?? broughtIn[0] ?? sectionKeys[0]}`,
           },
           ...errorList(errors, fieldOrder),
         ],

@@ -97,7 +97,7 @@ export async function safetyPlanCopy(
   return { patient, plan };
 }
 
-export type StaleSafetyPlan = StaleSave & { current: Sections; changed: SectionKey[] };
+export type StaleSafetyPlan = StaleSave & { current: Sections; base: Sections; changed: SectionKey[] };
 
 export type SaveOutcome =
   | { saved: true; version: number; unchanged: boolean }
@@ -116,6 +116,7 @@ async function staleSince(tx: Db, patientId: string, baseVersion: number): Promi
       savedAt: current.updatedAt,
       changed: changedSections(toSections(base?.content ?? {}), current.sections),
       current: current.sections,
+      base: toSections(base?.content ?? {}),
     },
   };
 }
