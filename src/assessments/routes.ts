@@ -1,5 +1,5 @@
 import { may } from '#platform/access/model.ts';
-import { NotFound } from '#platform/errors.ts';
+import { Invalid, NotFound } from '#platform/errors.ts';
 import { errorList, text } from '#platform/forms.ts';
 import { isUuid } from '#platform/http/app.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
@@ -55,7 +55,7 @@ export const assessmentPages: Page[] = [
     handler: async (request, reply, deps) => {
       const patientId = patientParam(request.params);
       const presentationId = text(request.body, 'presentationId');
-      if (!isUuid(presentationId)) throw new NotFound('There is no such presentation for this person.');
+      if (!isUuid(presentationId)) throw new Invalid({ presentationId: 'Choose a presentation from the timeline' });
       const id = await startAssessment(actor(request, deps), patientId, presentationId);
       return reply.redirect(`/patients/${patientId}/assessments/${id}`, 303);
     },

@@ -63,6 +63,11 @@ export function statusOf(p: Pick<CarePlan, 'version' | 'agreedVersion' | 'shared
   return p.sharedVersion === p.version ? 'shared' : 'agreed';
 }
 
+/** A plan with nothing in it cannot be agreed or shared: the letter would say nothing. */
+export function isEmptyPlan(c: CarePlanContent): boolean {
+  return c.summary.trim() === '' && c.items.length === 0;
+}
+
 export type ItemProblem = { field: string; message: string };
 
 /**

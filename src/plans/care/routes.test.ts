@@ -178,6 +178,35 @@ test('care plan from start to letter: goals with owners and dates, a pharmacistâ
   assert.equal((await w.client.post(`${w.plan}/sharing`, { version: '3' })).status, 409);
 });
 
+test('an empty plan cannot be agreed, and a version is agreed once', async () => {
+  const w = await world();
+  const page = await w.client.get(w.plan);
+  assert.match(page.html.querySelector('main')!.text, /Write the plan with the person first/);
+  const empty = await w.client.post(`${w.plan}/agreement`, {
+    version: '1',
+    how: 'phone',
+    gpConsent: 'no',
+    confirmed: 'yes',
+  });
+  assert.equal(empty.status, 400);
+  assert.match(errorSummary(empty), /before recording agreement/);
+  await w.client.get(`${w.plan}/edit`);
+  assert.equal((await w.client.post(w.plan, goodPlan('1'))).status, 303);
+  await w.client.get(w.plan);
+  const agree = { version: '2', how: 'phone', gpConsent: 'no', confirmed: 'yes' };
+  assert.equal((await w.client.post(`${w.plan}/agreement`, agree)).status, 303);
+  const again = await w.client.post(`${w.plan}/agreement`, { ...agree, gpConsent: 'yes' });
+  assert.equal(again.status, 409);
+  assert.match(errorSummary(again), /already been recorded/);
+  const row = await w.db
+    .selectFrom('care_plans')
+    .select('gp_consent')
+    .where('id', '=', w.planId)
+    .executeTakeFirstOrThrow();
+  assert.equal(row.gp_consent, false);
+  assert.equal((await w.client.post(`${w.plan}/sharing`, {})).status, 400);
+});
+
 test('bad goals and actions: each problem named against its row, the answers kept, nothing written', async () => {
   const w = await world();
   await w.client.get(`${w.plan}/edit`);

@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { disciplineNames, may } from '#platform/access/model.ts';
 import { crisisContacts } from '#platform/crisis-contacts.ts';
-import { NotFound } from '#platform/errors.ts';
+import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
 import { errorList, londonToday, parseVersion, text } from '#platform/forms.ts';
 import { isUuid } from '#platform/http/app.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
@@ -20,7 +20,15 @@ import {
   planAnswers,
 } from './forms.ts';
 import { carePlanLetter as letterOf, letterPdf } from './letter.ts';
-import { agreementWays, type CarePlan, type CarePlanContent, itemKinds, sameItem, statusOf } from './model.ts';
+import {
+  agreementWays,
+  type CarePlan,
+  type CarePlanContent,
+  isEmptyPlan,
+  itemKinds,
+  sameItem,
+  statusOf,
+} from './model.ts';
 import {
   agreeCarePlan,
   answerInputRequest,
@@ -133,6 +141,7 @@ async function planPage(
     versions: opened.versions,
     ways: Object.entries(agreementWays).map(([value, label]) => ({ value, text: label })),
     canWrite: may(role, 'record:write'),
+    empty: isEmptyPlan(plan.content),
     errors: {},
     values: {},
     ...extra,
@@ -149,7 +158,7 @@ export const carePlanPages: Page[] = [
     handler: async (request, reply, deps) => {
       const patientId = patientParam(request.params);
       const assessmentId = text(request.body, 'assessmentId');
-      if (!isUuid(assessmentId)) throw new NotFound('There is no such assessment for this person.');
+      if (!isUuid(assessmentId)) throw new Invalid({ assessmentId: 'Choose an assessment from the record' });
       const id = await startCarePlan(actor(request, deps), patientId, assessmentId);
       return reply.redirect(base(patientId, id), 303);
     },
@@ -279,7 +288,23 @@ export const carePlanPages: Page[] = [
           who.user.role,
         );
       }
-      await agreeCarePlan(who, patientId, planId, parsed.value);
+      try {
+        await agreeCarePlan(who, patientId, planId, parsed.value);
+      } catch (error) {
+        // Refused for the plan's state, not the form: the plan again, with the answers and why.
+        if (!(error instanceof Conflict || error instanceof Invalid)) throw error;
+        const issues = error instanceof Invalid ? error.issues : { form: error.message };
+        await refuseInvalid(who, patientId, ['form']);
+        const opened = await openCarePlan(who, patientId, planId);
+        return planPage(
+          reply,
+          error.status,
+          opened,
+          { errors: issues, values: answers, errorList: [{ text: issues.form, href: '#agreement' }] },
+          deps.clock.now(),
+          who.user.role,
+        );
+      }
       return reply.redirect(`${base(patientId, planId)}#agreement`, 303);
     },
   }),
@@ -292,7 +317,7 @@ export const carePlanPages: Page[] = [
       const patientId = patientParam(request.params);
       const planId = idParam(request.params, 'carePlanId');
       const version = parseVersion(text(request.body, 'version'));
-      if (version === null) throw new NotFound();
+      if (version === null) throw new Invalid({ version: 'The page was missing which version you read' });
       await shareCarePlan(actor(request, deps), patientId, planId, version);
       return reply.redirect(`${base(patientId, planId)}#agreement`, 303);
     },

@@ -1,6 +1,6 @@
 import { auditAction } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
-import { Conflict, NotFound } from '#platform/errors.ts';
+import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
 import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { findVersion, listVersions, recordVersion, type StaleSave } from '#platform/versions.ts';
@@ -9,7 +9,7 @@ import type { Patient } from '../../patients/model.ts';
 import { openPatient, requireCare } from '../../patients/service.ts';
 import { teamNamed } from '../../teams/service.ts';
 import type { Agreement, InputRequestAnswers, PlanSave } from './forms.ts';
-import { type CarePlan, type CarePlanContent, changedParts, statusOf } from './model.ts';
+import { type CarePlan, type CarePlanContent, changedParts, isEmptyPlan, statusOf } from './model.ts';
 import * as store from './store.ts';
 
 // Care plans: each change a new version kept whole; agreement and sharing name the version they
@@ -182,6 +182,14 @@ export async function agreeCarePlan(
       throw new Conflict(
         'The plan was changed after you opened it. Go through the latest version with the person, then record their agreement',
       );
+    }
+    // One agreement per version: recording it again would rewrite who agreed, when and to what sharing.
+    if (locked.agreed_version === locked.version) {
+      throw new Conflict('The person’s agreement to this version has already been recorded');
+    }
+    const plan = await planOf(actor, patientId, planId, tx);
+    if (isEmptyPlan(plan.content)) {
+      throw new Invalid({ form: 'Write what matters to the person or a goal or action before recording agreement' });
     }
     await store.recordAgreement(tx, {
       id: planId,

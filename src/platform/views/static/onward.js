@@ -23,27 +23,44 @@ for (const form of document.querySelectorAll('form[data-onward-autosave]')) {
   form.prepend(status);
   let changed = false;
   let stopped = false;
-  let saving = false;
+  let inFlight = null;
   form.addEventListener('input', () => {
     changed = true;
   });
-  form.addEventListener('submit', () => {
+  form.addEventListener('submit', (event) => {
     stopped = true; // a save by hand takes over
+    // If an automatic save is on its way, wait for it and submit with the version it made, so the
+    // person's own autosave is never reported back to them as a colleague's change.
+    if (inFlight) {
+      event.preventDefault();
+      const submitter = event.submitter;
+      inFlight.finally(() => {
+        inFlight = null;
+        form.requestSubmit(submitter);
+      });
+    }
   });
 
-  const save = async () => {
-    if (!changed || stopped || saving) return;
-    saving = true;
+  const save = (hidden) => {
+    if (!changed || stopped || inFlight) return;
+    inFlight = send(hidden).finally(() => {
+      inFlight = null;
+    });
+  };
+  const send = async (hidden) => {
     changed = false;
     const body = new URLSearchParams(new FormData(form));
     body.set('action', 'save');
+    // keepalive lets a save finish as the tab closes, but browsers refuse keepalive bodies over
+    // 64 KB: a long assessment is sent as an ordinary request, which still usually completes.
+    const keepalive = hidden && body.toString().length < 60_000;
     try {
       // getAttribute, not form.action: the form's own "action" buttons shadow that property.
       const response = await fetch(form.getAttribute('action'), {
         method: 'POST',
         body,
         credentials: 'same-origin',
-        keepalive: true,
+        keepalive,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
       if (response.ok && !response.redirected) throw new Error('unexpected answer');
@@ -70,12 +87,10 @@ for (const form of document.querySelectorAll('form[data-onward-autosave]')) {
       console.error('autosave', error);
       changed = true;
       status.textContent = 'Your changes could not be saved automatically. Press "Save draft" to save them.';
-    } finally {
-      saving = false;
     }
   };
-  setInterval(save, AUTOSAVE_EVERY_MS);
+  setInterval(() => save(false), AUTOSAVE_EVERY_MS);
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') save();
+    if (document.visibilityState === 'hidden') save(true);
   });
 }
