@@ -101,9 +101,11 @@ test('an assessment over two sittings: a draft is kept on the server, then final
     /Psychosocial assessment[\s\S]*Follow-up due by 27 November 2026 at 10:00/,
   );
 
-  // Finalised means signed off: a later save is refused and nothing changes.
+  // Finalised means signed off: a later save is refused and nothing changes, but the text typed is shown back.
   const refused = await later.post(url, { version: '3', action: 'save', ...written('changed ') });
   assert.equal(refused.status, 409);
+  assert.match(errorSummary(refused), /finalised this assessment while you were working on it/);
+  assert.match(refused.html.querySelector('#unsaved')!.text, /changed formulation: written with the person/);
   assert.equal((await stored(w, url)).versions, 3);
 });
 

@@ -1,5 +1,5 @@
 import { may } from '#platform/access/model.ts';
-import { Invalid, NotFound } from '#platform/errors.ts';
+import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
 import { errorList, text } from '#platform/forms.ts';
 import { isUuid } from '#platform/http/app.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
@@ -118,7 +118,34 @@ export const assessmentPages: Page[] = [
         await refuseInvalid(who, patientId, Object.keys(parsed.issues));
         return again(400, parsed.issues, { version: parsed.issues.form ? undefined : Number(answers.version) });
       }
-      const outcome = await saveAssessment(who, patientId, assessmentId, parsed.value);
+      let outcome: Awaited<ReturnType<typeof saveAssessment>>;
+      try {
+        outcome = await saveAssessment(who, patientId, assessmentId, parsed.value);
+      } catch (error) {
+        if (!(error instanceof Conflict)) throw error;
+        // Finalised by someone else while this person was writing: the signed-off assessment,
+        // and what they wrote beside it, so nothing they typed is lost.
+        const { patient, assessment } = await assessmentForForm(who, patientId, assessmentId);
+        const mine = parsed.value.sections;
+        return reply.code(409).page('assessments/views/read.njk', {
+          title: 'Psychosocial assessment',
+          banner: bannerOf(patient, deps.clock.now()),
+          assessment,
+          fields: sectionFields(assessment.sections, {}),
+          unsaved: sectionKeys
+            .filter((k) => mine[k] !== '' && mine[k] !== assessment.sections[k])
+            .map((k) => ({ heading: sections[k].heading, text: mine[k] })),
+          canWrite: false,
+          errors: { form: error.message },
+          errorList: [
+            {
+              text: `${assessment.finalisedByName ?? 'A colleague'} finalised this assessment while you were working on it, so it can no longer be changed. What you wrote is below, not saved: copy anything that matters into the care plan.`,
+              href: '#unsaved',
+            },
+          ],
+          backHref: `/patients/${patient.id}#timeline`,
+        });
+      }
       if (outcome.saved) {
         return reply.redirect(
           `/patients/${patientId}/assessments/${assessmentId}${outcome.finalised ? '' : '#saved'}`,

@@ -50,7 +50,7 @@ export async function openAssessment(
   patientId: string,
   assessmentId: string,
 ): Promise<{ patient: Patient; assessment: Assessment }> {
-  const patient = await openPatient(actor, patientId);
+  const patient = await openPatient(actor, patientId, { assessment: assessmentId });
   const assessment = await store.findAssessment(actor.db, assessmentId);
   if (!assessment || assessment.patientId !== patientId)
     throw new NotFound('There is no such assessment for this person.');

@@ -105,7 +105,11 @@ export const patientPages: Page[] = [
         teams,
         canSeeAccessLog: may(who.user.role, 'audit:read-patient-access'),
         canRecord: may(who.user.role, 'record:write'),
+        // Groups go latest step first, so records made at the same moment read newest first too.
         timeline: timeline(
+          safetyPlans,
+          carePlans,
+          assessments.map((a) => ({ ...a, at: a.finalisedAt ?? a.startedAt, kind: 'assessment' })),
           presentations.map((p) => ({
             ...p,
             at: p.arrivedAt,
@@ -114,9 +118,6 @@ export const patientPages: Page[] = [
             methodText: methodSummary(p.methods),
             outcomeText: p.outcome ? outcomes[p.outcome] : 'Still in the emergency department',
           })),
-          assessments.map((a) => ({ ...a, at: a.finalisedAt ?? a.startedAt, kind: 'assessment' })),
-          carePlans,
-          safetyPlans,
         ),
         hasSafetyPlan: safetyPlans.length > 0,
         backHref: '/patients',

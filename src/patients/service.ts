@@ -46,10 +46,14 @@ export async function requireCare(actor: Actor, patientId: string, db: Db = acto
   throw new NotFound('There is no patient at this address that your team is caring for.');
 }
 
-/** Open a patient's record to read it: checked, then audited. */
-export async function openPatient(actor: Actor, patientId: string): Promise<Patient> {
+/** Open a patient's record to read it: checked, then audited, naming the document read if there is one. */
+export async function openPatient(
+  actor: Actor,
+  patientId: string,
+  reading?: Record<string, string | number>,
+): Promise<Patient> {
   const patient = await requireCare(actor, patientId);
-  await auditAction(actor.db, actor, patientId, 'ok');
+  await auditAction(actor.db, actor, patientId, 'ok', reading);
   return patient;
 }
 

@@ -82,7 +82,7 @@ export async function startCarePlan(actor: Actor, patientId: string, assessmentI
 
 /** Open a plan to read it: checked and audited, with its input requests and the colleagues who could be asked. */
 export async function openCarePlan(actor: Actor, patientId: string, planId: string) {
-  const patient = await openPatient(actor, patientId);
+  const patient = await openPatient(actor, patientId, { carePlan: planId });
   const plan = await planOf(actor, patientId, planId);
   return {
     patient,
@@ -239,7 +239,7 @@ export async function shareCarePlan(
 
 /** The letter for the person and their GP: the version they agreed, in plain words. A read, so audited. */
 export async function carePlanLetter(actor: Actor, patientId: string, planId: string) {
-  const patient = await openPatient(actor, patientId);
+  const patient = await openPatient(actor, patientId, { carePlan: planId, letter: 1 });
   const plan = await planOf(actor, patientId, planId);
   if (plan.agreedVersion === null) throw new Conflict('The letter is ready once the person has agreed the plan');
   const agreed = (await findVersion<CarePlanContent>(actor.db, planId, plan.agreedVersion))!;
@@ -300,7 +300,7 @@ async function requestForMe(actor: Actor, requestId: string) {
 
 export async function openInputRequest(actor: Actor, requestId: string) {
   const request = await requestForMe(actor, requestId);
-  const patient = await openPatient(actor, request.patientId);
+  const patient = await openPatient(actor, request.patientId, { inputRequest: requestId });
   const plan = await planOf(actor, request.patientId, request.carePlanId);
   return { request, patient, plan };
 }
