@@ -1,6 +1,6 @@
 import type { Actor } from '#platform/http/pages.ts';
 import type { TeamKind } from './model.ts';
-import { findTeam, teamsOfUser } from './store.ts';
+import { findTeam, organisationNameByOds, teamsOfUser } from './store.ts';
 
 /** The teams the signed-in person belongs to, optionally only those of one kind. */
 export async function myTeams(actor: Actor, kind?: TeamKind) {
@@ -13,4 +13,9 @@ export async function teamNamed(actor: Actor, teamId: string) {
   const team = await findTeam(actor.db, teamId);
   if (!team) throw new Error(`team ${teamId} is missing`);
   return team;
+}
+
+/** An organisation's name from its ODS code, or null when the directory does not hold it. */
+export async function organisationNamed(actor: Actor, odsCode: string): Promise<string | null> {
+  return organisationNameByOds(actor.db, odsCode);
 }

@@ -145,3 +145,8 @@ export async function findTeam(db: Db, id: string): Promise<(Team & { organisati
     }
   );
 }
+
+export async function organisationNameByOds(db: Db, odsCode: string): Promise<string | null> {
+  const row = await db.selectFrom('organisations').select('name').where('ods_code', '=', odsCode).executeTakeFirst();
+  return row?.name ?? null;
+}

@@ -150,7 +150,8 @@ export async function clinicalRecordJourney(browser: Browser, base: string, w: C
     .getByLabel('Your input')
     .fill('Sertraline 50 mg is fine to continue. Suggest weekly dispensing and removing spare paracetamol for now.');
   await page.getByRole('button', { name: 'Add your input' }).click();
-  await page.getByRole('heading', { level: 1 }).waitFor();
+  await page.getByText('It is on the care plan with your name and discipline.').waitFor();
+  await expectAccessible(page, 'input given');
   await page.context().close();
 
   // Back to the practitioner: the plan carries the input; it is agreed and shared.

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseAgreement, parseAnswer, parseInputRequest, parsePlan, type RowAnswers } from './forms.ts';
+import { carePlanLetter, toYou } from './letter.ts';
 import { addDays, ITEMS_MAX, statusOf } from './model.ts';
 
 const dates = { earliest: '2026-11-20', today: '2026-11-25' };
@@ -88,4 +89,34 @@ test('property: the plan parser never throws, and what it accepts keeps every ru
       },
     ),
   );
+});
+
+test('the letter is written to the person: their items are "You", their name as they write it, dated', () => {
+  assert.equal(toYou('the person'), 'You');
+  assert.equal(toYou(' Patient '), 'You');
+  assert.equal(toYou('GP'), 'GP');
+  const letter = carePlanLetter({
+    givenName: 'Jo',
+    fullName: 'Jo Marsh',
+    gpPracticeName: 'Riverside Medical Practice 3',
+    letterDate: '2026-11-25',
+    dateOfBirth: '1990-05-17',
+    nhsNumber: '999 000 0000',
+    gpPracticeOds: 'Z10003',
+    gpConsent: true,
+    teamName: 'Liaison Psychiatry',
+    hospitalName: 'Northbridge General',
+    agreedAt: new Date('2026-11-25T10:00:00Z'),
+    agreedHow: 'in-person',
+    agreedByName: 'Sam',
+    version: 2,
+    content: { summary: '', items: [{ kind: 'goal', text: 'Sleep', owner: 'the person', due: '2026-12-01' }] },
+  });
+  assert.deepEqual(letter.about.slice(0, 2), [
+    { term: 'Date', detail: '25 November 2026' },
+    { term: 'For', detail: 'Jo Marsh' },
+  ]);
+  assert.equal(letter.about.at(-1)!.detail, 'Riverside Medical Practice 3');
+  assert.equal(letter.items[0]!.owner, 'You');
+  assert.match(letter.closing[0]!, /contact the Liaison Psychiatry at Northbridge General/);
 });

@@ -9,7 +9,11 @@ import { type AgreementWay, type CarePlanContent, itemKinds } from './model.ts';
 
 export type LetterFacts = {
   givenName: string;
+  /** As the person would write it: "Jo Marsh". */
   fullName: string;
+  /** The GP practice's name, when the practice is known. */
+  gpPracticeName: string | null;
+  letterDate: string;
   dateOfBirth: string;
   nhsNumber: string;
   gpPracticeOds: string | null;
@@ -39,13 +43,14 @@ export function carePlanLetter(f: LetterFacts): Letter {
   return {
     title: 'Your care plan',
     about: [
+      { term: 'Date', detail: showDate(f.letterDate) },
       { term: 'For', detail: f.fullName },
       { term: 'Date of birth', detail: showDate(f.dateOfBirth) },
       { term: 'NHS number', detail: f.nhsNumber },
       {
         term: 'Copy to',
         detail: f.gpConsent
-          ? `Your GP practice${f.gpPracticeOds ? ` (${f.gpPracticeOds})` : ''}`
+          ? (f.gpPracticeName ?? `Your GP practice${f.gpPracticeOds ? ` (${f.gpPracticeOds})` : ''}`)
           : 'Nobody else: you asked us not to send a copy to your GP',
       },
     ],
@@ -60,11 +65,11 @@ export function carePlanLetter(f: LetterFacts): Letter {
     items: f.content.items.map((i) => ({
       kind: itemKinds[i.kind],
       text: i.text,
-      owner: i.owner,
+      owner: toYou(i.owner),
       due: showDate(i.due),
     })),
     closing: [
-      'If anything in this plan is not right, or stops working for you, contact us and we will change it with you.',
+      `If anything in this plan is not right, or stops working for you, contact the ${f.teamName} at ${f.hospitalName} and we will change it with you.`,
       'If you feel you cannot keep yourself safe, you do not have to wait for an appointment: use the numbers below at any time.',
     ],
     signOff: `${f.teamName}, ${f.hospitalName}`,
@@ -76,7 +81,7 @@ export function letterPdf(letter: Letter, version: number): PdfDocument {
     title: letter.title,
     author: letter.signOff,
     subject: 'Care plan',
-    footer: `${letter.signOff} · care plan version ${version}`,
+    footer: `Care plan version ${version} · ${letter.signOff}`,
     blocks: [
       { kind: 'definitions', items: letter.about },
       ...letter.opening.map((text) => ({ kind: 'paragraph' as const, text })),
@@ -109,4 +114,9 @@ export function letterPdf(letter: Letter, version: number): PdfDocument {
 /** A line of the plan as a sentence, so "Who:" never runs on from it. */
 function sentence(text: string): string {
   return /[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+}
+
+/** The letter is written to the person: an item the plan gives to "the person" is theirs, "You". */
+export function toYou(owner: string): string {
+  return /^(the )?(person|patient)$/i.test(owner.trim()) ? 'You' : owner;
 }

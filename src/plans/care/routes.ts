@@ -413,7 +413,8 @@ export const carePlanPages: Page[] = [
         return answerPage(reply, 400, { asked, patient, plan, now: deps.clock.now(), answer, errors: parsed.issues });
       }
       await answerInputRequest(who, requestId, parsed.value);
-      return reply.redirect('/#input-requests', 303);
+      // Back to the request, which now shows the input as given: the confirmation that it landed.
+      return reply.redirect(`/input-requests/${requestId}#given`, 303);
     },
   }),
 ];
@@ -447,10 +448,12 @@ function answerPage(
 async function letterFor(who: ReturnType<typeof actor>, params: unknown) {
   const patientId = patientParam(params);
   const planId = idParam(params, 'carePlanId');
-  const { patient, plan, content, team } = await carePlanLetter(who, patientId, planId);
+  const { patient, plan, content, team, gpPracticeName } = await carePlanLetter(who, patientId, planId);
   const letter = letterOf({
     givenName: patient.givenName,
-    fullName: bannerName(patient),
+    fullName: `${patient.givenName} ${patient.familyName}`,
+    gpPracticeName,
+    letterDate: londonToday(who.clock.now()),
     dateOfBirth: patient.dateOfBirth,
     nhsNumber: patient.nhsNumber ? formatNhsNumber(patient.nhsNumber) : 'Not known',
     gpPracticeOds: patient.gpPracticeOds,

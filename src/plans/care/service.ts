@@ -7,7 +7,7 @@ import { findVersion, listVersions, recordVersion, type StaleSave } from '#platf
 import { finalisedAssessmentOf } from '../../assessments/service.ts';
 import type { Patient } from '../../patients/model.ts';
 import { openPatient, requireCare } from '../../patients/service.ts';
-import { teamNamed } from '../../teams/service.ts';
+import { organisationNamed, teamNamed } from '../../teams/service.ts';
 import type { Agreement, InputRequestAnswers, PlanSave } from './forms.ts';
 import { type CarePlan, type CarePlanContent, changedParts, isEmptyPlan, statusOf } from './model.ts';
 import * as store from './store.ts';
@@ -244,7 +244,8 @@ export async function carePlanLetter(actor: Actor, patientId: string, planId: st
   if (plan.agreedVersion === null) throw new Conflict('The letter is ready once the person has agreed the plan');
   const agreed = (await findVersion<CarePlanContent>(actor.db, planId, plan.agreedVersion))!;
   const team = await teamNamed(actor, plan.teamId);
-  return { patient, plan, content: agreed.content, team };
+  const gpPracticeName = patient.gpPracticeOds ? await organisationNamed(actor, patient.gpPracticeOds) : null;
+  return { patient, plan, content: agreed.content, team, gpPracticeName };
 }
 
 export async function askForInput(
