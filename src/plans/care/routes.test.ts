@@ -381,3 +381,35 @@ test('a colleague’s new goal is brought into a refused form, and a bad row kee
   assert.match(page.html.querySelector('#item-2-due-error')?.text ?? '', /goal or action 3 must be a real date/);
   assert.equal(page.html.querySelector('#item-2-text')?.text, 'Bad date');
 });
+
+test('every earlier version of a care plan can be read, labelled as not the current plan', async () => {
+  const w = await world();
+  await w.client.get(`${w.plan}/edit`);
+  assert.equal((await w.client.post(w.plan, goodPlan('1'))).status, 303);
+  const first = await w.client.get(`${w.plan}/versions/1`);
+  assert.equal(first.status, 200);
+  assert.match(
+    first.html.querySelector('main')!.text,
+    /This is not the current plan[\s\S]*Not written in this version/,
+  );
+  const second = await w.client.get(`${w.plan}/versions/2`);
+  assert.match(
+    second.html.querySelector('main')!.text,
+    /This is the current plan[\s\S]*Review medicines that affect sleep/,
+  );
+  for (const bad of ['3', '0', 'abc', '1.5'])
+    assert.equal((await w.client.get(`${w.plan}/versions/${bad}`)).status, 404, bad);
+  const summary = await w.client.get(`/patients/${w.patient.id}`);
+  assert.ok(summary.html.querySelector(`a[href="${w.plan}/versions/1"]`), 'the timeline links to the earlier version');
+  const audit = await w.db
+    .selectFrom('audit_log')
+    .select('detail')
+    .where('patient_id', '=', w.patient.id)
+    .where('action', '=', 'care-plan.read-version')
+    .where('outcome', '=', 'ok')
+    .execute();
+  assert.deepEqual(
+    audit.map((a) => JSON.parse(a.detail).version),
+    [1, 2],
+  );
+});

@@ -7,7 +7,7 @@ import { isUuid } from '#platform/http/app.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
 import { mergeFields } from '#platform/versions.ts';
-import { bannerName, formatNhsNumber } from '../../patients/model.ts';
+import { formatNhsNumber } from '../../patients/model.ts';
 import { bannerOf, patientParam } from '../../patients/routes.ts';
 import { refuseInvalid } from '../../patients/service.ts';
 import {
@@ -38,6 +38,7 @@ import {
   carePlanLetter,
   inputRequestForForm,
   openCarePlan,
+  openCarePlanVersion,
   openInputRequest,
   saveCarePlan,
   shareCarePlan,
@@ -172,6 +173,32 @@ export const carePlanPages: Page[] = [
       const who = actor(request, deps);
       const opened = await openCarePlan(who, patientParam(request.params), idParam(request.params, 'carePlanId'));
       return planPage(reply, 200, opened, {}, deps.clock.now(), who.user.role);
+    },
+  }),
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId/care-plans/:carePlanId/versions/:version',
+    permission: 'patient:read',
+    audit: 'care-plan.read-version',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const version = parseVersion(String((request.params as { version?: string }).version ?? ''));
+      if (version === null) throw new NotFound('There is no such version of this care plan.');
+      const { patient, plan, saved } = await openCarePlanVersion(
+        who,
+        patientParam(request.params),
+        idParam(request.params, 'carePlanId'),
+        version,
+      );
+      return reply.page('plans/care/views/version.njk', {
+        title: `Care plan: version ${saved.version}`,
+        banner: bannerOf(patient, deps.clock.now()),
+        plan,
+        saved,
+        isCurrent: saved.version === plan.version,
+        items: saved.content.items.map((i) => ({ ...i, kindName: itemKinds[i.kind] })),
+        backHref: base(patient.id, plan.id),
+      });
     },
   }),
   definePage({

@@ -9,7 +9,7 @@ import type { Patient } from '../../patients/model.ts';
 import { openPatient, requireCare } from '../../patients/service.ts';
 import { organisationNamed, teamNamed } from '../../teams/service.ts';
 import type { Agreement, InputRequestAnswers, PlanSave } from './forms.ts';
-import { type CarePlan, type CarePlanContent, changedParts, isEmptyPlan, statusOf } from './model.ts';
+import { type CarePlan, type CarePlanContent, changedParts, isEmptyPlan, statusOf, toContent } from './model.ts';
 import * as store from './store.ts';
 
 // Care plans: each change a new version kept whole; agreement and sharing name the version they
@@ -372,7 +372,7 @@ export async function carePlansForTimeline(actor: Actor, opened: Patient) {
       entries.push({
         at: v.savedAt,
         kind: 'care-plan',
-        href,
+        href: v.version === plan.version ? href : `${href}/versions/${v.version}`,
         title: `Care plan, version ${v.version}`,
         text: v.version === 1 ? `Started by ${v.savedByName}` : `Saved by ${v.savedByName}`,
       });
@@ -384,4 +384,15 @@ export async function carePlansForTimeline(actor: Actor, opened: Patient) {
 /** The care plan started from an assessment, if any. The caller has opened the record. */
 export async function carePlanOfAssessment(actor: Actor, assessmentId: string): Promise<string | undefined> {
   return store.findCarePlanOfAssessment(actor.db, assessmentId);
+}
+
+/** An earlier (or the current) version of a plan, read only: checked and audited with which version. */
+export async function openCarePlanVersion(actor: Actor, patientId: string, planId: string, version: number) {
+  const patient = await requireCare(actor, patientId);
+  const plan = await planOf(actor, patientId, planId);
+  const saved = await findVersion<CarePlanContent>(actor.db, planId, version);
+  if (!saved) throw new NotFound('There is no such version of this care plan.');
+  // Audited once it is known which version was read.
+  await auditAction(actor.db, actor, patientId, 'ok', { carePlan: planId, version });
+  return { patient, plan, saved: { ...saved, content: toContent(saved.content) } };
 }
