@@ -7,6 +7,8 @@ import { mergeFields } from '#platform/versions.ts';
 import { bannerOf, patientParam } from '../patients/routes.ts';
 import { refuseInvalid } from '../patients/service.ts';
 import { carePlanOfAssessment } from '../plans/care/service.ts';
+import { methodSummary } from '../presentations/model.ts';
+import { presentationOf } from '../presentations/service.ts';
 import { type AssessmentAnswers, assessmentAnswers, parseAssessment } from './forms.ts';
 import { type Assessment, SECTION_MAX, type SectionKey, type Sections, sectionKeys, sections } from './model.ts';
 import { assessmentForForm, openAssessment, saveAssessment, startAssessment } from './service.ts';
@@ -73,6 +75,7 @@ export const assessmentPages: Page[] = [
         assessmentParam(request.params),
       );
       const editable = assessment.status === 'draft' && may(who.user.role, 'record:write');
+      const attendance = await presentationOf(who, patient, assessment.presentationId);
       const carePlanId = assessment.status === 'final' ? await carePlanOfAssessment(who, assessment.id) : undefined;
       return reply.page(editable ? 'assessments/views/edit.njk' : 'assessments/views/read.njk', {
         title: 'Psychosocial assessment',
@@ -80,6 +83,7 @@ export const assessmentPages: Page[] = [
         ...formContext(assessment, assessment.sections, assessment.version),
         fields: sectionFields(assessment.sections, {}),
         carePlanId,
+        attendance: { ...attendance, methodText: methodSummary(attendance.methods) },
         canWrite: may(who.user.role, 'record:write'),
         errors: {},
         backHref: `/patients/${patient.id}#timeline`,
