@@ -76,7 +76,10 @@ test('an assessment over two sittings: a draft is kept on the server, then final
   await later.signIn(w.practitioner.username, PASSWORD);
   const form = await later.get(url);
   assert.equal(form.status, 200);
-  assert.match(form.html.querySelector('main')!.text, /For the attendance at Test Trust \w+ on 24 November 2026 at 22:10: Paracetamol/);
+  assert.match(
+    form.html.querySelector('main')!.text,
+    /For the attendance at Test Trust \w+ on 24 November 2026 at 22:10: Paracetamol/,
+  );
   assert.equal(
     form.html.querySelector('#whatHappened')?.text,
     'Took 20 paracetamol after an argument.\nCalled her sister.',

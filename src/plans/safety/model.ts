@@ -180,7 +180,9 @@ export function copyDocument(
   ];
   copySections(plan.sections).forEach((s, i) => {
     blocks.push({ kind: 'heading', level: 2, text: `${i + 1}. ${s.heading}` });
-    blocks.push({ kind: 'paragraph', text: s.text || notWritten });
+    // The people and services to phone are never cut to fit the page before the other sections are.
+    const contacts = s.key === 'askForHelp' || s.key === 'professionals';
+    blocks.push({ kind: 'paragraph', text: s.text || notWritten, keep: contacts });
     if (s.contacts) {
       blocks.push({
         kind: 'box',

@@ -14,7 +14,11 @@ export type HeadingLevel = 1 | 2 | 3;
 
 export type PdfBlock =
   | { kind: 'heading'; text: string; level?: HeadingLevel }
-  | { kind: 'paragraph'; text: string }
+  /**
+   * `keep`: on a one-page copy, shortened only as a last resort, like a box (the people and
+   * services a person would phone in a crisis must not be cut to fit).
+   */
+  | { kind: 'paragraph'; text: string; keep?: boolean }
   | { kind: 'list'; items: string[] }
   | { kind: 'definitions'; items: { term: string; detail: string }[] }
   /**
@@ -311,7 +315,7 @@ class Layout {
     if (block.kind === 'heading') {
       this.lastLevel = block.level ?? 2;
       this.heading(id, this.lastLevel, block.text, inBox ? 0 : 1);
-    } else if (block.kind === 'paragraph') this.paragraph(id, block.text, priority);
+    } else if (block.kind === 'paragraph') this.paragraph(id, block.text, block.keep ? 0 : priority);
     else if (block.kind === 'list') this.list(id, block.items, priority);
     else if (block.kind === 'definitions') this.definitions(id, block.items, priority);
     else this.box(block, id);
@@ -632,7 +636,7 @@ function cleanBlock(block: PdfBlock): PdfBlock {
     case 'heading':
       return { kind: 'heading', text: drawable(block.text), level: block.level };
     case 'paragraph':
-      return { kind: 'paragraph', text: drawable(block.text) };
+      return { kind: 'paragraph', text: drawable(block.text), keep: block.keep };
     case 'list':
       return { kind: 'list', items: block.items.map(drawable) };
     case 'definitions':
