@@ -15,8 +15,9 @@ export type HeadingLevel = 1 | 2 | 3;
 export type PdfBlock =
   | { kind: 'heading'; text: string; level?: HeadingLevel }
   /**
-   * `keep`: on a one-page copy, shortened only as a last resort, like a box (the people and
-   * services a person would phone in a crisis must not be cut to fit).
+   * `keep`: on a one-page copy, shortened only once every other paragraph has been, together with
+   * the headings, and still before any box (the people and services a person would phone in a
+   * crisis are cut last, the crisis lines never while anything else can give way).
    */
   | { kind: 'paragraph'; text: string; keep?: boolean }
   | { kind: 'list'; items: string[] }
@@ -315,7 +316,7 @@ class Layout {
     if (block.kind === 'heading') {
       this.lastLevel = block.level ?? 2;
       this.heading(id, this.lastLevel, block.text, inBox ? 0 : 1);
-    } else if (block.kind === 'paragraph') this.paragraph(id, block.text, block.keep ? 0 : priority);
+    } else if (block.kind === 'paragraph') this.paragraph(id, block.text, block.keep && !inBox ? 1 : priority);
     else if (block.kind === 'list') this.list(id, block.items, priority);
     else if (block.kind === 'definitions') this.definitions(id, block.items, priority);
     else this.box(block, id);
