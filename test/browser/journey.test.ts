@@ -125,7 +125,7 @@ test('a practitioner signs in, finds a patient, opens the record and signs out',
   await leaving.getByLabel('Time', { exact: true }).fill('16:45');
   await page.getByRole('button', { name: 'Save presentation' }).click();
   await page.getByRole('heading', { name: 'Timeline' }).waitFor();
-  const entry = await page.locator('.onward-timeline li').first().innerText();
+  const entry = (await page.locator('.onward-timeline li').first().textContent()) ?? '';
   assert.match(entry, /at 10:15/);
   assert.match(entry, /\(X60\); Alcohol \(X65\)/);
   assert.match(entry, /Discharged home, .* at 16:45/);

@@ -32,7 +32,7 @@ export const findPatientPage = {
   async errorSummary(page: Page) {
     const summary = page.getByRole('alert');
     await summary.waitFor();
-    return (await summary.innerText()).replace(/\s+/g, ' ');
+    return ((await summary.textContent()) ?? '').replace(/\s+/g, ' ').trim();
   },
   async openResult(page: Page, name: string) {
     await page.getByRole('link', { name }).click();
@@ -41,7 +41,7 @@ export const findPatientPage = {
 
 export async function heading(page: Page): Promise<string> {
   const h1 = page.getByRole('heading', { level: 1 });
-  return (await h1.innerText()).trim();
+  return ((await h1.textContent()) ?? '').trim();
 }
 
 export async function expectHeading(page: Page, expected: string | RegExp) {
