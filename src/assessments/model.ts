@@ -2,6 +2,8 @@
 // prose sections written with the person. There is deliberately no risk score, risk level or
 // scale here (NG225 section 1.6): the risk formulation is a narrative like every other section.
 
+import { blankProse, proseFrom } from '#platform/prose.ts';
+
 export const sectionKeys = [
   'whatHappened',
   'ownWords',
@@ -68,19 +70,12 @@ export const sections: Record<SectionKey, { heading: string; hint: string }> = {
 export const SECTION_MAX = 10_000;
 
 export function emptySections(): Sections {
-  return Object.fromEntries(sectionKeys.map((k) => [k, ''])) as Sections;
+  return blankProse(sectionKeys);
 }
 
 /** Sections as stored: only known keys survive, each a string. */
 export function toSections(value: unknown): Sections {
-  const out = emptySections();
-  if (value && typeof value === 'object') {
-    for (const k of sectionKeys) {
-      const v = (value as Record<string, unknown>)[k];
-      if (typeof v === 'string') out[k] = v;
-    }
-  }
-  return out;
+  return proseFrom(sectionKeys, value);
 }
 
 export type AssessmentStatus = 'draft' | 'final';

@@ -2,6 +2,7 @@ import { showDate } from '#platform/clock.ts';
 import { type CrisisContact, crisisContacts } from '#platform/crisis-contacts.ts';
 import { londonToday } from '#platform/forms.ts';
 import type { PdfBlock, PdfDocument } from '#platform/pdf/document.ts';
+import { blankProse, proseFrom } from '#platform/prose.ts';
 
 // The safety plan (DOMAIN.md step 4): written with the person, in their words, in the Stanley–Brown
 // structure with "reasons for living" first as in Beyond Now and many NHS templates. The person
@@ -69,19 +70,12 @@ export const contactsSection: SectionKey = 'professionals';
 export const SECTION_MAX = 4000;
 
 export function emptySections(): Sections {
-  return Object.fromEntries(sectionKeys.map((k) => [k, ''])) as Sections;
+  return blankProse(sectionKeys);
 }
 
 /** Sections as stored: only known keys survive, each a string. */
 export function toSections(value: unknown): Sections {
-  const out = emptySections();
-  if (value && typeof value === 'object') {
-    for (const k of sectionKeys) {
-      const v = (value as Record<string, unknown>)[k];
-      if (typeof v === 'string') out[k] = v;
-    }
-  }
-  return out;
+  return proseFrom(sectionKeys, value);
 }
 
 export type SafetyPlan = {
