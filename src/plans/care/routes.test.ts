@@ -102,7 +102,13 @@ test('care plan from start to letter: goals with owners and dates, a pharmacistâ
     null,
     'answered requests leave the home page',
   );
-  assert.equal((await pharmacist.post(link.getAttribute('href')!, { answer: 'again' })).status, 409);
+  const twice = await pharmacist.post(link.getAttribute('href')!, { answer: 'A second thought' });
+  assert.equal(twice.status, 409);
+  assert.match(errorSummary(twice), /already given your input/);
+  assert.match(
+    twice.html.querySelector('main')!.text,
+    /Keep sertraline at 50 mg[\s\S]*What you typed now, not saved[\s\S]*A second thought/,
+  );
   page = await w.client.get(w.plan);
   assert.match(
     page.html.querySelector('#input')!.parentNode!.text,

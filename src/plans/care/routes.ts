@@ -439,7 +439,15 @@ export const carePlanPages: Page[] = [
         await refuseInvalid(who, patient.id, Object.keys(parsed.issues));
         return answerPage(reply, 400, { asked, patient, plan, now: deps.clock.now(), answer, errors: parsed.issues });
       }
-      await answerInputRequest(who, requestId, parsed.value);
+      try {
+        await answerInputRequest(who, requestId, parsed.value);
+      } catch (error) {
+        if (!(error instanceof Conflict)) throw error;
+        // Already answered (another tab, or a double post): the input as given, and this text beside it.
+        const { request: asked, patient, plan } = await inputRequestForForm(who, requestId);
+        const errors = { given: `${error.message}. What you typed now is shown below, not saved` };
+        return answerPage(reply, 409, { asked, patient, plan, now: deps.clock.now(), answer, errors, unsaved: answer });
+      }
       // Back to the request, which now shows the input as given: the confirmation that it landed.
       return reply.redirect(`/input-requests/${requestId}#given`, 303);
     },
@@ -456,6 +464,7 @@ function answerPage(
     now: Date;
     answer: string;
     errors: Record<string, string>;
+    unsaved?: string;
   },
 ) {
   return reply.code(status).page('plans/care/views/answer.njk', {
@@ -467,7 +476,8 @@ function answerPage(
     items: c.plan.content.items.map((i) => ({ ...i, kindName: itemKinds[i.kind] })),
     answer: c.answer,
     errors: c.errors,
-    errorList: errorList(c.errors, ['answer']),
+    errorList: errorList(c.errors, ['given', 'answer']),
+    unsaved: c.unsaved,
     backHref: '/',
   });
 }
