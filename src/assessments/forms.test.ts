@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { cleanText, parseVersion } from '#platform/forms.ts';
-import { changedFields, mergeFields } from '#platform/versions.ts';
+import { mergeFields } from '#platform/versions.ts';
 import { type AssessmentAnswers, parseAssessment } from './forms.ts';
 import { checkFinal, emptySections, followUpDue, SECTION_MAX, sectionKeys, toSections } from './model.ts';
 
@@ -38,11 +38,6 @@ test('stored sections keep only known keys with string values', () => {
   assert.equal(s.formulation, 'x');
   assert.equal(s.wants, '');
   assert.equal('riskLevel' in s, false);
-});
-
-test('changed fields are the ones whose text differs', () => {
-  assert.deepEqual(changedFields({ a: 'x', b: 'y' }, { a: 'x', b: 'z', c: 'new' }), ['b', 'c']);
-  assert.deepEqual(changedFields({ a: '' }, {}), []);
 });
 
 test('property: the parser never throws, and what it accepts is within the rules', () => {

@@ -1,7 +1,7 @@
 import { auditAction } from '#platform/audit/store.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { changedFields, findVersion, recordVersion, type StaleSave } from '#platform/versions.ts';
+import { findVersion, recordVersion, type StaleSave } from '#platform/versions.ts';
 import type { Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
 import { presentationOf } from '../presentations/service.ts';
@@ -68,7 +68,7 @@ export async function assessmentForForm(actor: Actor, patientId: string, assessm
 
 export type SaveOutcome =
   | { saved: true; version: number; finalised: boolean; followUpDueAt: Date | null }
-  | { saved: false; stale: StaleSave & { current: Sections; base: Sections } };
+  | { saved: false; stale: StaleSave<Sections> };
 
 /**
  * Save a draft or finalise. The save is based on the version the person opened: if someone else
@@ -98,7 +98,6 @@ export async function saveAssessment(
           currentVersion: current.version,
           savedByName: current.updatedByName,
           savedAt: current.updatedAt,
-          changed: changedFields(base?.content ?? {}, current.sections),
           current: current.sections,
           base: toSections(base?.content),
         },

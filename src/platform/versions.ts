@@ -85,8 +85,13 @@ export type VersionEntry = {
   savedByName: string;
 };
 
-/** The versions saved for a patient, newest first, for the timeline. */
-export async function versionsOfPatient(db: Db, patientId: string, limit: number): Promise<VersionEntry[]> {
+/** One kind of document's versions saved for a patient, newest first, for the timeline: one query. */
+export async function versionsOfPatient(
+  db: Db,
+  patientId: string,
+  subjectType: SubjectType,
+  limit: number,
+): Promise<VersionEntry[]> {
   const rows = await db
     .selectFrom('record_versions')
     .innerJoin('users', 'users.id', 'record_versions.saved_by')
@@ -98,7 +103,9 @@ export async function versionsOfPatient(db: Db, patientId: string, limit: number
       'users.display_name',
     ])
     .where('record_versions.patient_id', '=', patientId)
+    .where('record_versions.subject_type', '=', subjectType)
     .orderBy('record_versions.saved_at', 'desc')
+    .orderBy('record_versions.version', 'desc')
     .limit(limit)
     .execute();
   return rows.map((r) => ({
@@ -120,20 +127,17 @@ function toSaved<T>(r: { version: number; content: unknown; saved_by: string; di
   };
 }
 
-/** What someone else changed between the version a person started from and the one saved now. */
-export type StaleSave = {
+/**
+ * A save refused because someone else saved first: who and when, what is saved now, and the
+ * version the person started from, so the caller can merge the two (mergeFields).
+ */
+export type StaleSave<T> = {
   currentVersion: number;
   savedByName: string;
   savedAt: Date;
-  /** The fields whose saved text differs from the version the person started from. */
-  changed: string[];
+  current: T;
+  base: T;
 };
-
-/** The fields of two flat text records that differ: pure, so the conflict message is testable. */
-export function changedFields(base: Record<string, unknown>, current: Record<string, unknown>): string[] {
-  const keys = new Set([...Object.keys(base), ...Object.keys(current)]);
-  return [...keys].filter((k) => JSON.stringify(base[k] ?? '') !== JSON.stringify(current[k] ?? '')).sort();
-}
 
 /**
  * A new version of a clinical document, in the caller's transaction: the whole content kept, the

@@ -112,13 +112,10 @@ export function parseAgreement(a: AgreementAnswers): Parsed<Agreement> {
 
 export type InputRequestAnswers = { colleagueId: string; question: string };
 
-export function parseInputRequest(
-  a: InputRequestAnswers,
-  colleagueIds: readonly string[],
-): Parsed<InputRequestAnswers> {
+export function parseInputRequest(a: InputRequestAnswers): Parsed<InputRequestAnswers> {
   const issues: Record<string, string> = {};
-  // Only colleagues of the named disciplines in the plan's own team are offered, and only they are accepted.
-  if (!colleagueIds.includes(a.colleagueId)) issues.colleagueId = 'Select a colleague from the list';
+  // Whether the colleague is one who may be asked is the service's rule (askForInput): here, that one was chosen.
+  if (!a.colleagueId.trim()) issues.colleagueId = 'Select a colleague from the list';
   const question = cleanText(a.question);
   if (!question) issues.question = 'Enter what you would like their input on';
   else if (question.length > QUESTION_MAX)

@@ -146,15 +146,6 @@ export function toContent(value: unknown): CarePlanContent {
   };
 }
 
-/** For the conflict message: which parts of the plan someone else changed. */
-export function changedParts(base: CarePlanContent, current: CarePlanContent): string[] {
-  const parts: string[] = [];
-  if (base.summary !== current.summary) parts.push('summary');
-  const same = base.items.length === current.items.length && base.items.every((b, i) => sameItem(b, current.items[i]!));
-  if (!same) parts.push('items');
-  return parts;
-}
-
 export type InputRequest = {
   id: string;
   carePlanId: string;

@@ -251,7 +251,7 @@ export const carePlanPages: Page[] = [
       if (outcome.saved) return reply.redirect(base(patientId, planId), 303);
       const { stale } = outcome;
       // Bring in what only they changed, keep what only this person changed; both is a merge by hand.
-      const was = before ?? { summary: '', items: [] };
+      const was = stale.base;
       const mine = parsed.value.content;
       const theirs = stale.current;
       const parts = ['summary', 'items'] as const;
@@ -388,25 +388,28 @@ export const carePlanPages: Page[] = [
       const who = actor(request, deps);
       const patientId = patientParam(request.params);
       const planId = idParam(request.params, 'carePlanId');
-      const { colleagues } = await carePlanForForm(who, patientId, planId);
       const answers = { colleagueId: text(request.body, 'colleagueId'), question: text(request.body, 'question') };
-      const parsed = parseInputRequest(
-        answers,
-        colleagues.map((c) => c.id),
-      );
-      if (!parsed.ok) {
-        await refuseInvalid(who, patientId, Object.keys(parsed.issues));
+      const refused = async (issues: Record<string, string>) => {
+        await refuseInvalid(who, patientId, Object.keys(issues));
         const opened = await openCarePlan(who, patientId, planId);
+        const list = errorList(issues, ['colleagueId', 'question']);
         return planPage(
           reply,
           400,
           opened,
-          { errors: parsed.issues, values: answers, errorList: errorList(parsed.issues, ['colleagueId', 'question']) },
+          { errors: issues, values: answers, errorList: list },
           deps.clock.now(),
           who.user.role,
         );
+      };
+      const parsed = parseInputRequest(answers);
+      if (!parsed.ok) return refused(parsed.issues);
+      try {
+        await askForInput(who, patientId, planId, parsed.value);
+      } catch (error) {
+        if (error instanceof Invalid) return refused(error.issues);
+        throw error;
       }
-      await askForInput(who, patientId, planId, parsed.value);
       return reply.redirect(`${base(patientId, planId)}#input`, 303);
     },
   }),

@@ -3,13 +3,13 @@ import type { Db } from '#platform/db/schema.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
 import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { findVersion, listVersions, recordVersion, type StaleSave } from '#platform/versions.ts';
+import { findVersion, listVersions, recordVersion, type StaleSave, versionsOfPatient } from '#platform/versions.ts';
 import { finalisedAssessmentOf } from '../../assessments/service.ts';
 import type { Patient } from '../../patients/model.ts';
 import { openPatient, requireCare } from '../../patients/service.ts';
 import { organisationNamed, teamNamed } from '../../teams/service.ts';
 import type { Agreement, InputRequestAnswers, PlanSave } from './forms.ts';
-import { type CarePlan, type CarePlanContent, changedParts, isEmptyPlan, statusOf, toContent } from './model.ts';
+import { type CarePlan, type CarePlanContent, isEmptyPlan, statusOf, toContent } from './model.ts';
 import * as store from './store.ts';
 
 // Care plans: each change a new version kept whole; agreement and sharing name the version they
@@ -98,7 +98,7 @@ export async function openCarePlan(actor: Actor, patientId: string, planId: stri
 export async function carePlanForForm(actor: Actor, patientId: string, planId: string) {
   const patient = await requireCare(actor, patientId);
   const plan = await planOf(actor, patientId, planId);
-  return { patient, plan, colleagues: await store.colleaguesForInput(actor.db, plan.teamId, actor.user.id) };
+  return { patient, plan };
 }
 
 /** Items carried over unchanged from the version the person started from keep their dates. */
@@ -106,9 +106,7 @@ export async function baseContent(actor: Actor, planId: string, version: number)
   return (await findVersion<CarePlanContent>(actor.db, planId, version))?.content;
 }
 
-export type PlanSaveOutcome =
-  | { saved: true; version: number }
-  | { saved: false; stale: StaleSave & { current: CarePlanContent } };
+export type PlanSaveOutcome = { saved: true; version: number } | { saved: false; stale: StaleSave<CarePlanContent> };
 
 export async function saveCarePlan(
   actor: Actor,
@@ -129,8 +127,8 @@ export async function saveCarePlan(
           currentVersion: current.version,
           savedByName: current.updatedByName,
           savedAt: current.updatedAt,
-          changed: changedParts(base?.content ?? { summary: '', items: [] }, current.content),
           current: current.content,
+          base: toContent(base?.content),
         },
       };
     }
@@ -259,7 +257,8 @@ export async function askForInput(
   const colleague = (await store.colleaguesForInput(actor.db, plan.teamId, actor.user.id)).find(
     (c) => c.id === request.colleagueId,
   );
-  if (!colleague) throw new NotFound('There is no such colleague in this team.');
+  // Only colleagues of the named disciplines in the plan's own team are offered, and only they are accepted.
+  if (!colleague) throw new Invalid({ colleagueId: 'Select a colleague from the list' });
   const now = actor.clock.now();
   return actor.db.transaction().execute(async (tx) => {
     const id = await store.insertInputRequest(tx, {
@@ -348,15 +347,16 @@ export async function myOpenInputRequests(actor: Actor) {
 /** Care plan versions, agreements and sharing on the timeline. The caller has opened the record. */
 export async function carePlansForTimeline(actor: Actor, opened: Patient) {
   const plans = await store.carePlansOfPatient(actor.db, opened.id, 20);
+  const hrefOf = (planId: string) => `/patients/${opened.id}/care-plans/${planId}`;
+  const current = new Map(plans.map((p) => [p.id, p.version]));
   const entries = [];
+  // Sharing follows agreement, which follows a version: at the same moment, the later step comes first.
   for (const plan of plans) {
-    const href = `/patients/${opened.id}/care-plans/${plan.id}`;
-    // Sharing follows agreement, which follows a version: at the same moment, the later step comes first.
     if (plan.sharedAt)
       entries.push({
         at: plan.sharedAt,
         kind: 'care-plan',
-        href,
+        href: hrefOf(plan.id),
         title: `Care plan, version ${plan.sharedVersion}, shared`,
         text: `Letter shared with the person${plan.gpConsent ? ' and their GP' : ''} by ${plan.sharedByName}`,
       });
@@ -364,19 +364,20 @@ export async function carePlansForTimeline(actor: Actor, opened: Patient) {
       entries.push({
         at: plan.agreedAt,
         kind: 'care-plan',
-        href,
+        href: hrefOf(plan.id),
         title: `Care plan, version ${plan.agreedVersion}, agreed`,
         text: `Agreed with the person, recorded by ${plan.agreedByName}`,
       });
-    for (const v of await listVersions(actor.db, plan.id)) {
-      entries.push({
-        at: v.savedAt,
-        kind: 'care-plan',
-        href: v.version === plan.version ? href : `${href}/versions/${v.version}`,
-        title: `Care plan, version ${v.version}`,
-        text: v.version === 1 ? `Started by ${v.savedByName}` : `Saved by ${v.savedByName}`,
-      });
-    }
+  }
+  for (const v of await versionsOfPatient(actor.db, opened.id, 'care-plan', 100)) {
+    const href = hrefOf(v.subjectId);
+    entries.push({
+      at: v.savedAt,
+      kind: 'care-plan',
+      href: v.version === current.get(v.subjectId) ? href : `${href}/versions/${v.version}`,
+      title: `Care plan, version ${v.version}`,
+      text: v.version === 1 ? `Started by ${v.savedByName}` : `Saved by ${v.savedByName}`,
+    });
   }
   return entries;
 }

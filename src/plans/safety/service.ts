@@ -2,7 +2,7 @@ import { auditAction } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { findVersion, listVersions, recordVersion, type StaleSave } from '#platform/versions.ts';
+import { findVersion, listVersions, recordVersion, type StaleSave, versionsOfPatient } from '#platform/versions.ts';
 import type { Patient } from '../../patients/model.ts';
 import { requireCare } from '../../patients/service.ts';
 import type { SafetyPlanSave } from './forms.ts';
@@ -97,7 +97,7 @@ export async function safetyPlanCopy(
   return { patient, plan };
 }
 
-export type StaleSafetyPlan = StaleSave & { current: Sections; base: Sections; changed: SectionKey[] };
+export type StaleSafetyPlan = StaleSave<Sections>;
 
 export type SaveOutcome =
   | { saved: true; version: number; unchanged: boolean }
@@ -114,7 +114,6 @@ async function staleSince(tx: Db, patientId: string, baseVersion: number): Promi
       currentVersion: current.version,
       savedByName: current.updatedByName,
       savedAt: current.updatedAt,
-      changed: changedSections(toSections(base?.content ?? {}), current.sections),
       current: current.sections,
       base: toSections(base?.content ?? {}),
     },
@@ -204,14 +203,14 @@ export type SafetyPlanTimelineEntry = { at: Date; kind: 'safety-plan'; title: st
  * has opened (checked and audited) the record.
  */
 export async function safetyPlanVersionsForTimeline(actor: Actor, opened: Patient): Promise<SafetyPlanTimelineEntry[]> {
-  const plan = await store.findPlanOfPatient(actor.db, opened.id);
-  if (!plan) return [];
+  const versions = await versionsOfPatient(actor.db, opened.id, 'safety-plan', 100);
+  const current = Math.max(0, ...versions.map((v) => v.version));
   const base = `/patients/${opened.id}/safety-plan`;
-  return (await listVersions(actor.db, plan.id)).map((v) => ({
+  return versions.map((v) => ({
     at: v.savedAt,
     kind: 'safety-plan' as const,
     title: `Safety plan, version ${v.version}`,
     text: `Saved by ${v.savedByName}`,
-    href: v.version === plan.version ? base : `${base}/versions/${v.version}`,
+    href: v.version === current ? base : `${base}/versions/${v.version}`,
   }));
 }
