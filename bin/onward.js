@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `onward` command. Node 24 runs the TypeScript sources directly (type stripping).
-import { main } from '../src/cli.ts';
+import './require-node.js';
 
+const { main } = await import('../src/cli.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { type Anchor, checkAnchors, readAnchorFile } from '#platform/audit/anchors.ts';
 import { verifyAuditChain } from '#platform/audit/verify.ts';
 import { type Config, readConfig } from '#platform/config.ts';
 import { openDatabase } from '#platform/db/connect.ts';
@@ -13,7 +15,8 @@ const usage = `Usage: onward <command>
   migrate                        apply database migrations
   seed [--seed S] [--patients N] [--as-of YYYY-MM-DD]
                                  build the demo ICS with N synthetic patients into an empty database
-  audit verify                   check the audit trail's hash chain; exits 1 if it is broken
+  audit verify [--against FILE]  check the audit trail's hash chain, and that every head published
+                                 to FILE (default: AUDIT_ANCHOR_FILE) is still in it; exits 1 if not
 
 Configuration comes from the environment: see README.md.`;
 
@@ -41,8 +44,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'seed':
         return await runSeed(read.config, rest);
       case 'audit':
-        if (rest[0] === 'verify') return await runAuditVerify(read.config);
-        complain('Usage: onward audit verify');
+        if (rest[0] === 'verify') return await runAuditVerify(read.config, rest.slice(1));
+        complain('Usage: onward audit verify [--against FILE]');
         return 2;
       default:
         complain(`Unknown command "${command}".\n\n${usage}`);
@@ -91,6 +94,10 @@ async function runMigrate(config: Config): Promise<number> {
 }
 
 async function runSeed(config: Config, args: string[]): Promise<number> {
+  if (config.environment === 'production') {
+    complain('onward seed is refused when NODE_ENV is production: the demo accounts share a published password.');
+    return 2;
+  }
   const { values } = parseArgs({
     args,
     options: {
@@ -130,20 +137,42 @@ async function runSeed(config: Config, args: string[]): Promise<number> {
   }
 }
 
-async function runAuditVerify(config: Config): Promise<number> {
+async function runAuditVerify(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { against: { type: 'string' } } });
+  // An anchor file named on the command line must exist; the configured default may not yet.
+  const anchorFile = values.against ?? (existsSync(config.auditAnchorFile) ? config.auditAnchorFile : undefined);
+  let anchors: Anchor[] = [];
+  if (anchorFile) {
+    let read: Awaited<ReturnType<typeof readAnchorFile>>;
+    try {
+      read = await readAnchorFile(anchorFile);
+    } catch (error) {
+      complain(`Cannot read the published heads in ${anchorFile}: ${(error as Error).message}`);
+      return 2;
+    }
+    if (read.problems.length > 0) {
+      complain(`The published heads in ${anchorFile} cannot all be read:`);
+      for (const p of read.problems.slice(0, 20)) complain(`  ${p.message}`);
+      return 2;
+    }
+    anchors = read.anchors;
+  }
   const connection = await openDatabase(config);
   try {
     const report = await verifyAuditChain(connection.db);
-    if (report.breaks.length === 0) {
+    const anchorProblems = await checkAnchors(connection.db, anchors);
+    if (report.breaks.length === 0 && anchorProblems.length === 0) {
       say(`Audit trail intact: ${report.checked} entries checked.`);
       say(`Head: entry ${report.headSeq}, hash ${report.headHash}`);
-      say(
-        'Keep the head hash somewhere outside this database: it is what shows that no entries were removed from the end.',
-      );
+      if (anchorFile) say(`All ${anchors.length} heads published to ${anchorFile} are in the chain.`);
+      else say(`No published heads to check against (${config.auditAnchorFile} does not exist yet).`);
       return 0;
     }
-    complain(`Audit trail BROKEN: ${report.breaks.length} problem(s) in ${report.checked} entries.`);
+    complain(
+      `Audit trail BROKEN: ${report.breaks.length + anchorProblems.length} problem(s) in ${report.checked} entries.`,
+    );
     for (const b of report.breaks.slice(0, 50)) complain(`  ${b.message}`);
+    for (const p of anchorProblems.slice(0, 50)) complain(`  ${p}`);
     return 1;
   } finally {
     await connection.close();

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { makeAnchorPublisher } from '#platform/audit/anchors.ts';
 import { systemClock } from '#platform/clock.ts';
 import type { Config } from '#platform/config.ts';
 import { type Connection, openDatabase } from '#platform/db/connect.ts';
@@ -29,10 +30,25 @@ export async function serve(config: Config, say: (line: string) => void): Promis
     }
     const app = await buildApp({ db: connection.db, clock: systemClock, config, pages });
     const address = await app.listen({ port: config.port, host: config.host });
+    const publishHead = makeAnchorPublisher({
+      db: connection.db,
+      file: config.auditAnchorFile,
+      now: () => systemClock.now(),
+      log: (anchor) => app.log.info({ auditHead: anchor }, 'audit head published'),
+    });
+    const publishQuietly = () =>
+      publishHead().catch((error) => app.log.error({ err: error }, 'publishing the audit head failed'));
+    const timer =
+      config.auditAnchorIntervalSeconds > 0
+        ? setInterval(publishQuietly, config.auditAnchorIntervalSeconds * 1000).unref()
+        : undefined;
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= (async () => {
+        clearInterval(timer);
         await app.close();
+        // The last head before the database closes, so a restart never leaves the tail unanchored.
+        if (timer) await publishQuietly();
         await connection.close();
       })();
       return stopping;

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import { appendAudit } from '../src/platform/audit/store.ts';
+import { makeAnchorPublisher } from '../src/platform/audit/anchors.ts';
+import { chainEntry } from '../src/platform/audit/model.ts';
+import { appendAudit, auditPage } from '../src/platform/audit/store.ts';
 import { openEmbedded } from '../src/platform/db/connect.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 
@@ -15,7 +17,11 @@ import { migrateToLatest } from '../src/platform/db/migrate.ts';
 const run = promisify(execFile);
 const bin = join(import.meta.dirname, '..', 'bin', 'onward.js');
 const dirs: string[] = [];
+// Every process a test starts is ended here, whatever the test's outcome, so a failing test fails
+// instead of leaving a server that keeps the test file (and the whole suite) from finishing.
+const children: ChildProcess[] = [];
 after(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -24,6 +30,7 @@ async function onward(args: string[], env: Record<string, string> = {}) {
   try {
     const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
       env: { ...base, LOG_LEVEL: 'silent', ...env },
+      timeout: 240_000,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -113,13 +120,28 @@ test('onward serve: first start seeds the demo and prints the sign-ins; a second
     DEMO_PATIENTS: '50',
     PASSWORD_HASH_COST: '10',
   };
-  const server = spawn(process.execPath, [bin, 'serve'], { env });
+  const anchorFile = join(dataDir, '..', `${dataDir.split('/').pop()}-anchors.jsonl`);
+  dirs.push(anchorFile);
+  const server = spawn(process.execPath, [bin, 'serve'], { env: { ...env, AUDIT_ANCHOR_FILE: anchorFile } });
+  children.push(server);
   let output = '';
   server.stdout.on('data', (d) => {
     output += d;
   });
+  server.stderr.on('data', (d) => {
+    output += d;
+  });
+  // A cold start on a loaded two-core machine can take a while: wait generously, and say what
+  // was seen if the server never became ready or exited first.
   const address = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line: ${output}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no ready line after 180 s; the server said:\n${output}`)),
+      180_000,
+    );
+    server.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${code}) before it was ready; it said:\n${output}`));
+    });
     server.stdout.on('data', () => {
       const m = /ready at (http:\/\/[^ ]+)/.exec(output);
       if (m) {
@@ -132,6 +154,21 @@ test('onward serve: first start seeds the demo and prints the sign-ins; a second
   assert.match(output, /practitioner\s+Liaison practitioner/);
   assert.match(output, /password for all: onward-demo-2026/);
   assert.equal((await fetch(`${address}/readyz`)).status, 200);
+  // A refused sign-in puts an entry in the audit trail, so there is a head to publish.
+  const form = await fetch(`${address}/sign-in`);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+  const refused = await fetch(`${address}/sign-in`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: form.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; '),
+    },
+    body: new URLSearchParams({ username: 'practitioner', password: 'not the password', _csrf: csrf }).toString(),
+  });
+  assert.equal(refused.status, 401);
 
   const second = await onward(['serve'], { DATA_DIR: dataDir, PORT: '0' });
   assert.equal(second.code, 1);
@@ -142,4 +179,74 @@ test('onward serve: first start seeds the demo and prints the sign-ins; a second
   assert.equal(await exited, 0);
   assert.match(output, /SIGTERM: finishing requests in progress and closing the database/);
   assert.equal(existsSync(join(dataDir, 'onward.lock')), false, 'the lock is released');
+  // The head of the audit chain was published outside the data folder as the server stopped.
+  const published = readFileSync(anchorFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.ok(published.length >= 1 && published.at(-1).seq > 0);
+  const verified = await onward(['audit', 'verify', '--against', anchorFile], { DATA_DIR: dataDir });
+  assert.equal(verified.code, 0, verified.stderr);
+  assert.match(verified.stdout, /heads published to .* are in the chain/);
+});
+
+test('onward audit verify --against: a cut-off tail or a rewritten, re-chained trail is found from the published heads', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'onward-anchor-'));
+  dirs.push(dataDir);
+  const anchorFile = join(dataDir, 'anchors.jsonl');
+  let connection = await openEmbedded(dataDir);
+  await migrateToLatest(connection.db);
+  const publish = makeAnchorPublisher({ db: connection.db, file: anchorFile, now: () => new Date(), log: () => {} });
+  const append = (i: number) =>
+    appendAudit(connection.db, {
+      at: new Date(),
+      userId: null,
+      role: null,
+      action: `test.anchor-${i}`,
+      patientId: null,
+      outcome: 'ok',
+    });
+  for (let i = 0; i < 4; i++) await append(i);
+  assert.equal((await publish())?.seq, 4);
+  assert.equal(await publish(), undefined, 'an unmoved head is not published again');
+  for (let i = 4; i < 8; i++) await append(i);
+  assert.equal((await publish())?.seq, 8);
+  await connection.close();
+  assert.equal((await onward(['audit', 'verify', '--against', anchorFile], { DATA_DIR: dataDir })).code, 0);
+
+  // A superuser rewrites entry 3 and re-chains everything after it: the chain alone verifies.
+  connection = await openEmbedded(dataDir);
+  await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`.execute(connection.db);
+  const entries = await auditPage(connection.db, 0, 100);
+  let previous = entries[1]!;
+  for (const e of entries.slice(2)) {
+    const forged = chainEntry(previous, { ...e, action: e.seq === 3 ? 'test.rewritten' : e.action });
+    await sql`UPDATE audit_log SET action = ${forged.action}, prev_hash = ${forged.prevHash}, hash = ${forged.hash} WHERE seq = ${e.seq}`.execute(
+      connection.db,
+    );
+    previous = forged;
+  }
+  await connection.close();
+  assert.equal(
+    (await onward(['audit', 'verify'], { DATA_DIR: dataDir, AUDIT_ANCHOR_FILE: join(dataDir, 'none.jsonl') })).code,
+    0,
+  );
+  const rewritten = await onward(['audit', 'verify', '--against', anchorFile], { DATA_DIR: dataDir });
+  assert.equal(rewritten.code, 1);
+  assert.match(rewritten.stderr, /entry 4\) has a different hash now: the chain was rewritten/);
+
+  // The tail is cut off: the shorter chain verifies, the published head of 8 is missing.
+  connection = await openEmbedded(dataDir);
+  await sql`DELETE FROM audit_log WHERE seq > 6`.execute(connection.db);
+  await connection.close();
+  const cut = await onward(['audit', 'verify', '--against', anchorFile], { DATA_DIR: dataDir });
+  assert.equal(cut.code, 1);
+  assert.match(cut.stderr, /entry 8\) is missing: entries were removed from the end/);
+
+  // A damaged anchor file is named, not skipped.
+  writeFileSync(anchorFile, '{"seq": 1}\nnot json\n');
+  const damaged = await onward(['audit', 'verify', '--against', anchorFile], { DATA_DIR: dataDir });
+  assert.equal(damaged.code, 2);
+  assert.match(damaged.stderr, /line 1 is not an audit head/);
+  assert.match(damaged.stderr, /line 2 is not JSON/);
 });

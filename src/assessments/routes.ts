@@ -1,10 +1,10 @@
 import { may } from '#platform/access/model.ts';
-import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
+import { Conflict, Invalid } from '#platform/errors.ts';
 import { errorList, text } from '#platform/forms.ts';
-import { isUuid } from '#platform/http/app.ts';
+import { canonicalId, idParam, patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { mergeFields } from '#platform/versions.ts';
-import { bannerOf, patientParam } from '../patients/routes.ts';
+import { bannerOf } from '../patients/routes.ts';
 import { refuseInvalid } from '../patients/service.ts';
 import { carePlanOfAssessment } from '../plans/care/service.ts';
 import { methodSummary } from '../presentations/model.ts';
@@ -16,11 +16,7 @@ import { assessmentForForm, openAssessment, saveAssessment, startAssessment } fr
 // Twelve sections of up to 10,000 characters each, URL-encoded: more than the default form limit.
 const ASSESSMENT_BODY_LIMIT = 1024 * 1024;
 
-function assessmentParam(params: unknown): string {
-  const id = (params as { assessmentId?: string }).assessmentId;
-  if (!isUuid(id)) throw new NotFound();
-  return id;
-}
+const assessmentParam = (params: unknown): string => idParam(params, 'assessmentId');
 
 function sectionFields(
   values: Record<string, string>,
@@ -56,8 +52,8 @@ export const assessmentPages: Page[] = [
     audit: 'assessment.start',
     handler: async (request, reply, deps) => {
       const patientId = patientParam(request.params);
-      const presentationId = text(request.body, 'presentationId');
-      if (!isUuid(presentationId)) throw new Invalid({ presentationId: 'Choose a presentation from the timeline' });
+      const presentationId = canonicalId(text(request.body, 'presentationId'));
+      if (!presentationId) throw new Invalid({ presentationId: 'Choose a presentation from the timeline' });
       const id = await startAssessment(actor(request, deps), patientId, presentationId);
       return reply.redirect(`/patients/${patientId}/assessments/${id}`, 303);
     },

@@ -1,10 +1,16 @@
+import { z } from 'zod';
 import { may } from '#platform/access/model.ts';
-import { actor, definePage, type Page } from '#platform/http/pages.ts';
+import { actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { bannerOf } from '../patients/routes.ts';
 import { recentCaseload } from '../patients/service.ts';
 import { myOpenInputRequests } from '../plans/care/service.ts';
 import { type TeamKind, teamKindNames } from '../teams/model.ts';
 import { myTeams } from '../teams/service.ts';
+
+// After a sign-in that followed a lock, the owner is told here (the person who tripped it is not).
+const homeQuery = z.object({
+  notice: z.enum(['account-was-locked'], { message: 'The link names a notice Onward does not know' }).optional(),
+});
 
 export const homePages: Page[] = [
   definePage({
@@ -12,6 +18,7 @@ export const homePages: Page[] = [
     url: '/',
     permission: 'signed-in',
     audit: 'home.read',
+    query: homeQuery,
     handler: async (request, reply, deps) => {
       const user = request.user!;
       const teams = await myTeams(actor(request, deps));
@@ -22,6 +29,7 @@ export const homePages: Page[] = [
       return reply.page('home/views/home.njk', {
         title: 'Home',
         columns: 'full',
+        accountWasLocked: queryOf(request, homeQuery).notice === 'account-was-locked',
         role: user.role,
         teams: teams.map((t) => ({ ...t, kindName: teamKindNames[t.kind as TeamKind] })),
         canSearch,

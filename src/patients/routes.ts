@@ -1,8 +1,7 @@
 import { may } from '#platform/access/model.ts';
 import { ageOn } from '#platform/clock.ts';
-import { NotFound } from '#platform/errors.ts';
 import { dateParts, errorList, londonToday, text } from '#platform/forms.ts';
-import { isUuid } from '#platform/http/app.ts';
+import { patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { assessmentsForTimeline } from '../assessments/service.ts';
 import { carePlansForTimeline } from '../plans/care/service.ts';
@@ -13,13 +12,6 @@ import { parseNameSearch, parseNhsNumberSearch } from './forms.ts';
 import { bannerName, ethnicCategories, formatNhsNumber, type Patient, sexNames } from './model.ts';
 import { patientAccessLog, patientSummary, searchPatients } from './service.ts';
 import { timeline } from './timeline.ts';
-
-export function patientParam(params: unknown): string {
-  const id = (params as { patientId?: string }).patientId;
-  // A malformed id is simply a page that does not exist: no query runs.
-  if (!isUuid(id)) throw new NotFound();
-  return id;
-}
 
 /** What every patient page shows at the top, so nobody acts on the wrong person's record. */
 export function bannerOf(p: Patient, now: Date) {

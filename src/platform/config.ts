@@ -15,7 +15,9 @@ const environment = z.object({
     .min(0, { message: 'must be between 0 and 65535' })
     .max(65535, { message: 'must be between 0 and 65535' })
     .default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Unset: localhost in development (the demo accounts share a published password), every
+  // interface in production, where a proxy or load balancer sits in front.
+  HOST: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1, { message: 'must not be empty' }).default('./data'),
   DATABASE_URL: z
     .string()
@@ -29,10 +31,17 @@ const environment = z.object({
   SESSION_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   TRUSTED_PROXIES: z.string().default(''),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
-  SEED_DEMO: booleanText.default(true),
+  SEED_DEMO: booleanText.optional(),
   DEMO_PATIENTS: z.coerce.number().int().min(0).max(2_000_000).default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(16),
+  AUDIT_ANCHOR_FILE: z.string().min(1).default('./audit-anchors.jsonl'),
+  AUDIT_ANCHOR_INTERVAL_SECONDS: z.coerce
+    .number({ message: 'must be a whole number of seconds' })
+    .int({ message: 'must be a whole number of seconds' })
+    .min(0, { message: 'must be 0 (off) or more' })
+    .default(300),
+  METRICS_TOKEN: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
 });
 
 export type Config = {
@@ -51,6 +60,12 @@ export type Config = {
   logLevel: string;
   /** log2 of scrypt's N: 16 means 64 MiB per hash with r=8. */
   passwordHashCost: number;
+  /** Where the audit chain's head is published, outside the database (absolute path). */
+  auditAnchorFile: string;
+  /** How often the head is published; 0 turns publishing off. */
+  auditAnchorIntervalSeconds: number;
+  /** /metrics: open when 'open', behind this bearer token when a token, not served when 'off'. */
+  metrics: 'open' | 'off' | { token: string };
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -66,11 +81,21 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
     };
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  // The demo's accounts share a password printed in the README: never in production.
+  if (production && e.SEED_DEMO === true) {
+    return {
+      ok: false,
+      problems: [
+        'SEED_DEMO must not be true when NODE_ENV is production: the demo accounts share a published password',
+      ],
+    };
+  }
   return {
     ok: true,
     config: {
       port: e.PORT,
-      host: e.HOST,
+      host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
       dataDir: isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(cwd, e.DATA_DIR),
       databaseUrl: e.DATABASE_URL,
       databasePoolSize: e.DATABASE_POOL_SIZE,
@@ -81,10 +106,14 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
         .map((s) => s.trim())
         .filter(Boolean),
       signInRateLimit: e.SIGN_IN_RATE_LIMIT,
-      seedDemo: e.SEED_DEMO,
+      seedDemo: e.SEED_DEMO ?? !production,
       demoPatients: e.DEMO_PATIENTS,
       logLevel: e.LOG_LEVEL,
       passwordHashCost: e.PASSWORD_HASH_COST,
+      auditAnchorFile: isAbsolute(e.AUDIT_ANCHOR_FILE) ? e.AUDIT_ANCHOR_FILE : resolve(cwd, e.AUDIT_ANCHOR_FILE),
+      auditAnchorIntervalSeconds: e.AUDIT_ANCHOR_INTERVAL_SECONDS,
+      // Metrics name routes and counts, not people, but they are for the operator's network only.
+      metrics: e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : production ? 'off' : 'open',
     },
   };
 }
@@ -92,7 +121,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
 function show(env: Record<string, unknown>, path: PropertyKey[]): string {
   const key = String(path[0] ?? '');
   // Never echo a secret or a connection string with its password back into a log.
-  if (key === 'SESSION_SECRET' || key === 'DATABASE_URL') return 'a value that is not shown';
+  if (key === 'SESSION_SECRET' || key === 'DATABASE_URL' || key === 'METRICS_TOKEN') return 'a value that is not shown';
   return JSON.stringify(env[key]);
 }
 

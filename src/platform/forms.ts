@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { FieldIssues } from './errors.ts';
+import { storableText } from './http/input.ts';
 
 // Shared shapes for page forms: strings in, typed values or GOV.UK-style messages out.
 
@@ -94,19 +95,15 @@ export function parseTime(input: string, label: string): { ok: true; value: stri
 }
 
 /**
- * Normalise typed text: Windows line endings become \n, trailing space goes, and control
- * characters other than tab and newline are dropped (PostgreSQL refuses NUL in text and JSON, and
- * none of them is something a person meant to write). Nothing else changes.
+ * The one normalisation of typed prose: what cannot be stored goes (as at the request boundary,
+ * `storableText`: unpaired surrogates, control characters other than tab and newline), Windows line
+ * endings become \n, and trailing space goes. Nothing else changes: markup stays exactly as typed
+ * and is only ever shown as text.
  */
 export function cleanText(value: string): string {
-  return (
-    value
-      .replace(/\r\n?/g, '\n')
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
-      .replace(/[ \t]+$/gm, '')
-      .trimEnd()
-  );
+  return storableText(value.replace(/\r\n?/g, '\n'))
+    .replace(/[ \t]+$/gm, '')
+    .trimEnd();
 }
 
 /** A version number as a hidden field carries it: a positive whole number, nothing else. */

@@ -1,6 +1,6 @@
 import { dateParts, errorList, list, text } from '#platform/forms.ts';
+import { patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
-import { patientParam } from '../patients/routes.ts';
 import { refuseInvalid, requireCare } from '../patients/service.ts';
 import { myTeams } from '../teams/service.ts';
 import { type PresentationAnswers, parsePresentation } from './forms.ts';

@@ -13,6 +13,7 @@ export const teamPages: Page[] = [
       return reply.page('teams/views/accounts.njk', {
         title: 'Accounts',
         columns: 'full',
+        now: deps.clock.now(),
         accounts: accounts.map((a) => ({
           ...a,
           role: roleNames[a.role as Role] ?? a.role,

@@ -93,6 +93,7 @@ export type AccountListing = {
   discipline: string | null;
   teams: string;
   disabled: boolean;
+  lockedUntil: Date | null;
 };
 
 export async function listAccounts(db: Db, limit: number): Promise<AccountListing[]> {
@@ -106,6 +107,7 @@ export async function listAccounts(db: Db, limit: number): Promise<AccountListin
       'users.role',
       'users.discipline',
       'users.disabled_at',
+      'users.locked_until',
       eb.fn<string>('string_agg', ['teams.name', eb.val(', ')]).as('teams'),
     ])
     .groupBy(['users.id'])
@@ -119,6 +121,7 @@ export async function listAccounts(db: Db, limit: number): Promise<AccountListin
     discipline: r.discipline,
     teams: r.teams ?? '',
     disabled: r.disabled_at !== null,
+    lockedUntil: r.locked_until,
   }));
 }
 

@@ -7,13 +7,13 @@ import {
   parseVersion,
   text,
 } from '#platform/forms.ts';
+import { isKeyOf } from '#platform/http/input.ts';
 import {
   type AgreementWay,
   ANSWER_MAX,
   agreementWays,
   type CarePlanContent,
   checkPlan,
-  type ItemKind,
   itemKinds,
   type PlanItem,
   QUESTION_MAX,
@@ -61,11 +61,11 @@ export function parsePlan(
     const n = row + 1;
     const due = parseDateParts(r.due, `The date for goal or action ${n}`, dates.today);
     if (!due.ok) issues[`item-${row}-due`] = due.message;
-    if (!(r.kind in itemKinds)) issues[`item-${row}-kind`] = `Select whether ${n} is a goal or an action`;
+    if (!isKeyOf(itemKinds, r.kind)) issues[`item-${row}-kind`] = `Select whether ${n} is a goal or an action`;
     items.push({
-      kind: (r.kind in itemKinds ? r.kind : 'goal') as ItemKind,
+      kind: isKeyOf(itemKinds, r.kind) ? r.kind : 'goal',
       text: cleanText(r.text),
-      owner: r.owner.trim(),
+      owner: cleanText(r.owner).trim(),
       due: due.ok ? due.value : '',
     });
     rowOf.push(row);
@@ -103,11 +103,12 @@ export function parseAgreement(a: AgreementAnswers): Parsed<Agreement> {
     issues.form = 'The page was missing which version you started from. Reload the page and try again';
   if (a.confirmed !== 'yes')
     issues.confirmed = 'Confirm the person has gone through the plan with you and agrees with it';
-  if (!(a.how in agreementWays)) issues.how = 'Select how the plan was agreed';
+  if (!isKeyOf(agreementWays, a.how)) issues.how = 'Select how the plan was agreed';
   if (a.gpConsent !== 'yes' && a.gpConsent !== 'no')
     issues.gpConsent = 'Select whether the person agrees to a copy going to their GP';
   if (Object.keys(issues).length > 0 || baseVersion === null) return { ok: false, issues };
-  return { ok: true, value: { baseVersion, how: a.how as AgreementWay, gpConsent: a.gpConsent === 'yes' } };
+  if (!isKeyOf(agreementWays, a.how)) return { ok: false, issues };
+  return { ok: true, value: { baseVersion, how: a.how, gpConsent: a.gpConsent === 'yes' } };
 }
 
 export type InputRequestAnswers = { colleagueId: string; question: string };

@@ -3,12 +3,12 @@ import { disciplineNames, may } from '#platform/access/model.ts';
 import { crisisContacts } from '#platform/crisis-contacts.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
 import { errorList, londonToday, parseVersion, text } from '#platform/forms.ts';
-import { isUuid } from '#platform/http/app.ts';
+import { canonicalId, idParam, patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
 import { mergeFields } from '#platform/versions.ts';
 import { formatNhsNumber } from '../../patients/model.ts';
-import { bannerOf, patientParam } from '../../patients/routes.ts';
+import { bannerOf } from '../../patients/routes.ts';
 import { refuseInvalid } from '../../patients/service.ts';
 import {
   agreementAnswers,
@@ -47,12 +47,6 @@ import {
 
 const PLAN_BODY_LIMIT = 512 * 1024;
 const BLANK_ROWS = 3;
-
-function idParam(params: unknown, name: 'carePlanId' | 'requestId'): string {
-  const id = (params as Record<string, string | undefined>)[name];
-  if (!isUuid(id)) throw new NotFound();
-  return id;
-}
 
 const base = (patientId: string, planId: string) => `/patients/${patientId}/care-plans/${planId}`;
 
@@ -158,8 +152,8 @@ export const carePlanPages: Page[] = [
     audit: 'care-plan.start',
     handler: async (request, reply, deps) => {
       const patientId = patientParam(request.params);
-      const assessmentId = text(request.body, 'assessmentId');
-      if (!isUuid(assessmentId)) throw new Invalid({ assessmentId: 'Choose an assessment from the record' });
+      const assessmentId = canonicalId(text(request.body, 'assessmentId'));
+      if (!assessmentId) throw new Invalid({ assessmentId: 'Choose an assessment from the record' });
       const id = await startCarePlan(actor(request, deps), patientId, assessmentId);
       return reply.redirect(base(patientId, id), 303);
     },

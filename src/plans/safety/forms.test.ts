@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { crisisContacts } from '#platform/crisis-contacts.ts';
+import { cleanText } from '#platform/forms.ts';
 import type { PdfBlock } from '#platform/pdf/document.ts';
 import { parseBaseVersion, parseSafetyPlan, parseVersionParam, type SafetyPlanAnswers } from './forms.ts';
 import {
   changedSections,
   checkPlan,
-  cleanText,
   contactsSection,
   copyDocument,
   copySections,

@@ -1,6 +1,6 @@
 import type { Parsed } from '#platform/forms.ts';
-import { text } from '#platform/forms.ts';
-import { checkPlan, cleanText, type Sections, sectionKeys } from './model.ts';
+import { cleanText, text } from '#platform/forms.ts';
+import { checkPlan, type Sections, sectionKeys } from './model.ts';
 
 // The safety plan page posts every section as text and the version it was opened at: 0 when the
 // person has no plan yet, so two people writing the first plan at once are caught too.

@@ -107,20 +107,6 @@ export function checkPlan(s: Sections): SectionProblem[] {
   return problems;
 }
 
-/**
- * Normalise typed text: Windows line endings become \n, trailing space goes, and characters that
- * cannot be stored or shown (control characters other than tab and newline, unpaired surrogates)
- * are removed. Nothing else changes: markup stays exactly as typed and is only ever shown as text.
- */
-export function cleanText(value: string): string {
-  return value
-    .toWellFormed()
-    .replace(/\r\n?/g, '\n')
-    .replace(/(?![\n\t])\p{Cc}/gu, '')
-    .replace(/[ \t]+$/gm, '')
-    .trimEnd();
-}
-
 /** The sections whose text differs between two versions, in the plan's order. */
 export function changedSections(before: Sections, after: Sections): SectionKey[] {
   return sectionKeys.filter((k) => before[k] !== after[k]);

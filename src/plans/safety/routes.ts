@@ -1,10 +1,11 @@
 import { may } from '#platform/access/model.ts';
 import { NotFound } from '#platform/errors.ts';
 import { errorList } from '#platform/forms.ts';
+import { patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
 import { mergeFields } from '#platform/versions.ts';
-import { bannerOf, patientParam } from '../../patients/routes.ts';
+import { bannerOf } from '../../patients/routes.ts';
 import { refuseInvalid } from '../../patients/service.ts';
 import { parseSafetyPlan, parseVersionParam, safetyPlanAnswers } from './forms.ts';
 import {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { storableText } from '../http/input.ts';
 
 // The audit trail is a hash chain: each entry's hash covers its own content and the hash of the
 // entry before it. Changing, inserting or removing an entry breaks every link after it.
@@ -8,6 +9,11 @@ export type AuditOutcome = 'ok' | 'refused' | 'failed';
 export type AuditEntry = {
   seq: number;
   at: Date;
+  /**
+   * Microseconds past `at`'s millisecond (0–999). The column keeps microseconds and a JavaScript
+   * Date only milliseconds, so a change below the millisecond would otherwise go unseen.
+   */
+  atMicros?: number;
   userId: string | null;
   role: string | null;
   action: string;
@@ -22,10 +28,22 @@ export type AuditEntry = {
 /** The hash before the first entry. */
 export const GENESIS = '0'.repeat(64);
 
+/**
+ * The timestamp as the column keeps it: milliseconds as ISO 8601, and the three further digits
+ * only when a row holds any (every row Onward writes has none, so its hash is unchanged by them).
+ */
+export function canonicalTime(at: Date, micros = 0): string {
+  const iso = at.toISOString();
+  return micros === 0 ? iso : `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
+}
+
+const canonicalUuid = (id: string | null) => (id === null ? null : id.toLowerCase());
+const canonicalText = (t: string | null) => (t === null ? null : storableText(t));
+
 export function hashEntry(e: Omit<AuditEntry, 'hash'>): string {
   const content = JSON.stringify([
     e.seq,
-    e.at.toISOString(),
+    canonicalTime(e.at, e.atMicros),
     e.userId,
     e.role,
     e.action,
@@ -43,7 +61,21 @@ export function chainEntry(
 ): AuditEntry {
   const seq = (previous?.seq ?? 0) + 1;
   const prevHash = previous?.hash ?? GENESIS;
-  const unhashed = { ...e, seq, prevHash };
+  // The hash covers exactly what the database will keep: ids in the lower case PostgreSQL stores,
+  // text without what it refuses, time to the millisecond a Date holds (the column then keeps
+  // zero microseconds). Verify reads the same form back, so any entry round-trips intact.
+  const unhashed = {
+    at: new Date(e.at.getTime()),
+    atMicros: 0,
+    userId: canonicalUuid(e.userId),
+    role: canonicalText(e.role),
+    action: storableText(e.action),
+    patientId: canonicalUuid(e.patientId),
+    outcome: e.outcome,
+    detail: storableText(e.detail),
+    seq,
+    prevHash,
+  };
   return { ...unhashed, hash: hashEntry(unhashed) };
 }
 

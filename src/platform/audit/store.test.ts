@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import fc from 'fast-check';
 import { sql } from 'kysely';
 import { closeTestDatabase, testDatabase } from '../../../test/support/database.ts';
-import { appendAudit } from './store.ts';
+import { hashEntry } from './model.ts';
+import { appendAudit, auditPage } from './store.ts';
 import { verifyAuditChain } from './verify.ts';
 
 after(closeTestDatabase);
@@ -116,3 +118,61 @@ async function appendAuditRaw(tx: import('../db/schema.ts').Db, seq: number, pre
     })
     .execute();
 }
+
+test('verify finds a change below the millisecond, which a JavaScript Date cannot show', async () => {
+  const { db } = await testDatabase();
+  const e = await appendAudit(db, entry('test.microseconds'));
+  await appendAudit(db, entry('test.after-microseconds'));
+  const report = await whileTampered((tx) =>
+    sql`UPDATE audit_log SET at = at + interval '1 microsecond' WHERE seq = ${e.seq}`.execute(tx).then(() => {}),
+  );
+  assert.deepEqual(
+    report.breaks.map((b) => [b.seq, b.problem]),
+    [[e.seq, 'content-changed']],
+  );
+});
+
+const mixedCase = (id: string, flips: boolean[]) =>
+  [...id].map((c, i) => (flips[i % flips.length] ? c.toUpperCase() : c)).join('');
+
+test('property: any entry appended verifies after a round trip through the database (ids in any case, any text)', async () => {
+  const { db } = await testDatabase();
+  const anyText = fc.string({ unit: 'binary', maxLength: 40 });
+  await fc.assert(
+    fc.asyncProperty(
+      fc.record({
+        user: fc.option(fc.tuple(fc.uuid(), fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }))),
+        patient: fc.option(fc.tuple(fc.uuid(), fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }))),
+        role: fc.option(anyText),
+        action: anyText,
+        outcome: fc.constantFrom('ok' as const, 'refused' as const, 'failed' as const),
+        detail: fc.dictionary(anyText, fc.oneof(anyText, fc.integer(), fc.boolean(), fc.constant(null)), {
+          maxKeys: 3,
+        }),
+        at: fc.date({
+          min: new Date('2000-01-01T00:00:00Z'),
+          max: new Date('2100-01-01T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+      }),
+      async (r) => {
+        // Ids that name no user or patient: the columns are bare uuids, so any uuid is stored.
+        const written = await appendAudit(db, {
+          at: r.at,
+          userId: r.user && mixedCase(r.user[0], r.user[1]),
+          role: r.role,
+          action: r.action,
+          patientId: r.patient && mixedCase(r.patient[0], r.patient[1]),
+          outcome: r.outcome,
+          detail: r.detail,
+        });
+        const [stored] = await auditPage(db, written.seq - 1, 1);
+        assert.equal(stored?.seq, written.seq);
+        assert.equal(hashEntry(stored!), stored!.hash, 'the stored entry hashes to its own hash');
+        assert.equal(stored!.hash, written.hash);
+      },
+    ),
+    { numRuns: 60 },
+  );
+  assert.deepEqual((await verifyAuditChain(db)).breaks, []);
+});

@@ -50,6 +50,8 @@ export async function auditPage(db: Db, afterSeq: number, limit: number): Promis
   const rows = await db
     .selectFrom('audit_log')
     .selectAll()
+    // What a Date cannot carry, read as a number so verify sees a change below the millisecond.
+    .select(sql<number>`(extract(microseconds FROM at)::bigint % 1000)::int`.as('at_micros'))
     .where('seq', '>', afterSeq)
     .orderBy('seq')
     .limit(limit)
@@ -57,6 +59,7 @@ export async function auditPage(db: Db, afterSeq: number, limit: number): Promis
   return rows.map((r) => ({
     seq: r.seq,
     at: r.at,
+    atMicros: r.at_micros,
     userId: r.user_id,
     role: r.role,
     action: r.action,

@@ -56,7 +56,7 @@ test('a wrong password is refused with one message that does not say which part 
   const audit = await auditRows(db, user.id);
   assert.deepEqual(
     audit.map((r) => [r.action, r.outcome, JSON.parse(r.detail).reason]),
-    [['session.sign-in', 'refused', 'unknown-or-wrong']],
+    [['session.sign-in', 'refused', 'wrong-password']],
   );
 });
 
@@ -92,10 +92,55 @@ test('five wrong passwords lock the account, even against the right password', a
     assert.equal((await c.signIn(user.username, 'wrong')).status, 401);
   }
   const locked = await new Client(app, '10.0.1.1').signIn(user.username, PASSWORD);
-  assert.equal(locked.status, 429);
-  assert.match(errorSummary(locked), /locked for 15 minutes/);
+  assert.equal(locked.status, 401);
   (clock as ReturnType<typeof fixedClock>).advance(15 * 60 * 1000);
-  assert.equal((await new Client(app, '10.0.1.2').signIn(user.username, PASSWORD)).status, 303);
+  const owner = new Client(app, '10.0.1.2');
+  const back = await owner.signIn(user.username, PASSWORD);
+  assert.equal(back.status, 303);
+  // The owner is told about the lock; whoever tripped it was not.
+  assert.equal(back.headers.location, '/?notice=account-was-locked');
+  const home = await owner.get(back.headers.location as string);
+  assert.match(home.html.querySelector('.nhsuk-card--warning')!.text, /Your account was locked/);
+  const lockRows = await db
+    .selectFrom('audit_log')
+    .select('action')
+    .where('user_id', '=', user.id)
+    .where('action', '=', 'account.locked')
+    .execute();
+  assert.equal(lockRows.length, 1, 'the lock itself is in the audit trail');
+  // The next sign-in has nothing to report.
+  assert.equal((await new Client(app, '10.0.1.3').signIn(user.username, PASSWORD)).headers.location, '/');
+});
+
+test('unknown, locked and wrong-password sign-ins give the same answer, so usernames cannot be found out', async () => {
+  const { app, db } = await testApp();
+  const lockedUser = await practitioner(db);
+  const wrongUser = await practitioner(db);
+  for (let i = 0; i < 5; i++) await new Client(app, `10.0.2.${i + 1}`).signIn(lockedUser.username, 'wrong');
+  const answers = [];
+  for (const [i, [username, password]] of [
+    [`nobody.${lockedUser.username}`, PASSWORD],
+    [lockedUser.username, PASSWORD],
+    [lockedUser.username, 'wrong'],
+    [wrongUser.username, 'wrong'],
+  ].entries()) {
+    const page = await new Client(app, `10.0.3.${i + 1}`).signIn(username!, password!);
+    answers.push({ status: page.status, summary: errorSummary(page) });
+  }
+  assert.equal(new Set(answers.map((a) => JSON.stringify(a))).size, 1, JSON.stringify(answers));
+  assert.equal(answers[0]!.status, 401);
+  const reasons = await db
+    .selectFrom('audit_log')
+    .select('detail')
+    .where('action', '=', 'session.sign-in')
+    .where('user_id', 'in', [lockedUser.id, wrongUser.id])
+    .orderBy('seq')
+    .execute();
+  // The trail keeps the real reasons that the page does not say.
+  assert.deepEqual(
+    reasons.slice(-3).map((r) => JSON.parse(r.detail).reason),
+    ['locked', 'locked', 'wrong-password'],
+  );
 });
 
 test('sign-in is rate limited per client address', async () => {

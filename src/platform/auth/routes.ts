@@ -1,14 +1,23 @@
+import { z } from 'zod';
 import { errorList, text } from '../forms.ts';
 import { sessionCookieName } from '../http/app.ts';
-import { definePage, type Page } from '../http/pages.ts';
+import { definePage, type Page, queryOf } from '../http/pages.ts';
 import { parseSignIn } from './forms.ts';
 import { signInWithPassword, signOut } from './service.ts';
 
-const endedMessages: Record<string, string> = {
+const endedMessages = {
   idle: 'You were signed out because you had not used Onward for 30 minutes. Nothing you had saved has been lost.',
   expired: 'You were signed out because you have been signed in for 12 hours. Sign in again to continue.',
   'signed-out': 'You have signed out.',
-};
+} as const;
+
+const signInQuery = z.object({
+  ended: z
+    .enum(['idle', 'expired', 'signed-out'], {
+      message: 'The link names a reason for signing out that Onward does not know',
+    })
+    .optional(),
+});
 
 export const authPages: Page[] = [
   definePage({
@@ -16,9 +25,10 @@ export const authPages: Page[] = [
     url: '/sign-in',
     permission: 'public',
     audit: 'session.sign-in-page',
+    query: signInQuery,
     handler: async (request, reply) => {
       if (request.user) return reply.redirect('/', 303);
-      const ended = (request.query as { ended?: string }).ended;
+      const { ended } = queryOf(request, signInQuery);
       return reply.page('platform/auth/views/sign-in.njk', {
         title: 'Sign in',
         notice: ended ? endedMessages[ended] : undefined,
@@ -31,7 +41,7 @@ export const authPages: Page[] = [
     url: '/sign-in',
     permission: 'public',
     audit: 'session.sign-in',
-    rateLimit: { max: 10, timeWindow: 60_000 },
+    rateLimit: 'sign-in',
     handler: async (request, reply, deps) => {
       const form = parseSignIn(request.body);
       const username = text(request.body, 'username');
@@ -53,14 +63,14 @@ export const authPages: Page[] = [
         },
       );
       if (!result.ok) {
+        // Unknown, locked and wrong look the same: the account's owner hears about a lock at
+        // their next sign-in, not whoever is at the keyboard now.
         const message =
-          result.reason === 'locked'
-            ? 'This account is locked for 15 minutes after too many attempts. Try again later or ask your team manager.'
-            : result.reason === 'disabled'
-              ? 'This account has been disabled. Ask your team manager or administrator.'
-              : 'The username or password is not right. Check them and try again.';
+          result.reason === 'disabled'
+            ? 'This account has been disabled. Ask your team manager or administrator.'
+            : 'The username or password is not right. Check them and try again. After 5 wrong attempts an account is locked for 15 minutes.';
         const issues = { username: message };
-        return reply.code(result.reason === 'locked' ? 429 : 401).page('platform/auth/views/sign-in.njk', {
+        return reply.code(401).page('platform/auth/views/sign-in.njk', {
           title: 'Sign in',
           errors: issues,
           errorList: errorList(issues, ['username']),
@@ -73,7 +83,7 @@ export const authPages: Page[] = [
         sameSite: 'lax',
         secure: deps.config.cookieSecure,
       });
-      return reply.redirect('/', 303);
+      return reply.redirect(result.wasLocked ? '/?notice=account-was-locked' : '/', 303);
     },
   }),
   definePage({

@@ -13,8 +13,8 @@ import * as store from './store.ts';
 export type AuthDeps = { db: Db; clock: Clock; passwordHashCost: number };
 
 export type SignInResult =
-  | { ok: true; token: string; userId: string }
-  | { ok: false; reason: 'unknown-or-wrong' | 'locked' | 'disabled' };
+  | { ok: true; token: string; userId: string; wasLocked: boolean }
+  | { ok: false; reason: 'unknown-or-wrong' | 'disabled' };
 
 /** The cookie carries the token; the database keeps only its hash. */
 export function sessionIdOf(token: string): string {
@@ -39,7 +39,13 @@ export async function signInWithPassword(
 ): Promise<SignInResult> {
   const now = deps.clock.now();
   const account = await store.findAccount(deps.db, input.username);
-  const refuse = async (reason: 'unknown-or-wrong' | 'locked' | 'disabled'): Promise<SignInResult> => {
+  // What the audit trail records is the real reason; what the person at the keyboard is told
+  // never says whether the username exists or is locked (only "disabled", and only to someone
+  // who has just given that account's right password).
+  const refuse = async (
+    reason: 'unknown' | 'wrong-password' | 'locked' | 'disabled',
+    shown: 'unknown-or-wrong' | 'disabled' = 'unknown-or-wrong',
+  ): Promise<SignInResult> => {
     await appendAudit(deps.db, {
       at: now,
       userId: account?.id ?? null,
@@ -49,20 +55,35 @@ export async function signInWithPassword(
       outcome: 'refused',
       detail: { reason },
     });
-    return { ok: false, reason };
+    return { ok: false, reason: shown };
   };
+  // Every path spends one password check, so response times do not tell unknown, locked and
+  // wrong apart either.
   if (!account?.passwordHash) {
-    // Spend the same time as a real check so response times do not reveal which usernames exist.
     await verifyPassword(input.password, await decoyHash(deps.passwordHashCost));
-    return refuse('unknown-or-wrong');
+    return refuse('unknown');
   }
+  const rightPassword = await verifyPassword(input.password, account.passwordHash);
   const state = mayTrySignIn(account, now);
-  if (state !== 'ok') return refuse(state);
-  if (!(await verifyPassword(input.password, account.passwordHash))) {
+  if (state === 'locked') return refuse('locked');
+  if (!rightPassword) {
     const next = afterFailedSignIn(account, now);
     await store.recordSignInFailure(deps.db, account.id, next.failedSignIns, next.lockedUntil);
-    return refuse('unknown-or-wrong');
+    if (next.lockedUntil && next.lockedUntil !== account.lockedUntil) {
+      // The owner is told at their next sign-in, and administrators see it on the accounts page.
+      await appendAudit(deps.db, {
+        at: now,
+        userId: account.id,
+        role: account.role,
+        action: 'account.locked',
+        patientId: null,
+        outcome: 'ok',
+        detail: { failedSignIns: next.failedSignIns, lockedUntil: next.lockedUntil.toISOString() },
+      });
+    }
+    return refuse('wrong-password');
   }
+  if (state === 'disabled') return refuse('disabled', 'disabled');
   const rehash =
     (hashCost(account.passwordHash) ?? 0) < deps.passwordHashCost
       ? await hashPassword(input.password, deps.passwordHashCost)
@@ -77,7 +98,8 @@ export async function signInWithPassword(
     patientId: null,
     outcome: 'ok',
   });
-  return { ok: true, token, userId: account.id };
+  // A lock still recorded at a successful sign-in is one that ran out since the last success.
+  return { ok: true, token, userId: account.id, wasLocked: account.lockedUntil !== null };
 }
 
 export type ResumeResult =

@@ -28,6 +28,35 @@ test('health, readiness and metrics answer without signing in', async () => {
   assert.match(metrics.body, /onward_http_requests_total\{method="GET",route="\/sign-in",status="200"\} 1/);
 });
 
+test('metrics: behind a bearer token when one is configured, not served when off', async () => {
+  const token = 't'.repeat(40);
+  const guarded = (await testApp({ config: { metrics: { token } } })).app;
+  assert.equal((await guarded.inject('/metrics')).statusCode, 401);
+  assert.equal(
+    (await guarded.inject({ url: '/metrics', headers: { authorization: `Bearer ${'x'.repeat(40)}` } })).statusCode,
+    401,
+  );
+  assert.equal(
+    (await guarded.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}x` } })).statusCode,
+    401,
+  );
+  const allowed = await guarded.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } });
+  assert.equal(allowed.statusCode, 200);
+  assert.match(allowed.body, /onward_http_requests_total/);
+  const off = (await testApp({ config: { metrics: 'off' } })).app;
+  assert.equal((await off.inject('/metrics')).statusCode, 404);
+  assert.equal((await off.inject('/healthz')).statusCode, 200, 'health stays open for the load balancer');
+});
+
+test('the sign-in rate limit is the configured one', async () => {
+  const { app } = await testApp({ config: { signInRateLimit: 3 } });
+  const client = new Client(app, '10.9.8.7');
+  await client.get('/sign-in');
+  const statuses: number[] = [];
+  for (let i = 0; i < 4; i++) statuses.push((await client.post('/sign-in', { username: 'x.y', password: 'z' })).status);
+  assert.deepEqual(statuses, [401, 401, 401, 429]);
+});
+
 test('a failure inside a page shows a 500 page with no internals', async () => {
   const { app, db } = await testApp({ extraPages: [failing] });
   const client = new Client(app);

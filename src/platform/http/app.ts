@@ -14,9 +14,10 @@ import { resumeSession } from '../auth/service.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/schema.ts';
-import { Forbidden, OnwardError } from '../errors.ts';
+import { Forbidden, Invalid, OnwardError } from '../errors.ts';
 import { makeMetrics } from '../ops/metrics.ts';
 import { makeRenderer, nhsukDist, sourceRoot } from '../views/render.ts';
+import { canonicalId, cleanInput } from './input.ts';
 import { navigationFor } from './navigation.ts';
 import { type Deps, type Page, type RouteEntry, refuseUnguardedRoutes, registerPages } from './pages.ts';
 
@@ -146,6 +147,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  // One boundary: every string a request carries is made storable before any handler reads it.
+  app.addHook('preValidation', async (request) => {
+    request.body = cleanInput(request.body);
+    request.query = cleanInput(request.query);
+    request.params = cleanInput(request.params);
+  });
+
   // The permission on the route, then the CSRF token on anything that changes state.
   app.addHook('preHandler', async (request, reply) => {
     const permission = request.routeOptions.config.permission;
@@ -182,7 +190,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       userId: request.user?.id ?? null,
       role: request.user?.role ?? null,
       action: request.routeOptions.config.audit ?? 'unknown',
-      patientId: isUuid(params?.patientId) ? params.patientId : null,
+      patientId: canonicalId(params?.patientId),
       outcome: 'refused',
       detail: { reason },
     });
@@ -246,6 +254,14 @@ function errorPage(error: Error & { statusCode?: number; code?: string }, bodyLi
       };
     }
     if (error.status === 404) return { status: 404, title: 'Page not found', lines: [error.message] };
+    if (error instanceof Invalid) {
+      return {
+        status: 400,
+        title: error.message,
+        lines: [...new Set(Object.values(error.issues))].map((m) => `${m}.`.replace(/\.\.$/, '.')),
+        audit: 'invalid-request',
+      };
+    }
     return { status: error.status, title: error.message, lines: [] };
   }
   if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
@@ -298,9 +314,4 @@ function errorPage(error: Error & { statusCode?: number; code?: string }, bodyLi
 function staticRoute(request: FastifyRequest): boolean {
   const url = request.routeOptions.url ?? '';
   return url.startsWith('/assets/') || url.startsWith('/static/');
-}
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && uuidPattern.test(value);
 }

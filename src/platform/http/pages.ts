@@ -1,9 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import type { Permission } from '../access/model.ts';
 import type { SignedInUser } from '../auth/model.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/schema.ts';
+import { Invalid } from '../errors.ts';
+import { fieldIssues } from '../forms.ts';
 
 // A route cannot exist without its permission and its audit name: every page and endpoint is
 // declared through definePage, and the server refuses to start if any route skipped it.
@@ -21,10 +24,15 @@ export type Page = {
   permission: Permission;
   /** The action name written to the audit trail for what this route does, e.g. "patient.read". */
   audit: string;
-  /** Sign-in is rate limited per client address. */
-  rateLimit?: { max: number; timeWindow: number };
+  /** Sign-in is rate limited per client address, at the configured attempts a minute. */
+  rateLimit?: 'sign-in';
   /** Forms that carry long clinical prose may send more than the default limit. */
   bodyLimit?: number;
+  /**
+   * The query parameters the page reads, parsed as strictly as a form. A page that declares none
+   * sees an empty query; parameters it does not declare are never handed to it.
+   */
+  query?: z.ZodType<Record<string, unknown>>;
   handler: PageHandler;
 };
 
@@ -36,13 +44,15 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     permission?: Permission;
     audit?: string;
+    /** The query parameters the page declares, so the bad-input matrix can send each one. */
+    queryKeys?: string[];
   }
 }
 
 /** Prefixes served by the platform's static file routes, which need neither permission nor audit. */
 export const staticPrefixes = ['/assets/', '/static/'] as const;
 
-export type RouteEntry = { method: string; url: string; permission: Permission; audit: string };
+export type RouteEntry = { method: string; url: string; permission: Permission; audit: string; query: string[] };
 
 /**
  * Refuse any route without a permission and an audit name, and list the ones that have them:
@@ -51,7 +61,7 @@ export type RouteEntry = { method: string; url: string; permission: Permission; 
 export function refuseUnguardedRoutes(app: FastifyInstance): RouteEntry[] {
   const registry: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {
-    const config = route.config as { permission?: unknown; audit?: unknown } | undefined;
+    const config = route.config as { permission?: unknown; audit?: unknown; queryKeys?: string[] } | undefined;
     const isStatic = staticPrefixes.some((p) => route.url.startsWith(p));
     if (route.method === 'HEAD' || isStatic) return;
     if (typeof config?.permission !== 'string' || typeof config?.audit !== 'string' || config.audit === '') {
@@ -64,6 +74,7 @@ export function refuseUnguardedRoutes(app: FastifyInstance): RouteEntry[] {
       url: route.url,
       permission: config.permission as Permission,
       audit: config.audit,
+      query: config.queryKeys ?? [],
     });
   });
   return registry;
@@ -78,12 +89,28 @@ export function registerPages(app: FastifyInstance, deps: Deps, pages: readonly 
       config: {
         permission: page.permission,
         audit: page.audit,
-        ...(page.rateLimit ? { rateLimit: page.rateLimit } : {}),
+        queryKeys: page.query ? Object.keys((page.query as unknown as { shape?: object }).shape ?? {}) : [],
+        ...(page.rateLimit ? { rateLimit: { max: deps.config.signInRateLimit, timeWindow: 60_000 } } : {}),
       },
       ...(page.bodyLimit ? { bodyLimit: page.bodyLimit } : {}),
-      handler: (request, reply) => page.handler(request, reply, deps),
+      handler: (request, reply) => {
+        request.query = parseQuery(page, request.query);
+        return page.handler(request, reply, deps);
+      },
     });
   }
+}
+
+function parseQuery(page: Page, query: unknown): Record<string, unknown> {
+  if (!page.query) return {};
+  const parsed = page.query.safeParse(query ?? {});
+  if (parsed.success) return parsed.data;
+  throw new Invalid(fieldIssues(parsed.error), 'The web address has a problem');
+}
+
+/** The query a page declared, as its schema typed it. */
+export function queryOf<S extends z.ZodType<Record<string, unknown>>>(request: FastifyRequest, _schema: S): z.infer<S> {
+  return request.query as z.infer<S>;
 }
 
 export function actor(request: FastifyRequest, deps: Deps): Actor {

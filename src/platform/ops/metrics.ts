@@ -1,5 +1,7 @@
+import { timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { NotFound, Unauthenticated } from '../errors.ts';
 import { definePage, type Page } from '../http/pages.ts';
 
 // A registry per app (not prom-client's global one) so tests can build many apps in one process.
@@ -55,9 +57,24 @@ export function makeMetrics() {
           url: '/metrics',
           permission: 'public',
           audit: 'ops.metrics',
-          handler: async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+          handler: async (request, reply, deps) => {
+            const metrics = deps.config.metrics;
+            if (metrics === 'off') throw new NotFound();
+            if (metrics !== 'open' && !bearerMatches(request.headers.authorization, metrics.token)) {
+              reply.header('WWW-Authenticate', 'Bearer');
+              throw new Unauthenticated('Metrics need the operator’s bearer token');
+            }
+            return reply.type(registry.contentType).send(await registry.metrics());
+          },
         }),
       ];
     },
   };
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
+  const expected = Buffer.from(token);
+  // Compared in constant time, so the token cannot be found out a character at a time.
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -1,0 +1,355 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { testApp } from '../../../test/support/app.ts';
+import { Client } from '../../../test/support/client.ts';
+import { closeTestDatabase } from '../../../test/support/database.ts';
+import { makePatient, makePresentation, makeTeam, makeUser, PASSWORD } from '../../../test/support/factories.ts';
+import {
+  type FormValues,
+  findForm,
+  formDefaults,
+  postValues,
+  submitForm,
+  withValue,
+} from '../../../test/support/forms.ts';
+import { may, type Role, roles } from '../access/model.ts';
+import { verifyAuditChain } from '../audit/verify.ts';
+import type { Db } from '../db/schema.ts';
+
+after(closeTestDatabase);
+
+// The bad-input matrix, beside the role × route matrix: every route in the server's own registry,
+// as a role that may use it, gets a corpus of hostile strings in every path parameter, every
+// declared query parameter and every field of its form (found on the page a person posts it from,
+// so a new field is covered the moment it is rendered). No answer may be a 5xx, no answer may
+// carry the markup unescaped, a refused request may write nothing, and the audit chain must still
+// verify afterwards. A POST route with no form source below fails the test, as a new route must.
+
+const corpus = [
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '\u0000',
+  'a\u0000b',
+  '\u0007\u001b[31mred\u001b[0m',
+  'c1 \u0085\u009f controls',
+  '\ud800',
+  'x\udfffy',
+  '\u202eevil\u202c right-to-left',
+  'zero\u200b\u200dwidth\ufeff',
+  'A'.repeat(5000),
+  'B'.repeat(70_000),
+  '{{ 7*7191*1013 }}',
+  '{% for x in range(3) %}{{ x }}{% endfor %}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template placeholder is the hostile input
+  '${7*7191*1013}',
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  "'><svg onload=alert(1)>",
+  "'; DROP TABLE patients; --",
+  '1 OR 1=1',
+  '%_\\',
+  '',
+  ' ',
+  '-1',
+  '0',
+  '99999999999999999999',
+  'NaN',
+  '1e309',
+  'null',
+  '[]',
+  '../../etc/passwd',
+  'ÁÉÍ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🙂',
+];
+
+/** What must never come back unescaped, whatever was sent. */
+const dangerous = ['<script>alert(1)', '<img src=x', '<svg onload', '50991381'];
+
+const seed = Number(process.env.BAD_INPUT_SEED ?? Date.now() % 1_000_000);
+const generated = fc.sample(fc.string({ unit: 'binary', maxLength: 60 }), { numRuns: 4, seed });
+const strings = [...corpus, ...generated];
+
+type Source = { role: Role | 'signed-out'; source: string; action: string };
+
+test(`bad-input matrix: every route, parameter and field against hostile strings (fast-check seed ${seed})`, async () => {
+  const { app, db } = await testApp({ config: { signInRateLimit: 1_000_000 } });
+  const team = await makeTeam(db);
+  const patient = await makePatient(db, { teamId: team });
+  const clients = new Map<Role | 'signed-out', Client>();
+  const users = new Map<Role, string>();
+  for (const role of roles) {
+    const user = await makeUser(db, {
+      role,
+      teamIds: [team],
+      discipline: role === 'mdt-contributor' ? 'pharmacist' : null,
+    });
+    users.set(role, user.id);
+    const client = new Client(app);
+    assert.equal((await client.signIn(user.username, PASSWORD)).status, 303, role);
+    clients.set(role, client);
+  }
+  clients.set('signed-out', new Client(app));
+  const nurse = clients.get('liaison-practitioner')!;
+  const p = `/patients/${patient.id}`;
+  for (let i = 0; i < 5; i++)
+    await makePresentation(db, {
+      patientId: patient.id,
+      teamId: team,
+      recordedBy: users.get('liaison-practitioner')!,
+      arrivedAt: new Date(Date.UTC(2026, 10, 20 + i, 9)),
+    });
+
+  // The record in every state a form needs, made through the pages themselves.
+  const location = (r: { headers: Record<string, unknown> }) => String(r.headers.location).split('#')[0]!;
+  const assessments: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const started = await submitForm(nurse, p, `${p}/assessments`);
+    assert.equal(started.status, 303, 'assessment started');
+    assessments.push(location(started));
+  }
+  for (const a of [assessments[0]!, assessments[1]!, assessments[3]!]) {
+    const done = await submitForm(nurse, a, a, { action: 'finalise' });
+    assert.equal(done.status, 303, `finalised: ${done.body.slice(0, 200)}`);
+  }
+  const plans: string[] = [];
+  for (const a of [assessments[0]!, assessments[1]!]) {
+    const started = await submitForm(nurse, a, `${p}/care-plans`);
+    assert.equal(started.status, 303, 'care plan started');
+    const plan = location(started);
+    const saved = await submitForm(nurse, `${plan}/edit`, plan, {
+      'item-0-text': 'See the GP this week',
+      'item-0-owner': 'The person',
+    });
+    assert.equal(saved.status, 303, `care plan saved: ${saved.body.slice(0, 300)}`);
+    plans.push(plan);
+  }
+  const [agreedPlan, draftPlan] = plans as [string, string];
+  assert.equal(
+    (await submitForm(nurse, agreedPlan, `${agreedPlan}/agreement`, { confirmed: 'yes', gpConsent: 'yes' })).status,
+    303,
+  );
+  const askForInput = async () => {
+    const asked = await submitForm(nurse, draftPlan, `${draftPlan}/input-requests`, { question: 'Any interactions?' });
+    assert.equal(asked.status, 303, 'input asked');
+    const row = await db
+      .selectFrom('input_requests')
+      .select('id')
+      .where('patient_id', '=', patient.id)
+      .where('answered_at', 'is', null)
+      .orderBy('requested_at', 'desc')
+      .executeTakeFirstOrThrow();
+    return `/input-requests/${row.id}`;
+  };
+  const request = await askForInput();
+  const ids = {
+    patientId: patient.id,
+    assessmentId: assessments[0]!.split('/').pop()!,
+    carePlanId: agreedPlan.split('/').pop()!,
+    requestId: request.split('/').pop()!,
+    version: '1',
+  };
+
+  // Where each POST route is posted from, and as whom. A new POST route must be added here.
+  const sources: Record<string, () => Promise<Source>> = {
+    'POST /sign-in': async () => ({ role: 'signed-out', source: '/sign-in', action: '/sign-in' }),
+    'POST /patients/search': async () => ({
+      role: 'liaison-practitioner',
+      source: '/patients',
+      action: '/patients/search',
+    }),
+    'POST /patients/:patientId/presentations': async () => ({
+      role: 'liaison-practitioner',
+      source: `${p}/presentations/new`,
+      action: `${p}/presentations`,
+    }),
+    'POST /patients/:patientId/assessments': async () => ({
+      role: 'liaison-practitioner',
+      source: p,
+      action: `${p}/assessments`,
+    }),
+    'POST /patients/:patientId/assessments/:assessmentId': async () => ({
+      role: 'liaison-practitioner',
+      source: assessments[2]!,
+      action: assessments[2]!,
+    }),
+    'POST /patients/:patientId/care-plans': async () => ({
+      role: 'liaison-practitioner',
+      source: assessments[3]!,
+      action: `${p}/care-plans`,
+    }),
+    'POST /patients/:patientId/care-plans/:carePlanId': async () => ({
+      role: 'liaison-practitioner',
+      source: `${draftPlan}/edit`,
+      action: draftPlan,
+    }),
+    'POST /patients/:patientId/care-plans/:carePlanId/agreement': async () => ({
+      role: 'liaison-practitioner',
+      source: draftPlan,
+      action: `${draftPlan}/agreement`,
+    }),
+    'POST /patients/:patientId/care-plans/:carePlanId/sharing': async () => ({
+      role: 'liaison-practitioner',
+      source: agreedPlan,
+      action: `${agreedPlan}/sharing`,
+    }),
+    'POST /patients/:patientId/care-plans/:carePlanId/input-requests': async () => ({
+      role: 'liaison-practitioner',
+      source: draftPlan,
+      action: `${draftPlan}/input-requests`,
+    }),
+    // An input request is answered once: each case answers a fresh one.
+    'POST /input-requests/:requestId': async () => {
+      const r = await askForInput();
+      return { role: 'mdt-contributor', source: r, action: r };
+    },
+    'POST /patients/:patientId/safety-plan': async () => ({
+      role: 'liaison-practitioner',
+      source: `${p}/safety-plan/edit`,
+      action: `${p}/safety-plan`,
+    }),
+  };
+  // Routes that take no answers at all: checked for their parameters only.
+  const noForm = new Set(['POST /sign-out']);
+
+  const failures: string[] = [];
+  let cases = 0;
+  const check = (what: string, response: { status: number; body: string }) => {
+    cases++;
+    if (response.status >= 500) failures.push(`${what}: ${response.status}`);
+    for (const d of dangerous) if (response.body.includes(d)) failures.push(`${what}: answer contains ${d} unescaped`);
+  };
+  const clientFor = (route: { permission: string }): [Role | 'signed-out', Client] => {
+    if (route.permission === 'public') return ['signed-out', clients.get('signed-out')!];
+    const role = roles.find((r) => may(r, route.permission as never))!;
+    return [role, clients.get(role)!];
+  };
+  const fill = (url: string, params: Record<string, string>) =>
+    url.replace(/:([A-Za-z]+)/g, (_m, name: string) => params[name] ?? (ids as Record<string, string>)[name]!);
+
+  const routes = app.routeRegistry.filter((r) => r.url !== '/sign-out');
+  for (const route of routes) {
+    const key = `${route.method} ${route.url}`;
+
+    const [, client] = clientFor(route);
+    const params = [...route.url.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
+    // Path parameters: hostile values, and the real ids in capitals (the same record, the same trail).
+    for (const name of params) {
+      for (const value of [...strings.filter((s) => s.length < 3000), ids[name as keyof typeof ids].toUpperCase()]) {
+        const url = fill(route.url, { [name]: percentEncode(value) });
+        if (route.method === 'POST') await client.get('/accessibility'); // a fresh CSRF token
+        const before = route.method === 'POST' ? await fingerprint(db, patient.id) : '';
+        const response = route.method === 'GET' ? await client.get(url) : await postValues(client, app, url, []);
+        check(`${key} with ${name}=${JSON.stringify(value.slice(0, 40))}`, response);
+        if (route.method === 'POST' && response.status >= 400 && (await fingerprint(db, patient.id)) !== before)
+          failures.push(
+            `${key} with ${name}=${JSON.stringify(value.slice(0, 40))}: refused (${response.status}) but wrote`,
+          );
+      }
+    }
+    // Query parameters: every one the page declares, and one it does not.
+    if (route.method === 'GET') {
+      for (const name of [...route.query, 'undeclared']) {
+        for (const value of strings.filter((s) => s.length < 3000)) {
+          const response = await client.get(`${fill(route.url, {})}?${new URLSearchParams({ [name]: value })}`);
+          check(`${key}?${name}=${JSON.stringify(value.slice(0, 40))}`, response);
+        }
+      }
+      continue;
+    }
+    if (noForm.has(key)) continue;
+    const open = sources[key];
+    if (!open) {
+      failures.push(`${key} has no form source in the bad-input matrix: add where it is posted from`);
+      continue;
+    }
+    // Every field of the form, one at a time, the rest as a person would fill them.
+    const first = await open();
+    const firstPage = await clients.get(first.role)!.get(first.source);
+    const form = findForm(firstPage.html, first.action);
+    if (!form) {
+      failures.push(`${key}: ${first.source} has no form posting to it`);
+      continue;
+    }
+    // Repeated rows of one form (item-0-text, item-1-text, …) go through the same parser: the
+    // first of each shape stands for the rest.
+    const shapes = new Set<string>();
+    const fields = formDefaults(form).fields.filter((f) => {
+      const shape = f.name.replace(/\d+/g, 'N');
+      if (shapes.has(shape)) return false;
+      shapes.add(shape);
+      return true;
+    });
+    // The form is read again only when the last answer changed something (a new version to start
+    // from) or when each case needs a fresh record (`open` makes one).
+    let current: { at: Source; values: FormValues } | undefined;
+    for (const field of fields) {
+      for (const value of strings) {
+        if (!current || key === 'POST /input-requests/:requestId') {
+          const at = await open();
+          const page = await clients.get(at.role)!.get(at.source);
+          const currentForm = findForm(page.html, at.action);
+          if (!currentForm) {
+            failures.push(`${key}: ${at.source} no longer has its form`);
+            break;
+          }
+          current = { at, values: formDefaults(currentForm).values };
+        }
+        const c = clients.get(current.at.role)!;
+        c.remoteAddress = `10.${cases % 200}.${(cases >> 8) % 200}.${cases % 250}`;
+        const before = await fingerprint(db, patient.id);
+        const response = await postValues(c, app, current.at.action, withValue(current.values, field.name, value));
+        const what = `${key} field ${field.name}=${JSON.stringify(value.slice(0, 40))}`;
+        check(what, response);
+        if (response.status >= 400 && (await fingerprint(db, patient.id)) !== before)
+          failures.push(`${what}: refused (${response.status}) but wrote`);
+        if (response.status < 400) current = undefined;
+        // Accepted markup is shown again where the answer led: it must be text there too.
+        if (response.status === 303 && /[<{]/.test(value) && typeof response.headers.location === 'string')
+          check(`${what}, then the page it led to`, await c.get(response.headers.location));
+      }
+    }
+  }
+  assert.deepEqual(failures.slice(0, 40), [], `${failures.length} failures in ${cases} cases`);
+  assert.deepEqual((await verifyAuditChain(db)).breaks, [], 'the audit chain verifies after every hostile request');
+  assert.ok(cases > 2000, `the matrix sent ${cases} cases`);
+  process.stdout.write(`bad-input matrix: ${cases} cases\n`);
+});
+
+/** Everything written about the patient: counts and row versions of each clinical table. */
+async function fingerprint(db: Db, patientId: string): Promise<string> {
+  const tables = [
+    'presentations',
+    'assessments',
+    'care_plans',
+    'input_requests',
+    'safety_plans',
+    'record_versions',
+    'record_events',
+    'care_relationships',
+  ];
+  // One statement: a row added or changed anywhere moves its table's count or sum of row versions.
+  const parts = tables.map(
+    (t) =>
+      sql`(SELECT count(*)::text || ':' || coalesce(sum(xmin::text::bigint), 0)::text FROM ${sql.table(t)} WHERE patient_id = ${patientId})`,
+  );
+  const r = await sql<{ f: string }>`SELECT concat_ws('|', ${sql.join(parts)}) AS f`.execute(db);
+  return r.rows[0]!.f;
+}
+
+/** Percent-encoding that also sends a lone surrogate, as the invalid UTF-8 bytes a crafted URL can carry. */
+function percentEncode(value: string): string {
+  let out = '';
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    if (code >= 0xd800 && code <= 0xdfff)
+      out += [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
+    else out += encodeURIComponent(ch);
+  }
+  return out;
+}
