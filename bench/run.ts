@@ -6,6 +6,7 @@ import { benchClinical, clinicalReport } from './clinical.ts';
 import { machineLines } from './lib/machine.ts';
 import type { Engine, Store } from './lib/stores.ts';
 import { type SeedSeries, seedAndKeep, seedReport, seedSeries } from './seed.ts';
+import { benchSignIn, signInReport } from './sign-in.ts';
 import { benchStart, startReport } from './start.ts';
 import { benchSummary, summaryReport } from './summary.ts';
 
@@ -13,9 +14,10 @@ import { benchSummary, summaryReport } from './summary.ts';
 // part also writes it to bench/RESULTS.md (or to --out); --merge puts the sections of a partial run into
 // that file in place of the same sections. Defaults take about 13 minutes on 2 cores (clinical about 7).
 
-const usage = `node bench/run.ts [start] [seed] [summary] [clinical] [options]     (no part named: all four)
+const usage = `node bench/run.ts [start] [seed] [summary] [clinical] [sign-in] [options]     (no part named: all five)
 
   --start-runs R   cold and warm starts (default 5)
+  --sign-in-runs R sign-in: attempts of each kind (default 15)
   --patients N     the big seed, also the data the summary is measured on (default 1000000)
   --small N        the smaller seed, repeated (default 100000)
   --small-runs R   how many times the smaller seed runs on each engine (default 3)
@@ -30,11 +32,12 @@ const usage = `node bench/run.ts [start] [seed] [summary] [clinical] [options]  
   --merge          put this run's sections into bench/RESULTS.md (or --out) in place of the sections of the
                    same name, each with its own command and machine lines; the other sections stay`;
 
-const parts = ['start', 'seed', 'summary', 'clinical'] as const;
+const parts = ['start', 'seed', 'summary', 'clinical', 'sign-in'] as const;
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     'start-runs': { type: 'string', default: '5' },
+    'sign-in-runs': { type: 'string', default: '15' },
     patients: { type: 'string', default: '1000000' },
     small: { type: 'string', default: '100000' },
     'small-runs': { type: 'string', default: '3' },
@@ -78,6 +81,12 @@ const report: string[] = [];
 if (chosen.has('start')) {
   progress('start-up…');
   report.push(...startReport(await benchStart(count('start-runs'), progress)), '');
+}
+
+if (chosen.has('sign-in')) {
+  progress('sign-in timing…');
+  const runs = count('sign-in-runs');
+  report.push(...signInReport(await benchSignIn(runs, progress), runs), '');
 }
 
 let stores: Store[] = [];

@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Anchor, checkAnchors, readAnchorFile } from '#platform/audit/anchors.ts';
 import { verifyAuditChain } from '#platform/audit/verify.ts';
@@ -7,6 +9,8 @@ import { openDatabase } from '#platform/db/connect.ts';
 import { DataDirInUse } from '#platform/db/lock.ts';
 import { migrateToLatest } from '#platform/db/migrate.ts';
 import { AlreadySeeded, seedDemo } from './demo/service.ts';
+import { loadHazardLog, repositoryRoot } from './safety/log.ts';
+import { readResults, safetyCaseReport } from './safety/report.ts';
 import { serve } from './server.ts';
 
 const usage = `Usage: onward <command>
@@ -15,6 +19,8 @@ const usage = `Usage: onward <command>
   migrate                        apply database migrations
   seed [--seed S] [--patients N] [--as-of YYYY-MM-DD]
                                  build the demo ICS with N synthetic patients into an empty database
+  safety-case [--results FILE]   check the hazard log and write docs/safety/safety-case-report.md from it
+                                 and the last test run's results (default test-results/results.jsonl)
   audit verify [--against FILE]  check the audit trail's hash chain, and that every head published
                                  to FILE (default: AUDIT_ANCHOR_FILE) is still in it; exits 1 if not
 
@@ -29,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
     say(usage);
     return command ? 0 : 2;
   }
+  // The safety case reads files in the repository, not the product's configuration or database.
+  if (command === 'safety-case') return runSafetyCase(rest);
   const read = readConfig(process.env);
   if (!read.ok) {
     complain('Onward cannot start: the configuration has a problem.');
@@ -177,6 +185,31 @@ async function runAuditVerify(config: Config, args: string[]): Promise<number> {
   } finally {
     await connection.close();
   }
+}
+
+function runSafetyCase(args: string[]): number {
+  const { values } = parseArgs({ args, options: { results: { type: 'string' }, out: { type: 'string' } } });
+  const { hazards, problems } = loadHazardLog();
+  if (problems.length > 0) {
+    complain(`The hazard log has ${problems.length} problem(s):`);
+    for (const p of problems) complain(`  ${p.hazard}: ${p.message}`);
+    return 1;
+  }
+  const resultsFile = values.results ?? join(repositoryRoot, 'test-results', 'results.jsonl');
+  const results = existsSync(resultsFile) ? readResults(readFileSync(resultsFile, 'utf8')) : undefined;
+  let commit = 'uncommitted';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repositoryRoot, encoding: 'utf8' }).trim();
+  } catch {
+    // Not a git checkout (an unpacked release): the report says so.
+  }
+  const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' }).format(new Date());
+  const out = values.out ?? join(repositoryRoot, 'docs', 'safety', 'safety-case-report.md');
+  writeFileSync(out, safetyCaseReport(hazards, results, { commit, date }));
+  say(
+    `Safety case report written to ${out} (${hazards.length} hazards${results ? '' : '; no test results found, run npm test first'}).`,
+  );
+  return 0;
 }
 
 function usageError(message: string): number {
