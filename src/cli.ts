@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Anchor, checkAnchors, readAnchorFile } from '#platform/audit/anchors.ts';
+import { sealAudit } from '#platform/audit/store.ts';
 import { verifyAuditChain } from '#platform/audit/verify.ts';
 import { type Config, readConfig } from '#platform/config.ts';
 import { openDatabase } from '#platform/db/connect.ts';
@@ -167,11 +168,16 @@ async function runAuditVerify(config: Config, args: string[]): Promise<number> {
   }
   const connection = await openDatabase(config);
   try {
+    // Entries written but not yet chained (a server stopped before its sealer ran) are sealed
+    // first, so verify covers everything that has been written.
+    const sealed = await sealAudit(connection.db);
+    if (sealed > 0) say(`Sealed ${sealed} entries that were waiting to be chained.`);
     const report = await verifyAuditChain(connection.db);
     const anchorProblems = await checkAnchors(connection.db, anchors);
     if (report.breaks.length === 0 && anchorProblems.length === 0) {
       say(`Audit trail intact: ${report.checked} entries checked.`);
       say(`Head: entry ${report.headSeq}, hash ${report.headHash}`);
+      if (report.unsealed > 0) say(`${report.unsealed} entries written in the last moment are not chained yet.`);
       if (anchorFile) say(`All ${anchors.length} heads published to ${anchorFile} are in the chain.`);
       else say(`No published heads to check against (${config.auditAnchorFile} does not exist yet).`);
       return 0;

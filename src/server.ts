@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { makeAnchorPublisher } from '#platform/audit/anchors.ts';
+import { sealAudit } from '#platform/audit/store.ts';
 import { systemClock } from '#platform/clock.ts';
 import type { Config } from '#platform/config.ts';
 import { type Connection, openDatabase } from '#platform/db/connect.ts';
@@ -42,12 +43,24 @@ export async function serve(config: Config, say: (line: string) => void): Promis
       config.auditAnchorIntervalSeconds > 0
         ? setInterval(publishQuietly, config.auditAnchorIntervalSeconds * 1000).unref()
         : undefined;
+    // The sealer chains the audit entries requests wrote. Every server runs one; an advisory lock
+    // lets one at a time work, so on several instances it carries on while any one is up.
+    let sealing: Promise<unknown> = Promise.resolve();
+    const seal = () => {
+      sealing = sealing
+        .then(() => sealAudit(connection.db))
+        .catch((error) => app.log.error({ err: error }, 'sealing the audit trail failed'));
+      return sealing;
+    };
+    const sealer = setInterval(seal, config.auditSealIntervalMs).unref();
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= (async () => {
         clearInterval(timer);
+        clearInterval(sealer);
         await app.close();
-        // The last head before the database closes, so a restart never leaves the tail unanchored.
+        // Everything written is chained, and the last head published, before the database closes.
+        await seal();
         if (timer) await publishQuietly();
         await connection.close();
       })();

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { makeAnchorPublisher } from '../src/platform/audit/anchors.ts';
 import { chainEntry } from '../src/platform/audit/model.ts';
-import { appendAudit, auditPage } from '../src/platform/audit/store.ts';
+import { appendAudit, auditPage, sealAudit } from '../src/platform/audit/store.ts';
 import { openEmbedded } from '../src/platform/db/connect.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 
@@ -207,9 +207,12 @@ test('onward audit verify --against: a cut-off tail or a rewritten, re-chained t
       outcome: 'ok',
     });
   for (let i = 0; i < 4; i++) await append(i);
+  assert.equal(await publish(), undefined, 'nothing is published before the sealer has chained anything');
+  assert.equal(await sealAudit(connection.db), 4);
   assert.equal((await publish())?.seq, 4);
   assert.equal(await publish(), undefined, 'an unmoved head is not published again');
   for (let i = 4; i < 8; i++) await append(i);
+  await sealAudit(connection.db);
   assert.equal((await publish())?.seq, 8);
   await connection.close();
   assert.equal((await onward(['audit', 'verify', '--against', anchorFile], { DATA_DIR: dataDir })).code, 0);
@@ -218,7 +221,7 @@ test('onward audit verify --against: a cut-off tail or a rewritten, re-chained t
   connection = await openEmbedded(dataDir);
   await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`.execute(connection.db);
   const entries = await auditPage(connection.db, 0, 100);
-  let previous = entries[1]!;
+  let previous: { seq: number; hash: string } = entries[1]!;
   for (const e of entries.slice(2)) {
     const forged = chainEntry(previous, { ...e, action: e.seq === 3 ? 'test.rewritten' : e.action });
     await sql`UPDATE audit_log SET action = ${forged.action}, prev_hash = ${forged.prevHash}, hash = ${forged.hash} WHERE seq = ${e.seq}`.execute(

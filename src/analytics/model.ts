@@ -1,4 +1,4 @@
-// Small-number suppression (NHS disclosure control, DOMAIN.md "Small numbers"): counts from 1 to
+// Small-number suppression (NHS disclosure control, docs/clinical-rules.md "Small numbers"): counts from 1 to
 // 7 are shown as "*", others rounded to the nearest 5, so no figure can single a person out.
 
 export type Suppressed = { shown: string; suppressed: boolean };

@@ -1,4 +1,4 @@
-// The needs-led psychosocial assessment (DOMAIN.md step 2; NICE NG225 section 1.5). It is a set of
+// The needs-led psychosocial assessment (docs/clinical-rules.md step 2; NICE NG225 section 1.5). It is a set of
 // prose sections written with the person. There is deliberately no risk score, risk level or
 // scale here (NG225 section 1.6): the risk formulation is a narrative like every other section.
 

@@ -3,7 +3,7 @@
 // Choices, and why:
 // - ClinicalImpression, not RiskAssessment or Observation: the assessment is a clinician's narrative
 //   appraisal of the person's situation, and Onward keeps no risk score, level or prediction
-//   (DESIGN.md rule 6, NICE NG225 1.6). RiskAssessment exists to carry predictions, so it is never used.
+//   (docs/clinical-rules.md, "No risk scores", NICE NG225 1.6). RiskAssessment exists to carry predictions, so it is never used.
 // - Each of the 12 sections is a `note` (Annotation), in the form's order, headed by the section's
 //   heading. `finding` needs a coded item (itemCodeableConcept / itemReference), and coding a free-text
 //   section would invent meaning the clinician did not record. An outside client shows notes as-is,

@@ -1,4 +1,4 @@
-// Onward keeps no risk scores (DESIGN.md rule 6, NICE NG225 1.6): nothing it sends may stratify people
+// Onward keeps no risk scores (docs/clinical-rules.md, "No risk scores", NICE NG225 1.6): nothing it sends may stratify people
 // into risk bands or predict an outcome. This walks any JSON (a resource, a Bundle, a serialised string)
 // and names every place that looks like risk stratification. It checks structure and codes, not prose:
 // a clinician's narrative may rightly talk about risk, but no key or coded value may grade it.

@@ -22,7 +22,7 @@ async function world() {
 }
 
 const audits = (db: Awaited<ReturnType<typeof world>>['db'], userId: string) =>
-  db.selectFrom('audit_log').selectAll().where('user_id', '=', userId).orderBy('seq').execute();
+  db.selectFrom('audit_log').selectAll().where('user_id', '=', userId).orderBy('id').execute();
 
 test('search by NHS number finds our patient, and not another team’s', async () => {
   const w = await world();

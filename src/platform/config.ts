@@ -41,6 +41,12 @@ const environment = z.object({
     .int({ message: 'must be a whole number of seconds' })
     .min(0, { message: 'must be 0 (off) or more' })
     .default(300),
+  AUDIT_SEAL_INTERVAL_MS: z.coerce
+    .number({ message: 'must be a whole number of milliseconds' })
+    .int({ message: 'must be a whole number of milliseconds' })
+    .min(50, { message: 'must be 50 or more' })
+    .max(60_000, { message: 'must be 60000 or less' })
+    .default(1000),
   METRICS_TOKEN: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
 });
 
@@ -64,6 +70,8 @@ export type Config = {
   auditAnchorFile: string;
   /** How often the head is published; 0 turns publishing off. */
   auditAnchorIntervalSeconds: number;
+  /** How often the sealer chains newly written audit entries. */
+  auditSealIntervalMs: number;
   /** /metrics: open when 'open', behind this bearer token when a token, not served when 'off'. */
   metrics: 'open' | 'off' | { token: string };
 };
@@ -112,6 +120,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
       passwordHashCost: e.PASSWORD_HASH_COST,
       auditAnchorFile: isAbsolute(e.AUDIT_ANCHOR_FILE) ? e.AUDIT_ANCHOR_FILE : resolve(cwd, e.AUDIT_ANCHOR_FILE),
       auditAnchorIntervalSeconds: e.AUDIT_ANCHOR_INTERVAL_SECONDS,
+      auditSealIntervalMs: e.AUDIT_SEAL_INTERVAL_MS,
       // Metrics name routes and counts, not people, but they are for the operator's network only.
       metrics: e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : production ? 'off' : 'open',
     },

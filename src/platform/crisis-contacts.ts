@@ -1,5 +1,5 @@
 // The support lines shown to people on every copy of a safety plan and care plan letter
-// (DOMAIN.md, "Support lines to show people"). Kept in one place so they can be updated once.
+// (docs/clinical-rules.md, "Support lines to show people"). Kept in one place so they can be updated once.
 
 export type CrisisContact = {
   name: string;

@@ -1,4 +1,4 @@
-// A presentation: one attendance at hospital after self-harm (DOMAIN.md step 1).
+// A presentation: one attendance at hospital after self-harm (docs/clinical-rules.md step 1).
 
 /**
  * How the person harmed themselves, as the ICD-10 codes for intentional self-harm (X60–X84,

@@ -39,7 +39,7 @@ export const teamKindNames: Record<TeamKind, string> = {
 };
 
 /**
- * SNOMED CT care-setting codes from the UK Core value set, as listed in DOMAIN.md
+ * SNOMED CT care-setting codes from the UK Core value set, as listed in docs/clinical-rules.md
  * (UKCore-CareSettingType). Kinds without a code in that set have none rather than a guess.
  */
 export const teamServiceCodes: Partial<Record<TeamKind, string>> = {

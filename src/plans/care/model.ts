@@ -1,6 +1,6 @@
 import type { Discipline } from '#platform/access/model.ts';
 
-// The care plan (DOMAIN.md step 3): goals and actions, each with an owner and a date, built with
+// The care plan (docs/clinical-rules.md step 3): goals and actions, each with an owner and a date, built with
 // input from other disciplines where useful, agreed with the person and shared with them and,
 // with their consent, their GP (NICE NG225: share care plans with the person and their GP).
 
@@ -17,7 +17,7 @@ export const ITEMS_MAX = 30;
 /** A plan looks ahead weeks or months; a date years away is almost always a typing slip. */
 export const DUE_WITHIN_DAYS = 366;
 
-/** The disciplines a practitioner can ask for input (issue 3; DOMAIN.md step 3). */
+/** The disciplines a practitioner can ask for input (issue 3; docs/clinical-rules.md step 3). */
 export const inputDisciplines = [
   'occupational-therapist',
   'pharmacist',

@@ -4,7 +4,7 @@ import { londonToday } from '#platform/forms.ts';
 import type { PdfBlock, PdfDocument } from '#platform/pdf/document.ts';
 import { blankProse, proseFrom } from '#platform/prose.ts';
 
-// The safety plan (DOMAIN.md step 4): written with the person, in their words, in the Stanley–Brown
+// The safety plan (docs/clinical-rules.md step 4): written with the person, in their words, in the Stanley–Brown
 // structure with "reasons for living" first as in Beyond Now and many NHS templates. The person
 // keeps a copy (NICE NG225: share the safety plan with the person). There is no risk score or
 // level here, nor anywhere (NG225 section 1.6).
@@ -132,7 +132,7 @@ export function copySections(s: Sections): CopySection[] {
 
 export const crisisBoxTitle = 'Help any time, day or night';
 
-/** The support lines every copy carries (DOMAIN.md "Support lines to show people"). */
+/** The support lines every copy carries (docs/clinical-rules.md "Support lines to show people"). */
 export function crisisLines(): readonly CrisisContact[] {
   return crisisContacts;
 }

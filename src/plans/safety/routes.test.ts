@@ -63,7 +63,7 @@ async function audits(w: World, action: string) {
     .select(['outcome', 'detail', 'user_id'])
     .where('patient_id', '=', w.patient.id)
     .where('action', '=', action)
-    .orderBy('seq')
+    .orderBy('id')
     .execute();
   return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
 }
@@ -473,7 +473,7 @@ test('another team is refused as not found and audited; a contributor reads but 
     .select(['action', 'outcome', 'detail'])
     .where('patient_id', '=', w.patient.id)
     .where('user_id', '=', stranger.user.id)
-    .orderBy('seq')
+    .orderBy('id')
     .execute();
   assert.deepEqual(
     refusals.map((r) => [r.action, r.outcome, JSON.parse(r.detail).reason]),
@@ -501,7 +501,7 @@ test('another team is refused as not found and audited; a contributor reads but 
     .select(['action', 'outcome'])
     .where('user_id', '=', contributor.user.id)
     .where('outcome', '=', 'refused')
-    .orderBy('seq')
+    .orderBy('id')
     .execute();
   assert.deepEqual(
     forbidden.map((r) => r.action),

@@ -1,4 +1,4 @@
-// Roles and what each may do (DESIGN.md, "Who uses it"). Permissions say which kind of page a
+// Roles and what each may do (docs/architecture.md, "The access model"). Permissions say which kind of page a
 // role may reach; whether a given patient may be seen is the care relationship, checked again
 // for every record (canSeePatient in the patients part).
 

@@ -47,14 +47,16 @@ export async function readAnchorFile(path: string) {
   return parseAnchors(await readFile(path, 'utf8'));
 }
 
+/** The head of the sealed chain: what a published anchor names. */
 export async function auditHead(db: Db): Promise<{ seq: number; hash: string } | undefined> {
   const row = await db
     .selectFrom('audit_log')
     .select(['seq', 'hash'])
+    .where('seq', 'is not', null)
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row;
+  return row && { seq: row.seq!, hash: row.hash! };
 }
 
 /**
@@ -90,7 +92,7 @@ export async function checkAnchors(db: Db, anchors: readonly Anchor[]): Promise<
       .select(['seq', 'hash'])
       .where('seq', 'in', seqs.slice(i, i + 1000))
       .execute();
-    for (const r of rows) stored.set(r.seq, r.hash);
+    for (const r of rows) if (r.seq !== null && r.hash !== null) stored.set(r.seq, r.hash);
   }
   for (const a of anchors) {
     const hash = stored.get(a.seq);

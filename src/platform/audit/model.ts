@@ -55,16 +55,16 @@ export function hashEntry(e: Omit<AuditEntry, 'hash'>): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
-export function chainEntry(
-  previous: { seq: number; hash: string } | undefined,
+/**
+ * An entry in the one form the database keeps and the hash covers: ids in the lower case
+ * PostgreSQL stores, text without what it refuses, time to the millisecond a Date holds (the column
+ * then keeps zero microseconds). Appending stores this form and verify reads it back, so any entry
+ * round-trips intact.
+ */
+export function canonicalContent(
   e: Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>,
-): AuditEntry {
-  const seq = (previous?.seq ?? 0) + 1;
-  const prevHash = previous?.hash ?? GENESIS;
-  // The hash covers exactly what the database will keep: ids in the lower case PostgreSQL stores,
-  // text without what it refuses, time to the millisecond a Date holds (the column then keeps
-  // zero microseconds). Verify reads the same form back, so any entry round-trips intact.
-  const unhashed = {
+): Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'> {
+  return {
     at: new Date(e.at.getTime()),
     atMicros: 0,
     userId: canonicalUuid(e.userId),
@@ -73,15 +73,22 @@ export function chainEntry(
     patientId: canonicalUuid(e.patientId),
     outcome: e.outcome,
     detail: storableText(e.detail),
-    seq,
-    prevHash,
   };
+}
+
+export function chainEntry(
+  previous: { seq: number; hash: string } | undefined,
+  e: Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>,
+): AuditEntry {
+  const seq = (previous?.seq ?? 0) + 1;
+  const prevHash = previous?.hash ?? GENESIS;
+  const unhashed = { ...canonicalContent(e), seq, prevHash };
   return { ...unhashed, hash: hashEntry(unhashed) };
 }
 
 export type ChainBreak = {
   seq: number;
-  problem: 'content-changed' | 'link-broken' | 'sequence-gap';
+  problem: 'content-changed' | 'link-broken' | 'sequence-gap' | 'out-of-order' | 'outside-chain';
   message: string;
 };
 
@@ -89,12 +96,22 @@ export type ChainBreak = {
  * Walk entries in order, carrying the state from the previous page so a chain of millions of
  * entries can be verified page by page in constant memory.
  */
-export type VerifyState = { seq: number; hash: string; checked: number; breaks: ChainBreak[] };
+export type VerifyState = {
+  seq: number;
+  hash: string;
+  checked: number;
+  breaks: ChainBreak[];
+  /** The writing transaction and id of the last entry, where the store gives them: the chain's order. */
+  order?: { txid: number; id: number };
+};
 
 export const startVerify = (): VerifyState => ({ seq: 0, hash: GENESIS, checked: 0, breaks: [] });
 
-export function verifyPage(state: VerifyState, entries: readonly AuditEntry[]): VerifyState {
-  let { seq, hash, checked } = state;
+export function verifyPage(
+  state: VerifyState,
+  entries: readonly (AuditEntry & { txid?: number; id?: number })[],
+): VerifyState {
+  let { seq, hash, checked, order } = state;
   const breaks = [...state.breaks];
   for (const e of entries) {
     if (e.seq !== seq + 1) {
@@ -118,9 +135,21 @@ export function verifyPage(state: VerifyState, entries: readonly AuditEntry[]): 
         message: `entry ${e.seq} was changed after it was written`,
       });
     }
+    // The sealer chains in order of writing transaction, then id; entries from before sealing
+    // existed (transaction 0) come first. A sealed entry out of that order was moved or forged.
+    if (e.txid !== undefined && e.id !== undefined) {
+      if (order && (e.txid < order.txid || (e.txid === order.txid && e.txid > 0 && e.id < order.id))) {
+        breaks.push({
+          seq: e.seq,
+          problem: 'out-of-order',
+          message: `entry ${e.seq} was written before entry ${e.seq - 1} but chained after it`,
+        });
+      }
+      order = { txid: e.txid, id: e.id };
+    }
     seq = e.seq;
     hash = e.hash;
     checked++;
   }
-  return { seq, hash, checked, breaks };
+  return { seq, hash, checked, breaks, order };
 }

@@ -1,52 +1,105 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/schema.ts';
-import { type AuditEntry, type AuditOutcome, chainEntry } from './model.ts';
+import { type AuditEntry, type AuditOutcome, canonicalContent, chainEntry } from './model.ts';
 
-export type NewAuditEntry = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash' | 'detail'> & {
+export type NewAuditEntry = {
+  at: Date;
+  userId: string | null;
+  role: string | null;
+  action: string;
+  patientId: string | null;
+  outcome: AuditOutcome;
   detail?: Record<string, string | number | boolean | null>;
 };
 
-// One chain means one writer at a time: a transaction-scoped advisory lock orders appends across
-// every process on PostgreSQL (PGlite has one connection, so it is ordered already).
-const AUDIT_LOCK = 7_246_001;
-
-export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<AuditEntry> {
-  if (!db.isTransaction) return db.transaction().execute((tx) => appendAudit(tx, entry));
-  await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(db);
-  const last = await db
-    .selectFrom('audit_log')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const chained = chainEntry(last, {
-    at: entry.at,
-    userId: entry.userId,
-    role: entry.role,
-    action: entry.action,
-    patientId: entry.patientId,
-    outcome: entry.outcome,
-    detail: JSON.stringify(entry.detail ?? {}),
-  });
-  await db
+/**
+ * Append an entry: one INSERT, in the caller's transaction when there is one, with no lock, so
+ * page views in every process run side by side. The sealer chains it afterwards (sealAudit).
+ * What is stored is already the canonical form the chain's hash will cover.
+ */
+export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<{ id: number }> {
+  const c = canonicalContent({ ...entry, detail: JSON.stringify(entry.detail ?? {}) });
+  return db
     .insertInto('audit_log')
     .values({
-      seq: chained.seq,
-      at: chained.at,
-      user_id: chained.userId,
-      role: chained.role,
-      action: chained.action,
-      patient_id: chained.patientId,
-      outcome: chained.outcome,
-      detail: chained.detail,
-      prev_hash: chained.prevHash,
-      hash: chained.hash,
+      at: c.at,
+      user_id: c.userId,
+      role: c.role,
+      action: c.action,
+      patient_id: c.patientId,
+      outcome: c.outcome,
+      detail: c.detail,
     })
-    .execute();
-  return chained;
+    .returning('id')
+    .executeTakeFirstOrThrow();
 }
 
-export async function auditPage(db: Db, afterSeq: number, limit: number): Promise<AuditEntry[]> {
+// One sealer at a time across every process: a transaction-scoped advisory lock.
+const SEAL_LOCK = 7_246_002;
+
+/**
+ * Chain every entry that no running transaction can still precede, in the chain's own order
+ * (writing transaction, then id). Entries whose transactions are older than the oldest one still
+ * running are all committed (or rolled back) and visible now; anything newer waits for a later
+ * round. Returns how many entries were sealed.
+ */
+export async function sealAudit(db: Db, batch = 5000): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const n = await db.transaction().execute(async (tx) => {
+      await sql`SELECT pg_advisory_xact_lock(${SEAL_LOCK})`.execute(tx);
+      const horizon = await sql<{
+        xmin: number;
+      }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin`.execute(tx);
+      const head = await tx
+        .selectFrom('audit_log')
+        .select(['seq', 'hash'])
+        .where('seq', 'is not', null)
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      const pending = await tx
+        .selectFrom('audit_log')
+        .select(['id', 'at', 'user_id', 'role', 'action', 'patient_id', 'outcome', 'detail'])
+        .where('seq', 'is', null)
+        .where('txid', '<', horizon.rows[0]!.xmin)
+        .orderBy('txid')
+        .orderBy('id')
+        .limit(batch)
+        .execute();
+      if (pending.length === 0) return 0;
+      let previous = head ? { seq: head.seq!, hash: head.hash! } : undefined;
+      const rows: { id: number; seq: number; prev_hash: string; hash: string }[] = [];
+      for (const r of pending) {
+        const chained = chainEntry(previous, {
+          at: r.at,
+          userId: r.user_id,
+          role: r.role,
+          action: r.action,
+          patientId: r.patient_id,
+          outcome: r.outcome as AuditOutcome,
+          detail: r.detail,
+        });
+        rows.push({ id: r.id, seq: chained.seq, prev_hash: chained.prevHash, hash: chained.hash });
+        previous = chained;
+      }
+      // One statement for the whole batch.
+      const values = sql.join(rows.map((r) => sql`(${r.id}::bigint, ${r.seq}::bigint, ${r.prev_hash}, ${r.hash})`));
+      await sql`UPDATE audit_log AS a SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
+        FROM (VALUES ${values}) AS v(id, seq, prev_hash, hash) WHERE a.id = v.id`.execute(tx);
+      return rows.length;
+    });
+    sealed += n;
+    if (n < batch) return sealed;
+  }
+}
+
+/** Sealed entries in chain order, a page at a time, with what verify needs to check their order. */
+export async function auditPage(
+  db: Db,
+  afterSeq: number,
+  limit: number,
+): Promise<(AuditEntry & { txid: number; id: number })[]> {
   const rows = await db
     .selectFrom('audit_log')
     .selectAll()
@@ -57,7 +110,9 @@ export async function auditPage(db: Db, afterSeq: number, limit: number): Promis
     .limit(limit)
     .execute();
   return rows.map((r) => ({
-    seq: r.seq,
+    id: r.id,
+    txid: r.txid,
+    seq: r.seq!,
     at: r.at,
     atMicros: r.at_micros,
     userId: r.user_id,
@@ -66,9 +121,42 @@ export async function auditPage(db: Db, afterSeq: number, limit: number): Promis
     patientId: r.patient_id,
     outcome: r.outcome as AuditOutcome,
     detail: r.detail,
-    prevHash: r.prev_hash,
-    hash: r.hash,
+    prevHash: r.prev_hash!,
+    hash: r.hash!,
   }));
+}
+
+/**
+ * Entries not yet sealed, and those among them that are older than the chain's head: no running
+ * transaction wrote them, so they were put in outside the way Onward writes (or the sealer lost
+ * them), and verify names them.
+ */
+export async function unsealedEntries(db: Db): Promise<{ unsealed: number; stray: number[] }> {
+  const head = await db
+    .selectFrom('audit_log')
+    .select(['txid', 'id'])
+    .where('seq', 'is not', null)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const count = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('seq', 'is', null)
+    .executeTakeFirstOrThrow();
+  const stray = head
+    ? await db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('seq', 'is', null)
+        .where((eb) =>
+          eb.or([eb('txid', '<', head.txid), eb.and([eb('txid', '=', head.txid), eb('id', '<', head.id)])]),
+        )
+        .orderBy('id')
+        .limit(100)
+        .execute()
+    : [];
+  return { unsealed: Number(count.n), stray: stray.map((r) => r.id) };
 }
 
 export type PatientAccess = {
@@ -93,7 +181,7 @@ export async function listPatientAccess(db: Db, patientId: string, limit: number
       'audit_log.outcome',
     ])
     .where('audit_log.patient_id', '=', patientId)
-    .orderBy('audit_log.seq', 'desc')
+    .orderBy('audit_log.id', 'desc')
     .limit(limit)
     .execute();
   return rows.map((r) => ({
@@ -113,7 +201,7 @@ export function auditAction(
   patientId: string | null,
   outcome: AuditOutcome,
   detail?: NewAuditEntry['detail'],
-): Promise<AuditEntry> {
+): Promise<{ id: number }> {
   return appendAudit(db, {
     at: actor.clock.now(),
     userId: actor.user.id,

@@ -14,7 +14,7 @@ async function practitioner(db: Parameters<typeof makeTeam>[0]) {
 }
 
 const auditRows = (db: Awaited<ReturnType<typeof testApp>>['db'], userId: string) =>
-  db.selectFrom('audit_log').selectAll().where('user_id', '=', userId).orderBy('seq').execute();
+  db.selectFrom('audit_log').selectAll().where('user_id', '=', userId).orderBy('id').execute();
 
 test('signing in with the right password starts a server-side session and lands on home', async () => {
   const { app, db } = await testApp();
@@ -134,7 +134,7 @@ test('unknown, locked and wrong-password sign-ins give the same answer, so usern
     .select('detail')
     .where('action', '=', 'session.sign-in')
     .where('user_id', 'in', [lockedUser.id, wrongUser.id])
-    .orderBy('seq')
+    .orderBy('id')
     .execute();
   // The trail keeps the real reasons that the page does not say.
   assert.deepEqual(

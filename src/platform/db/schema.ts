@@ -73,7 +73,12 @@ export type SessionsTable = {
 };
 
 export type AuditLogTable = {
-  seq: number;
+  /** The order entries were written in (not the chain's order). */
+  id: Generated<number>;
+  /** The transaction that wrote the entry: the sealer's horizon and the chain's order. */
+  txid: Generated<number>;
+  /** Place in the chain; null until sealed, as are prev_hash and hash. */
+  seq: number | null;
   at: Date;
   user_id: string | null;
   role: string | null;
@@ -81,8 +86,8 @@ export type AuditLogTable = {
   patient_id: string | null;
   outcome: string;
   detail: string;
-  prev_hash: string;
-  hash: string;
+  prev_hash: string | null;
+  hash: string | null;
 };
 
 export type RecordEventsTable = {

@@ -1,5 +1,5 @@
-// Accessible PDFs drawn on the server with pdfkit. No browser is involved (DESIGN.md, "Known
-// pitfalls": HTML→PDF in a headless browser can read file:// and internal URLs), and every piece
+// Accessible PDFs drawn on the server with pdfkit. No browser is involved (docs/architecture.md,
+// "What it is made of": HTML→PDF in a headless browser can read file:// and internal URLs), and every piece
 // of free text is drawn as plain text: nothing is parsed as markup and nothing becomes a link.
 //
 // The output is a tagged PDF (structure tree, /Lang en-GB, DisplayDocTitle, XMP dc:title) so a

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as foundation from './0001_foundation.ts';
 import * as presentations from './0002_presentations.ts';
 import * as clinicalRecord from './0003_clinical_record.ts';
+import * as auditSealing from './0004_audit_sealing.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_presentations': presentations,
   '0003_clinical_record': clinicalRecord,
+  '0004_audit_sealing': auditSealing,
 };
 
 export const migrationProvider: MigrationProvider = {
