@@ -135,7 +135,8 @@ export async function saveAssessment(
 }
 
 /** Assessments on a patient's timeline. The caller has opened (checked and audited) the record. */
-export async function assessmentsForTimeline(actor: Actor, opened: Patient) {
+/** What the timeline reads of assessments (run with the other parts' lists in one statement). */
+export function assessmentsForTimeline(actor: Actor, opened: Patient) {
   return store.assessmentsOfPatient(actor.db, opened.id, 100);
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '#platform/db/schema.ts';
+import { listQuery } from '#platform/db/together.ts';
 import { type Assessment, type AssessmentStatus, type Sections, toSections } from './model.ts';
 
 export async function insertAssessment(
@@ -142,23 +143,27 @@ export type AssessmentEntry = Pick<
   | 'followUpDueAt'
 >;
 
-export async function assessmentsOfPatient(db: Db, patientId: string, limit: number): Promise<AssessmentEntry[]> {
-  const rows = await selectAssessments(db)
-    .where('assessments.patient_id', '=', patientId)
-    .orderBy('assessments.started_at', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => {
-    const a = toAssessment(r);
-    return {
-      id: a.id,
-      presentationId: a.presentationId,
-      status: a.status,
-      startedAt: a.startedAt,
-      startedByName: a.startedByName,
-      finalisedAt: a.finalisedAt,
-      finalisedByName: a.finalisedByName,
-      followUpDueAt: a.followUpDueAt,
-    };
+export function assessmentsOfPatient(db: Db, patientId: string, limit: number) {
+  return listQuery({
+    builder: selectAssessments(db)
+      .where('assessments.patient_id', '=', patientId)
+      .orderBy('assessments.started_at', 'desc')
+      .limit(limit),
+    times: ['started_at', 'updated_at', 'finalised_at', 'follow_up_due_at'],
+    map: toAssessmentEntry,
   });
+}
+
+function toAssessmentEntry(r: Row): AssessmentEntry {
+  const a = toAssessment(r);
+  return {
+    id: a.id,
+    presentationId: a.presentationId,
+    status: a.status,
+    startedAt: a.startedAt,
+    startedByName: a.startedByName,
+    finalisedAt: a.finalisedAt,
+    finalisedByName: a.finalisedByName,
+    followUpDueAt: a.followUpDueAt,
+  };
 }

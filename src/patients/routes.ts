@@ -1,11 +1,12 @@
 import { may } from '#platform/access/model.ts';
 import { ageOn } from '#platform/clock.ts';
+import { runTogether } from '#platform/db/together.ts';
 import { dateParts, errorList, londonToday, text } from '#platform/forms.ts';
 import { patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { assessmentsForTimeline } from '../assessments/service.ts';
-import { carePlansForTimeline } from '../plans/care/service.ts';
-import { safetyPlanVersionsForTimeline } from '../plans/safety/service.ts';
+import { carePlanTimelineEntries, carePlanTimelineLists } from '../plans/care/service.ts';
+import { safetyPlanTimelineEntries, safetyPlanTimelineList } from '../plans/safety/service.ts';
 import { methodSummary, outcomes } from '../presentations/model.ts';
 import { presentationsForTimeline } from '../presentations/service.ts';
 import { parseNameSearch, parseNhsNumberSearch } from './forms.ts';
@@ -84,10 +85,16 @@ export const patientPages: Page[] = [
     handler: async (request, reply, deps) => {
       const who = actor(request, deps);
       const { patient, teams } = await patientSummary(who, patientParam(request.params));
-      const presentations = await presentationsForTimeline(who, patient);
-      const assessments = await assessmentsForTimeline(who, patient);
-      const carePlans = await carePlansForTimeline(who, patient);
-      const safetyPlans = await safetyPlanVersionsForTimeline(who, patient);
+      // The timeline's sources, each part's own list, read in one statement.
+      const lists = await runTogether(who.db, {
+        presentations: presentationsForTimeline(who, patient),
+        assessments: assessmentsForTimeline(who, patient),
+        ...carePlanTimelineLists(who, patient),
+        safetyPlanVersions: safetyPlanTimelineList(who, patient),
+      });
+      const { presentations, assessments } = lists;
+      const carePlans = carePlanTimelineEntries(patient, lists.carePlans, lists.carePlanVersions);
+      const safetyPlans = safetyPlanTimelineEntries(patient, lists.safetyPlanVersions);
       const assessmentOf = new Map(assessments.map((a) => [a.presentationId, a]));
       return reply.page('patients/views/summary.njk', {
         title: bannerName(patient),

@@ -37,11 +37,14 @@ export async function recentCaseload(actor: Actor, limit = 20) {
  * the patient it named. Pass a transaction to check inside a write.
  */
 export async function requireCare(actor: Actor, patientId: string, db: Db = actor.db): Promise<Patient> {
-  const patient = await store.findPatient(db, patientId);
-  const allowed = patient !== undefined && (await store.isCaredForBy(db, patientId, actor.user.teamIds));
-  if (allowed && patient) return patient;
-  await auditAction(actor.db, actor, patient ? patientId : null, 'refused', {
-    reason: patient ? 'no-care-relationship' : 'no-such-patient',
+  return (await checkCare(actor, patientId, db, false)).patient;
+}
+
+async function checkCare(actor: Actor, patientId: string, db: Db, withTeams: boolean) {
+  const found = await store.findPatientInCare(db, patientId, actor.user.teamIds, withTeams);
+  if (found?.caredFor) return found;
+  await auditAction(actor.db, actor, found ? patientId : null, 'refused', {
+    reason: found ? 'no-care-relationship' : 'no-such-patient',
   });
   throw new NotFound('There is no patient at this address that your team is caring for.');
 }
@@ -63,8 +66,9 @@ export async function refuseInvalid(actor: Actor, patientId: string, fields: str
 }
 
 export async function patientSummary(actor: Actor, patientId: string) {
-  const patient = await openPatient(actor, patientId);
-  return { patient, teams: await store.caringTeams(actor.db, patientId) };
+  const { patient, teams } = await checkCare(actor, patientId, actor.db, true);
+  await auditAction(actor.db, actor, patientId, 'ok');
+  return { patient, teams };
 }
 
 /** Who opened this record: for team managers, for patients their own team cares for. */

@@ -1,4 +1,5 @@
 import { type Selectable, sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db, PatientsTable } from '#platform/db/schema.ts';
 import type { PatientQuery } from './forms.ts';
 import type { EthnicCategory, Patient, Sex } from './model.ts';
@@ -35,23 +36,62 @@ function toPatient(r: PatientRow): Patient {
   };
 }
 
-export async function findPatient(db: Db, id: string): Promise<Patient | undefined> {
-  const row = await db.selectFrom('patients').select(columns).where('patients.id', '=', id).executeTakeFirst();
-  return row && toPatient(row);
-}
-
-/** Whether any of these teams is caring for the patient now. */
-export async function isCaredForBy(db: Db, patientId: string, teamIds: readonly string[]): Promise<boolean> {
-  if (teamIds.length === 0) return false;
+/**
+ * The patient, whether any of these teams is caring for them now, and (when asked) every team
+ * caring for them: the care check every page about a person starts with, in one statement.
+ */
+export async function findPatientInCare(
+  db: Db,
+  patientId: string,
+  teamIds: readonly string[],
+  withTeams: boolean,
+): Promise<{ patient: Patient; caredFor: boolean; teams: CaringTeam[] } | undefined> {
   const row = await db
-    .selectFrom('care_relationships')
-    .select('id')
-    .where('patient_id', '=', patientId)
-    .where('team_id', 'in', teamIds)
-    .where('ended_at', 'is', null)
-    .limit(1)
+    .selectFrom('patients')
+    .select(columns)
+    .select((eb) => [
+      teamIds.length === 0
+        ? sql<boolean>`false`.as('cared_for')
+        : eb
+            .exists(
+              eb
+                .selectFrom('care_relationships')
+                .select('care_relationships.id')
+                .whereRef('care_relationships.patient_id', '=', 'patients.id')
+                .where('care_relationships.team_id', 'in', teamIds)
+                .where('care_relationships.ended_at', 'is', null),
+            )
+            .as('cared_for'),
+      withTeams
+        ? jsonArrayFrom(
+            eb
+              .selectFrom('care_relationships')
+              .innerJoin('teams', 'teams.id', 'care_relationships.team_id')
+              .innerJoin('organisations', 'organisations.id', 'teams.organisation_id')
+              .select([
+                'teams.name as team_name',
+                'organisations.name as organisation_name',
+                'care_relationships.started_at',
+              ])
+              .whereRef('care_relationships.patient_id', '=', 'patients.id')
+              .where('care_relationships.ended_at', 'is', null)
+              .orderBy('care_relationships.started_at'),
+          ).as('teams')
+        : sql<never[]>`'[]'::json`.as('teams'),
+    ])
+    .where('patients.id', '=', patientId)
     .executeTakeFirst();
-  return row !== undefined;
+  if (!row) return undefined;
+  return {
+    patient: toPatient(row),
+    caredFor: Boolean(row.cared_for),
+    // Rows inside JSON carry times as text.
+    teams: (row.teams as { team_name: string; organisation_name: string; started_at: string }[]).map((t) => ({
+      teamName: t.team_name,
+      organisationName: t.organisation_name,
+      since: new Date(t.started_at),
+    })),
+  };
 }
 
 /** Search only among the patients these teams care for: the query cannot reach anyone else. */
@@ -91,23 +131,6 @@ export async function searchPatients(
 }
 
 export type CaringTeam = { teamName: string; organisationName: string; since: Date };
-
-export async function caringTeams(db: Db, patientId: string): Promise<CaringTeam[]> {
-  const rows = await db
-    .selectFrom('care_relationships')
-    .innerJoin('teams', 'teams.id', 'care_relationships.team_id')
-    .innerJoin('organisations', 'organisations.id', 'teams.organisation_id')
-    .select(['teams.name as team_name', 'organisations.name as organisation_name', 'care_relationships.started_at'])
-    .where('care_relationships.patient_id', '=', patientId)
-    .where('care_relationships.ended_at', 'is', null)
-    .orderBy('care_relationships.started_at')
-    .execute();
-  return rows.map((r) => ({
-    teamName: r.team_name,
-    organisationName: r.organisation_name,
-    since: r.started_at,
-  }));
-}
 
 export async function insertPatient(db: Db, p: Omit<Patient, 'id' | 'version'>): Promise<string> {
   const row = await db

@@ -1,5 +1,6 @@
 import { auditAction } from './audit/store.ts';
 import type { Db } from './db/schema.ts';
+import { listQuery } from './db/together.ts';
 import { appendEvent } from './events.ts';
 import type { Actor } from './http/pages.ts';
 
@@ -85,14 +86,9 @@ export type VersionEntry = {
   savedByName: string;
 };
 
-/** One kind of document's versions saved for a patient, newest first, for the timeline: one query. */
-export async function versionsOfPatient(
-  db: Db,
-  patientId: string,
-  subjectType: SubjectType,
-  limit: number,
-): Promise<VersionEntry[]> {
-  const rows = await db
+/** One kind of document's versions saved for a patient, newest first, for the timeline. */
+export function versionsOfPatient(db: Db, patientId: string, subjectType: SubjectType, limit: number) {
+  const builder = db
     .selectFrom('record_versions')
     .innerJoin('users', 'users.id', 'record_versions.saved_by')
     .select([
@@ -106,15 +102,18 @@ export async function versionsOfPatient(
     .where('record_versions.subject_type', '=', subjectType)
     .orderBy('record_versions.saved_at', 'desc')
     .orderBy('record_versions.version', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({
-    subjectType: r.subject_type as SubjectType,
-    subjectId: r.subject_id,
-    version: r.version,
-    savedAt: r.saved_at,
-    savedByName: r.display_name,
-  }));
+    .limit(limit);
+  return listQuery({
+    builder,
+    times: ['saved_at'],
+    map: (r): VersionEntry => ({
+      subjectType: r.subject_type as SubjectType,
+      subjectId: r.subject_id,
+      version: r.version,
+      savedAt: r.saved_at,
+      savedByName: r.display_name,
+    }),
+  });
 }
 
 function toSaved<T>(r: { version: number; content: unknown; saved_by: string; display_name: string; saved_at: Date }) {

@@ -34,7 +34,8 @@ export async function recordPresentation(actor: Actor, patientId: string, input:
 }
 
 /** The presentations on a patient's timeline. The caller has opened (checked and audited) the record. */
-export async function presentationsForTimeline(actor: Actor, opened: Patient): Promise<Presentation[]> {
+/** What the timeline reads of presentations (run with the other parts' lists in one statement). */
+export function presentationsForTimeline(actor: Actor, opened: Patient) {
   return store.presentationsOfPatient(actor.db, opened.id, 100);
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '#platform/db/schema.ts';
+import { listQuery } from '#platform/db/together.ts';
 import type { MethodCode, Outcome, Presentation, PresentationInput } from './model.ts';
 
 export async function insertPresentation(
@@ -22,13 +23,15 @@ export async function insertPresentation(
   return row.id;
 }
 
-export async function presentationsOfPatient(db: Db, patientId: string, limit: number): Promise<Presentation[]> {
-  const rows = await selectPresentations(db)
-    .where('presentations.patient_id', '=', patientId)
-    .orderBy('presentations.arrived_at', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map(toPresentation);
+export function presentationsOfPatient(db: Db, patientId: string, limit: number) {
+  return listQuery({
+    builder: selectPresentations(db)
+      .where('presentations.patient_id', '=', patientId)
+      .orderBy('presentations.arrived_at', 'desc')
+      .limit(limit),
+    times: ['arrived_at', 'left_at', 'recorded_at'],
+    map: toPresentation,
+  });
 }
 
 export async function findPresentation(db: Db, id: string): Promise<Presentation | undefined> {

@@ -3,7 +3,14 @@ import type { Db } from '#platform/db/schema.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
 import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { findVersion, listVersions, recordVersion, type StaleSave, versionsOfPatient } from '#platform/versions.ts';
+import {
+  findVersion,
+  listVersions,
+  recordVersion,
+  type StaleSave,
+  type VersionEntry,
+  versionsOfPatient,
+} from '#platform/versions.ts';
 import { finalisedAssessmentOf } from '../../assessments/service.ts';
 import type { Patient } from '../../patients/model.ts';
 import { openPatient, requireCare } from '../../patients/service.ts';
@@ -345,8 +352,19 @@ export async function myOpenInputRequests(actor: Actor) {
 }
 
 /** Care plan versions, agreements and sharing on the timeline. The caller has opened the record. */
-export async function carePlansForTimeline(actor: Actor, opened: Patient) {
-  const plans = await store.carePlansOfPatient(actor.db, opened.id, 20);
+/** What the timeline reads of care plans: the plans and their versions (run with the other parts' lists in one statement). */
+export function carePlanTimelineLists(actor: Actor, opened: Patient) {
+  return {
+    carePlans: store.carePlansOfPatient(actor.db, opened.id, 20),
+    carePlanVersions: versionsOfPatient(actor.db, opened.id, 'care-plan', 100),
+  };
+}
+
+export function carePlanTimelineEntries(
+  opened: Patient,
+  plans: readonly CarePlan[],
+  versions: readonly VersionEntry[],
+) {
   const hrefOf = (planId: string) => `/patients/${opened.id}/care-plans/${planId}`;
   const current = new Map(plans.map((p) => [p.id, p.version]));
   const entries = [];
@@ -369,7 +387,7 @@ export async function carePlansForTimeline(actor: Actor, opened: Patient) {
         text: `Agreed with the person, recorded by ${plan.agreedByName}`,
       });
   }
-  for (const v of await versionsOfPatient(actor.db, opened.id, 'care-plan', 100)) {
+  for (const v of versions) {
     const href = hrefOf(v.subjectId);
     entries.push({
       at: v.savedAt,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '#platform/db/schema.ts';
+import { listQuery } from '#platform/db/together.ts';
 import {
   type AgreementWay,
   type CarePlan,
@@ -97,13 +98,15 @@ export async function findCarePlan(db: Db, id: string): Promise<CarePlan | undef
   return row && toPlan(row);
 }
 
-export async function carePlansOfPatient(db: Db, patientId: string, limit: number): Promise<CarePlan[]> {
-  const rows = await selectPlans(db)
-    .where('care_plans.patient_id', '=', patientId)
-    .orderBy('care_plans.created_at', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map(toPlan);
+export function carePlansOfPatient(db: Db, patientId: string, limit: number) {
+  return listQuery({
+    builder: selectPlans(db)
+      .where('care_plans.patient_id', '=', patientId)
+      .orderBy('care_plans.created_at', 'desc')
+      .limit(limit),
+    times: ['created_at', 'updated_at', 'agreed_at', 'shared_at'],
+    map: toPlan,
+  });
 }
 
 /** Hold the plan's row for the rest of the transaction, so two changes are decided in turn. */

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { fixedClock } from '#platform/clock.ts';
 import { crisisContacts } from '#platform/crisis-contacts.ts';
+import { runTogether } from '#platform/db/together.ts';
 import { testApp } from '../../../test/support/app.ts';
 import { Client, errorSummary, type Page } from '../../../test/support/client.ts';
 import { closeTestDatabase } from '../../../test/support/database.ts';
 import { makePatient, makeTeam, makeUser, PASSWORD } from '../../../test/support/factories.ts';
 import { flatText, pdfText } from '../../../test/support/pdf.ts';
 import { SECTION_MAX, type SectionKey, sectionKeys, sections } from './model.ts';
-import { safetyPlanVersionsForTimeline } from './service.ts';
+import { safetyPlanTimelineEntries, safetyPlanTimelineList } from './service.ts';
 import * as store from './store.ts';
 
 after(closeTestDatabase);
@@ -220,10 +221,11 @@ test('a plan written with the person, changed twice: every version is kept and e
 
   // The timeline: one entry per version, newest first.
   const user = { id: w.practitioner.id, role: 'liaison-practitioner' } as never;
-  const entries = await safetyPlanVersionsForTimeline(
-    { db: w.db, clock: w.clock, config: w.config, user, action: 'patient.read' },
-    { id: w.patient.id } as never,
-  );
+  const opened = { id: w.patient.id } as never;
+  const actor = { db: w.db, clock: w.clock, config: w.config, user, action: 'patient.read' };
+  // Read as the summary reads it: with the other parts' lists, in one statement, times revived.
+  const { versions } = await runTogether(w.db, { versions: safetyPlanTimelineList(actor, opened) });
+  const entries = safetyPlanTimelineEntries(opened, versions);
   assert.deepEqual(
     entries.map((e) => [e.kind, e.title, e.text, e.href, e.at.toISOString()]),
     [

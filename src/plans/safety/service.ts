@@ -2,7 +2,14 @@ import { auditAction } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { findVersion, listVersions, recordVersion, type StaleSave, versionsOfPatient } from '#platform/versions.ts';
+import {
+  findVersion,
+  listVersions,
+  recordVersion,
+  type StaleSave,
+  type VersionEntry,
+  versionsOfPatient,
+} from '#platform/versions.ts';
 import type { Patient } from '../../patients/model.ts';
 import { requireCare } from '../../patients/service.ts';
 import type { SafetyPlanSave } from './forms.ts';
@@ -202,8 +209,15 @@ export type SafetyPlanTimelineEntry = { at: Date; kind: 'safety-plan'; title: st
  * The safety plan on a patient's timeline: one entry per saved version, newest first. The caller
  * has opened (checked and audited) the record.
  */
-export async function safetyPlanVersionsForTimeline(actor: Actor, opened: Patient): Promise<SafetyPlanTimelineEntry[]> {
-  const versions = await versionsOfPatient(actor.db, opened.id, 'safety-plan', 100);
+/** What the timeline reads of the safety plan: its versions (run with the other parts' lists in one statement). */
+export function safetyPlanTimelineList(actor: Actor, opened: Patient) {
+  return versionsOfPatient(actor.db, opened.id, 'safety-plan', 100);
+}
+
+export function safetyPlanTimelineEntries(
+  opened: Patient,
+  versions: readonly VersionEntry[],
+): SafetyPlanTimelineEntry[] {
   const current = Math.max(0, ...versions.map((v) => v.version));
   const base = `/patients/${opened.id}/safety-plan`;
   return versions.map((v) => ({

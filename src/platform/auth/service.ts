@@ -126,7 +126,7 @@ export async function resumeSession(deps: AuthDeps, token: string): Promise<Resu
   }
   if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await store.touchSession(deps.db, id, now);
   const { disabledAt: _disabled, ...user } = session.user;
-  return { ok: true, user: { ...user, teamIds: await store.teamIdsOfUser(deps.db, user.id), sessionId: id } };
+  return { ok: true, user: { ...user, teamIds: session.teamIds, sessionId: id } };
 }
 
 export async function signOut(deps: AuthDeps, user: SignedInUser): Promise<void> {
