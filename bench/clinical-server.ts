@@ -1,23 +1,107 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { systemClock } from '../src/platform/clock.ts';
 import { readConfig } from '../src/platform/config.ts';
 import { openDatabase } from '../src/platform/db/connect.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { buildApp } from '../src/platform/http/app.ts';
+import { patientParam } from '../src/platform/http/input.ts';
+import { definePage, type Page } from '../src/platform/http/pages.ts';
 import { pages } from '../src/routes.ts';
 import { CONTROL_PORT, recordServerTimes } from './lib/timing.ts';
 
-// `onward serve` with one addition: every response's server time is recorded (bench/lib/timing.ts).
+// `onward serve` with three additions, for measuring only:
+// - every response's server time is recorded (bench/lib/timing.ts);
+// - the ceiling page, GET /bench/ceiling/:patientId: the site layout with a summary list and a
+//   60-row table from the shared partial, after the session and one primary-key read — the most a
+//   page of this product should cost, served by the same process and pool as the real pages;
+// - GET /bench/no-audit/patients/:patientId: the product's own summary handler, with its audit
+//   INSERT turned into a no-op, to show what the audit trail costs a page.
 // src/server.ts builds the app and listens in one call, leaving no moment to add a hook, so the few
 // lines of serve() are repeated here: the same configuration from the environment, the same
 // database opening and migration, the same buildApp with the product's pages, the real clock.
-// No demo seeding: the benchmark seeds the store beforehand with `onward seed`.
+// No demo seeding and no sealer: the benchmark seeds the store beforehand with `onward seed`, and
+// `onward audit verify` seals and checks the trail afterwards.
+
+const withoutAudit = new AsyncLocalStorage<true>();
+
+/**
+ * Inside a no-audit request, the audit INSERT is answered where the database driver would send it,
+ * with the row it would have returned, and never reaches the database. (A Kysely plugin cannot
+ * turn an INSERT into nothing.) PGlite's query function, and each pooled PostgreSQL client's.
+ */
+function skipAuditInserts(target: { query: (...args: never[]) => unknown }, answer: unknown) {
+  const query = target.query.bind(target);
+  target.query = ((text: unknown, ...rest: never[]) =>
+    withoutAudit.getStore() && typeof text === 'string' && /^insert into "audit_log"/i.test(text)
+      ? Promise.resolve(answer)
+      : query(text as never, ...rest)) as never;
+}
+
+const summary = pages.find((p) => p.method === 'GET' && p.url === '/patients/:patientId')!;
+
+const benchPages: Page[] = [
+  definePage({
+    method: 'GET',
+    url: '/bench/ceiling/:patientId',
+    permission: 'patient:read',
+    audit: 'bench.ceiling',
+    handler: async (request, reply, deps) => {
+      const patient = await deps.db
+        .selectFrom('patients')
+        .select(['id', 'given_name', 'family_name', 'date_of_birth', 'nhs_number'])
+        .where('id', '=', patientParam(request.params))
+        .executeTakeFirstOrThrow();
+      const rows = Array.from({ length: 60 }, (_, i) => [
+        `2${i % 10} November 2026, 1${i % 10}:30`,
+        `Entry ${i + 1} for ${patient.given_name}`,
+        'A liaison practitioner',
+        'Liaison psychiatry, Northbridge',
+        i % 3 === 0 ? 'Done' : 'Due',
+        { text: 'Open', href: `/patients/${patient.id}` },
+      ]);
+      return reply.page('platform/views/ceiling.njk', {
+        title: `${patient.family_name}, ${patient.given_name}`,
+        summary: [
+          { key: { text: 'NHS number' }, value: { text: patient.nhs_number ?? 'Not known' } },
+          { key: { text: 'Date of birth' }, value: { text: patient.date_of_birth } },
+          { key: { text: 'Name' }, value: { text: `${patient.given_name} ${patient.family_name}` } },
+        ],
+        rows,
+      });
+    },
+  }),
+  definePage({
+    ...summary,
+    url: '/bench/no-audit/patients/:patientId',
+    handler: (request, reply, deps) => withoutAudit.run(true, () => summary.handler(request, reply, deps)),
+  }),
+];
 
 const read = readConfig(process.env);
 if (!read.ok) throw new Error(read.problems.join('; '));
 const config = read.config;
 const connection = await openDatabase(config);
 await migrateToLatest(connection.db);
-const app = await buildApp({ db: connection.db, clock: systemClock, config, pages });
+if (connection.pglite) skipAuditInserts(connection.pglite as never, { rows: [{ id: 0 }], affectedRows: 1, fields: [] });
+if (connection.pool) {
+  const pool = connection.pool;
+  const connect = pool.connect.bind(pool) as () => Promise<{ query: (...args: never[]) => unknown }>;
+  const wrapped = new WeakSet<object>();
+  pool.connect = (async () => {
+    const client = await connect();
+    if (!wrapped.has(client)) {
+      skipAuditInserts(client, { rows: [{ id: 0 }], rowCount: 1, command: 'INSERT', fields: [] });
+      wrapped.add(client);
+    }
+    return client;
+  }) as never;
+}
+const app = await buildApp({
+  db: connection.db,
+  clock: systemClock,
+  config,
+  pages: [...pages, ...benchPages],
+});
 await recordServerTimes(app, Number(process.env[CONTROL_PORT]));
 await app.listen({ port: config.port, host: config.host });
 process.once('SIGTERM', async () => {

@@ -19,6 +19,7 @@ import { median, percentile } from './lib/stats.ts';
 import { type Engine, engineName, type Query, type Store } from './lib/stores.ts';
 import { CONTROL_PORT, drain, type Taken, takeServerTimes } from './lib/timing.ts';
 import { seedInto } from './seed.ts';
+import { countSummaryStatements } from './statements.ts';
 
 // Issue 3: the server time (p50, p95) of the patient summary with its timeline and of saving a
 // psychosocial assessment draft, on PostgreSQL with about 1,000,000 presentations and on PGlite with
@@ -39,14 +40,16 @@ export type ClinicalOptions = {
   ids: number;
 };
 
-type Kind = 'bare' | 'summary' | 'save';
+type Kind = 'bare' | 'ceiling' | 'summary' | 'no-audit' | 'save';
 
 const ROUTE: Record<Kind, string> = {
   bare: 'GET /bare',
+  ceiling: 'GET /bench/ceiling/:patientId',
   summary: 'GET /patients/:patientId',
+  'no-audit': 'GET /bench/no-audit/patients/:patientId',
   save: 'POST /patients/:patientId/assessments/:assessmentId',
 };
-const EXPECTED_STATUS: Record<Kind, number> = { bare: 200, summary: 200, save: 303 };
+const EXPECTED_STATUS: Record<Kind, number> = { bare: 200, ceiling: 200, summary: 200, 'no-audit': 200, save: 303 };
 
 type Target = {
   name: string;
@@ -112,6 +115,10 @@ export type ClinicalResult = {
   ratios: Map<number, number[]>[];
   /** serverRatios[target][connections] = server p50 ÷ bare server p50, per round. */
   serverRatios: Map<number, number[]>[];
+  /** ceilingRatios[target][connections] = req/s ÷ the same engine's ceiling page req/s, per round. */
+  ceilingRatios: Map<number, number[]>[];
+  /** SQL statements one patient summary runs (bench/statements.ts). */
+  summaryStatements: number;
 };
 
 // The summary page with at least one entry on its timeline (every seeded patient has a presentation).
@@ -233,6 +240,22 @@ export async function benchClinical(
       draftsOf.set(engine, drafts);
       const databaseUrl = store.settings.DATABASE_URL;
       targets.push({
+        name: `ceiling page, ${engineName[engine]}`,
+        kind: 'ceiling',
+        engine,
+        control,
+        databaseUrl,
+        run: (connections, s) =>
+          load({
+            base: server.base,
+            paths: summaryIds.get(engine)!.map((id) => `/bench/ceiling/${id}`),
+            seconds: s,
+            connections,
+            cookie: session.cookie,
+            verifyBody: (body) => body.includes('Sixty rows'),
+          }),
+      });
+      targets.push({
         name: `patient summary with timeline, ${engineName[engine]}`,
         kind: 'summary',
         engine,
@@ -242,6 +265,22 @@ export async function benchClinical(
           load({
             base: server.base,
             paths,
+            seconds: s,
+            connections,
+            cookie: session.cookie,
+            verifyBody: isSummaryPage,
+          }),
+      });
+      targets.push({
+        name: `the same summary without its audit row, ${engineName[engine]}`,
+        kind: 'no-audit',
+        engine,
+        control,
+        databaseUrl,
+        run: (connections, s) =>
+          load({
+            base: server.base,
+            paths: paths.map((p) => `/bench/no-audit${p}`),
             seconds: s,
             connections,
             cookie: session.cookie,
@@ -340,6 +379,8 @@ export async function benchClinical(
         );
       return out;
     });
+  const ceilingOf = (engine: Engine | undefined) =>
+    targets.findIndex((t) => t.kind === 'ceiling' && t.engine === engine);
   const result: ClinicalResult = {
     options,
     engines,
@@ -347,6 +388,14 @@ export async function benchClinical(
     measures,
     ratios: ratiosBy((m, bare) => m.rps / bare.rps),
     serverRatios: ratiosBy((m, bare) => m.serverP50 / bare.serverP50),
+    ceilingRatios: measures.map((byConnections, i) => {
+      const ceiling = measures[ceilingOf(targets[i]!.engine)];
+      const out = new Map<number, number[]>();
+      for (const [c, rounds] of byConnections)
+        out.set(c, ceiling ? rounds.map((m, r) => m.rps / ceiling.get(c)![r]!.rps) : []);
+      return out;
+    }),
+    summaryStatements: (await countSummaryStatements()).statements,
   };
   assertHealthy(result);
   return result;
@@ -422,6 +471,7 @@ export function clinicalReport(r: ClinicalResult): string[] {
         'client p95',
         'req/s',
         'req/s ÷ bare',
+        'req/s ÷ ceiling',
         'server p50 ÷ bare',
         'Node CPU / req',
         'PostgreSQL CPU / req',
@@ -443,6 +493,7 @@ export function clinicalReport(r: ClinicalResult): string[] {
           ms(med((m) => m.clientP95)),
           `${whole(median(rps))} (${whole(Math.min(...rps))}–${whole(Math.max(...rps))})`,
           t.kind === 'bare' ? '1' : ratio(median(r.ratios[i]!.get(c)!)),
+          t.kind === 'bare' ? '–' : (median(r.ceilingRatios[i]!.get(c)!) ?? Number.NaN).toFixed(2),
           t.kind === 'bare' ? '1' : ratio(median(r.serverRatios[i]!.get(c)!)),
           ms(med((m) => m.nodeCpuMsPerRequest)),
           t.kind === 'bare' ? '–' : ms(pgCpu),
@@ -461,12 +512,32 @@ export function clinicalReport(r: ClinicalResult): string[] {
       `  Saves: ${whole(w.savesCounted)} answered 303 to the client over ${w.drafts} drafts (warm-up included) and ${w.cutOff} were in flight when a run stopped; the database holds ${whole(w.versionsSaved)} saved versions, with exactly one \`record_versions\` row, one \`assessment.draft-saved\` event and one \`assessment.save\` audit row each; ${whole(w.staleRefusals)} stale-version refusals. \`onward audit verify\` afterwards: chain intact, ${whole(e.auditVerified!)} entries.`,
     ];
   });
+  const at = Math.max(...options.connections);
+  const ceilingRatio = (kind: Kind, engine: Engine) => {
+    const i = r.targets.findIndex((t) => t.kind === kind && t.engine === engine);
+    return i < 0 ? Number.NaN : median(r.ceilingRatios[i]!.get(at)!);
+  };
+  const auditCost = (engine: Engine) => {
+    const s = r.targets.findIndex((t) => t.kind === 'summary' && t.engine === engine);
+    const n = r.targets.findIndex((t) => t.kind === 'no-audit' && t.engine === engine);
+    return median(r.measures[n]!.get(at)!.map((m, k) => m.rps / r.measures[s]!.get(at)![k]!.rps));
+  };
+  const checks = r.engines.flatMap((e) => [
+    `- ${engineName[e.engine]}, ${at} connections: the summary reaches **${ceilingRatio('summary', e.engine).toFixed(2)}** of the ceiling page's req/s (the aim: at least 0.5); without its audit row it is **×${auditCost(e.engine).toFixed(2)}** as fast (the aim: at most ×1.5).`,
+  ]);
   return [
-    '## Patient summary with timeline, and saving an assessment: server time beside a bare route',
+    '## Patient summary with timeline, and saving an assessment: server time beside a bare route and the ceiling page',
+    '',
+    ...checks,
+    `- The summary runs **${r.summaryStatements} SQL statements** (counted where the database receives them, transaction control apart: \`node bench/statements.ts\`; the aim: at most 6).`,
     '',
     `${sizes}. autocannon (programmatic) in the benchmark process, no pipelining; ${options.warmupSeconds} s warm-up per target at`,
     `${Math.max(...options.connections)} connections, then ${options.rounds} round${options.rounds === 1 ? '' : 's'}; in each round, at each concurrency (${options.connections.join(', then ')} connection(s)), every`,
-    `target for ${options.seconds} s in turn: bare, then summary and save on each engine. All servers are up throughout.`,
+    `target for ${options.seconds} s in turn: bare, then on each engine the ceiling page, the summary, the summary without its audit row, and save. All servers are up throughout.`,
+    '- **Ceiling page**: `GET /bench/ceiling/<id>` on the same server and pool: the session, one primary-key read of the patient, the',
+    '  site layout with a summary list and a 60-row table from the shared table partial — the most a page of this product should cost.',
+    "- **Without its audit row**: `GET /bench/no-audit/patients/<id>`: the product's own summary handler, its audit INSERT turned into",
+    '  a statement that writes nothing (a benchmark-only switch in `bench/clinical-server.ts`).',
     '',
     "- **Server time**: measured inside the server process by an `onResponse` hook reading Fastify's `reply.elapsedTime`: from",
     '  the moment Fastify routes the request (before any hook: session, CSRF, body parsing) to the last byte written. The',
@@ -475,8 +546,9 @@ export function clinicalReport(r: ClinicalResult): string[] {
     "  with the same hook). Each run's figures are read from the server after it has finished every request started.",
     '- **Client**: latency from autocannon (request written to response complete) and req/s, in the benchmark process.',
     `- **Summary**: \`GET /patients/<id>\` signed in as \`${USERNAME}\`, round-robin over ${whole(options.ids)} patients their team cares for (first ids`,
-    '  in order, spread over the table): session, care check, patient, teams, presentations and assessments for the timeline,',
-    '  one hash-chained `patient.read` audit row, the page rendered. Every body is checked to be the summary with its timeline.',
+    '  in order, spread over the table): the session with its teams; the patient, the care check and the caring teams in one',
+    "  query; every part's timeline list in one statement; one `patient.read` audit row (one INSERT, chained later by the",
+    '  sealer); the page rendered. Every body is checked to be the summary with its timeline.',
     `- **Save**: \`POST /patients/<id>/assessments/<assessmentId>\` with \`_csrf\`, \`version\`, \`action=save\` and all twelve sections`,
     `  (${Math.min(...SECTION_CHARS)}–${Math.max(...SECTION_CHARS)} characters each, ${whole(SAVE_BODY_BYTES)} bytes URL-encoded; two wordings alternated so each save changes the text).`,
     `  Each of the ${Math.max(...options.connections)} drafts was started through the form beforehand (\`POST /patients/<id>/assessments\`) for a`,
@@ -488,8 +560,8 @@ export function clinicalReport(r: ClinicalResult): string[] {
     "  and, on PostgreSQL, the CPU of that database's backends (from /proc, sampled), divided by the requests the server",
     '  timed. "Node busy": the server\'s event-loop utilisation during the run.',
     "- Reading server against client time: the server's clock starts when Node's HTTP parser hands Fastify the request.",
-    "  Where the event loop keeps up (PostgreSQL), 32 connections' requests enter at once and wait inside the server, for",
-    "  one of the pool's connections and for the audit chain's advisory lock, so server time ≈ client time. PGlite runs",
+    "  Where the event loop keeps up (PostgreSQL), 32 connections' requests enter at once and wait inside the server for",
+    "  one of the pool's connections, so server time ≈ client time. PGlite runs",
     '  its queries on the event loop itself: a waiting request sits unread in its socket until the loop is free, so the',
     "  server time stays close to the cost of one request and the queue shows only in the client's latency.",
     '',

@@ -38,7 +38,12 @@ export async function countSummaryStatements(): Promise<{ statements: number; ki
     const asOf = new Date('2026-11-25T12:00:00Z');
     await seedDemo(connection, { seed: 1, patients: 300, asOf, passwordHashCost: 10 });
     const seen = countStatements(connection.pglite as never);
-    const app = await buildApp({ db: connection.db, clock: fixedClock(asOf.toISOString()), config: testConfig(), pages });
+    const app = await buildApp({
+      db: connection.db,
+      clock: fixedClock(asOf.toISOString()),
+      config: testConfig(),
+      pages,
+    });
     await app.ready();
     const form = await app.inject({ method: 'GET', url: '/sign-in' });
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;

@@ -1,4 +1,5 @@
 import { type Discipline, disciplineNames, type Role, roleNames } from '#platform/access/model.ts';
+import { showDateTime } from '#platform/clock.ts';
 import { definePage, type Page } from '#platform/http/pages.ts';
 import { listAccounts } from './store.ts';
 
@@ -10,15 +11,24 @@ export const teamPages: Page[] = [
     audit: 'accounts.list',
     handler: async (_request, reply, deps) => {
       const accounts = await listAccounts(deps.db, 500);
+      const now = deps.clock.now();
+      const status = (a: (typeof accounts)[number]) =>
+        a.disabled
+          ? 'Disabled'
+          : a.lockedUntil && a.lockedUntil > now
+            ? `Locked until ${showDateTime(a.lockedUntil)} (5 wrong passwords)`
+            : 'Active';
       return reply.page('teams/views/accounts.njk', {
         title: 'Accounts',
         columns: 'full',
-        now: deps.clock.now(),
-        accounts: accounts.map((a) => ({
-          ...a,
-          role: roleNames[a.role as Role] ?? a.role,
-          discipline: a.discipline ? (disciplineNames[a.discipline as Discipline] ?? a.discipline) : '',
-        })),
+        rows: accounts.map((a) => [
+          a.username,
+          a.displayName,
+          roleNames[a.role as Role] ?? a.role,
+          a.discipline ? (disciplineNames[a.discipline as Discipline] ?? a.discipline) : '',
+          a.teams,
+          status(a),
+        ]),
       });
     },
   }),
