@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { sealAudit } from '../src/platform/audit/store.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { readConfig } from '../src/platform/config.ts';
 import { openDatabase } from '../src/platform/db/connect.ts';
@@ -19,8 +20,8 @@ import { CONTROL_PORT, recordServerTimes } from './lib/timing.ts';
 // src/server.ts builds the app and listens in one call, leaving no moment to add a hook, so the few
 // lines of serve() are repeated here: the same configuration from the environment, the same
 // database opening and migration, the same buildApp with the product's pages, the real clock.
-// No demo seeding and no sealer: the benchmark seeds the store beforehand with `onward seed`, and
-// `onward audit verify` seals and checks the trail afterwards.
+// No demo seeding: the benchmark seeds the store beforehand with `onward seed`. The audit sealer
+// runs as it does in `onward serve`.
 
 const withoutAudit = new AsyncLocalStorage<true>();
 
@@ -104,7 +105,14 @@ const app = await buildApp({
 });
 await recordServerTimes(app, Number(process.env[CONTROL_PORT]));
 await app.listen({ port: config.port, host: config.host });
+// The sealer runs as in `onward serve`, so its cost is in what is measured.
+let sealing: Promise<unknown> = Promise.resolve();
+const sealer = setInterval(() => {
+  sealing = sealing.then(() => sealAudit(connection.db)).catch(() => {});
+}, config.auditSealIntervalMs);
 process.once('SIGTERM', async () => {
+  clearInterval(sealer);
+  await sealing;
   await app.close();
   await connection.close();
   process.exit(0);

@@ -143,27 +143,36 @@ export type AssessmentEntry = Pick<
   | 'followUpDueAt'
 >;
 
+/** The timeline's view of a patient's assessments: who and when, never the sections' text. */
 export function assessmentsOfPatient(db: Db, patientId: string, limit: number) {
   return listQuery({
-    builder: selectAssessments(db)
+    builder: db
+      .selectFrom('assessments')
+      .innerJoin('users as starter', 'starter.id', 'assessments.started_by')
+      .leftJoin('users as finaliser', 'finaliser.id', 'assessments.finalised_by')
+      .select([
+        'assessments.id',
+        'assessments.presentation_id',
+        'assessments.status',
+        'assessments.started_at',
+        'starter.display_name as started_by_name',
+        'assessments.finalised_at',
+        'finaliser.display_name as finalised_by_name',
+        'assessments.follow_up_due_at',
+      ])
       .where('assessments.patient_id', '=', patientId)
       .orderBy('assessments.started_at', 'desc')
       .limit(limit),
-    times: ['started_at', 'updated_at', 'finalised_at', 'follow_up_due_at'],
-    map: toAssessmentEntry,
+    times: ['started_at', 'finalised_at', 'follow_up_due_at'],
+    map: (r): AssessmentEntry => ({
+      id: r.id,
+      presentationId: r.presentation_id,
+      status: r.status as AssessmentStatus,
+      startedAt: r.started_at,
+      startedByName: r.started_by_name,
+      finalisedAt: r.finalised_at,
+      finalisedByName: r.finalised_by_name,
+      followUpDueAt: r.follow_up_due_at,
+    }),
   });
-}
-
-function toAssessmentEntry(r: Row): AssessmentEntry {
-  const a = toAssessment(r);
-  return {
-    id: a.id,
-    presentationId: a.presentationId,
-    status: a.status,
-    startedAt: a.startedAt,
-    startedByName: a.startedByName,
-    finalisedAt: a.finalisedAt,
-    finalisedByName: a.finalisedByName,
-    followUpDueAt: a.followUpDueAt,
-  };
 }

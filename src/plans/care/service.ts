@@ -362,7 +362,7 @@ export function carePlanTimelineLists(actor: Actor, opened: Patient) {
 
 export function carePlanTimelineEntries(
   opened: Patient,
-  plans: readonly CarePlan[],
+  plans: readonly store.PlanMilestones[],
   versions: readonly VersionEntry[],
 ) {
   const hrefOf = (planId: string) => `/patients/${opened.id}/care-plans/${planId}`;

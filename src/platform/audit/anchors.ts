@@ -1,5 +1,6 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import type { Db } from '../db/schema.ts';
+import { sealedHead } from './store.ts';
 
 // A hash chain shows that nothing inside it changed, but not that its end was not cut off, nor
 // that someone with the database's keys did not rewrite and re-chain it all. So the head (its
@@ -47,18 +48,6 @@ export async function readAnchorFile(path: string) {
   return parseAnchors(await readFile(path, 'utf8'));
 }
 
-/** The head of the sealed chain: what a published anchor names. */
-export async function auditHead(db: Db): Promise<{ seq: number; hash: string } | undefined> {
-  const row = await db
-    .selectFrom('audit_log')
-    .select(['seq', 'hash'])
-    .where('seq', 'is not', null)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row && { seq: row.seq!, hash: row.hash! };
-}
-
 /**
  * Publish the head if it moved since the last publication. Returns what was published, if anything.
  * Several servers may publish to one file: the lines are short appends, and repeats are harmless.
@@ -71,7 +60,7 @@ export function makeAnchorPublisher(options: {
 }) {
   let last = 0;
   return async function publish(): Promise<Anchor | undefined> {
-    const head = await auditHead(options.db);
+    const head = await sealedHead(options.db);
     if (!head || head.seq === last) return undefined;
     const anchor = { seq: head.seq, hash: head.hash, at: options.now().toISOString() };
     options.log(anchor);

@@ -34,6 +34,18 @@ export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<{ id: n
     .executeTakeFirstOrThrow();
 }
 
+/** The last entry in the chain: where the sealer goes on from, and what an anchor publishes. */
+export async function sealedHead(db: Db): Promise<{ seq: number; hash: string; txid: number; id: number } | undefined> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select(['seq', 'hash', 'txid', 'id'])
+    .where('seq', 'is not', null)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && { seq: row.seq!, hash: row.hash!, txid: row.txid, id: row.id };
+}
+
 // One sealer at a time across every process: a transaction-scoped advisory lock.
 const SEAL_LOCK = 7_246_002;
 
@@ -51,13 +63,7 @@ export async function sealAudit(db: Db, batch = 5000): Promise<number> {
       const horizon = await sql<{
         xmin: number;
       }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin`.execute(tx);
-      const head = await tx
-        .selectFrom('audit_log')
-        .select(['seq', 'hash'])
-        .where('seq', 'is not', null)
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const head = await sealedHead(tx);
       const pending = await tx
         .selectFrom('audit_log')
         .select(['id', 'at', 'user_id', 'role', 'action', 'patient_id', 'outcome', 'detail'])
@@ -68,7 +74,7 @@ export async function sealAudit(db: Db, batch = 5000): Promise<number> {
         .limit(batch)
         .execute();
       if (pending.length === 0) return 0;
-      let previous = head ? { seq: head.seq!, hash: head.hash! } : undefined;
+      let previous: { seq: number; hash: string } | undefined = head;
       const rows: { id: number; seq: number; prev_hash: string; hash: string }[] = [];
       for (const r of pending) {
         const chained = chainEntry(previous, {
@@ -132,13 +138,7 @@ export async function auditPage(
  * them), and verify names them.
  */
 export async function unsealedEntries(db: Db): Promise<{ unsealed: number; stray: number[] }> {
-  const head = await db
-    .selectFrom('audit_log')
-    .select(['txid', 'id'])
-    .where('seq', 'is not', null)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const head = await sealedHead(db);
   const count = await db
     .selectFrom('audit_log')
     .select((eb) => eb.fn.countAll<number>().as('n'))
