@@ -169,3 +169,33 @@ test('a team manager sees who opened their patient’s record; a practitioner ma
   );
   assert.equal((await manager.get(`/patients/${w.theirs.id}/access`)).status, 404);
 });
+
+test('the access log is a worklist: every entry, a page at a time by keyset, no overlaps, and a bad page link is a 400', async () => {
+  const w = await world();
+  for (let i = 0; i < 60; i++) await w.client.get(`/patients/${w.ours.id}`);
+  const manager = new Client(w.app);
+  await manager.signIn(w.manager.username, PASSWORD);
+  const seen: string[] = [];
+  let url: string | undefined = `/patients/${w.ours.id}/access`;
+  let pages = 0;
+  while (url) {
+    const page = await manager.get(url);
+    assert.equal(page.status, 200);
+    seen.push(...page.html.querySelectorAll('tbody tr').map((r) => r.text.replace(/\s+/g, ' ')));
+    url = page.html.querySelector('a.nhsuk-pagination__link--next')?.getAttribute('href');
+    pages++;
+  }
+  const stored = await w.db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('patient_id', '=', w.ours.id)
+    .executeTakeFirstOrThrow();
+  // Each page view is itself audited: the count read afterwards includes the pages just read.
+  assert.ok(pages >= 2, 'more than one page');
+  assert.ok(seen.length >= 60 && seen.length <= Number(stored.n), `${seen.length} rows of ${stored.n}`);
+  for (const bad of ['not-a-cursor!', 'eyJ4IjoxfQ', 'x'.repeat(500)]) {
+    const page = await manager.get(`/patients/${w.ours.id}/access?after=${encodeURIComponent(bad)}`);
+    assert.equal(page.status, 400, bad);
+    assert.match(page.html.querySelector('main')!.text, /page link is not one Onward made/);
+  }
+});

@@ -1,9 +1,10 @@
 import { may } from '#platform/access/model.ts';
-import { ageOn } from '#platform/clock.ts';
+import { ageOn, showDateTime } from '#platform/clock.ts';
 import { runTogether } from '#platform/db/together.ts';
 import { dateParts, errorList, londonToday, text } from '#platform/forms.ts';
 import { patientParam } from '#platform/http/input.ts';
-import { actor, definePage, type Page } from '#platform/http/pages.ts';
+import { actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
+import { pageQuery } from '#platform/worklist.ts';
 import { assessmentsForTimeline } from '../assessments/service.ts';
 import { carePlanTimelineEntries, carePlanTimelineLists } from '../plans/care/service.ts';
 import { safetyPlanTimelineEntries, safetyPlanTimelineList } from '../plans/safety/service.ts';
@@ -128,12 +129,23 @@ export const patientPages: Page[] = [
     url: '/patients/:patientId/access',
     permission: 'audit:read-patient-access',
     audit: 'patient.access-log',
+    query: pageQuery,
     handler: async (request, reply, deps) => {
-      const { patient, entries } = await patientAccessLog(actor(request, deps), patientParam(request.params));
+      const { after } = queryOf(request, pageQuery);
+      const { patient, entries } = await patientAccessLog(actor(request, deps), patientParam(request.params), after);
       return reply.page('patients/views/access.njk', {
         title: `Who has opened the record of ${bannerName(patient)}`,
         banner: bannerOf(patient, deps.clock.now()),
-        entries,
+        rows: entries.items.map((e) => [
+          showDateTime(e.at),
+          `${e.userName ?? 'Unknown'}${e.username ? ` (${e.username})` : ''}`,
+          e.role ?? '',
+          e.action,
+          e.outcome === 'ok' ? 'Opened' : e.outcome === 'refused' ? 'Refused' : 'Failed',
+        ]),
+        next: entries.next,
+        after,
+        href: `/patients/${patient.id}/access`,
         backHref: `/patients/${patient.id}`,
         columns: 'full',
       });

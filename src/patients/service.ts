@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import { auditAction, listPatientAccess, type PatientAccess } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { NotFound } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
+import { decodeCursor, PAGE_SIZE, type Page, pageOf } from '#platform/worklist.ts';
 import type { PatientQuery } from './forms.ts';
 import type { Patient } from './model.ts';
 import * as store from './store.ts';
@@ -75,7 +77,10 @@ export async function patientSummary(actor: Actor, patientId: string) {
 export async function patientAccessLog(
   actor: Actor,
   patientId: string,
-): Promise<{ patient: Patient; entries: PatientAccess[] }> {
+  after: string | undefined,
+): Promise<{ patient: Patient; entries: Page<PatientAccess> }> {
+  const beforeId = decodeCursor(after, z.number().int().positive());
   const patient = await openPatient(actor, patientId);
-  return { patient, entries: await listPatientAccess(actor.db, patientId, 200) };
+  const rows = await listPatientAccess(actor.db, patientId, PAGE_SIZE + 1, beforeId);
+  return { patient, entries: pageOf(rows, PAGE_SIZE, (r) => r.id) };
 }

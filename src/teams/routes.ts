@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import { type Discipline, disciplineNames, type Role, roleNames } from '#platform/access/model.ts';
 import { showDateTime } from '#platform/clock.ts';
-import { definePage, type Page } from '#platform/http/pages.ts';
+import { definePage, type Page, queryOf } from '#platform/http/pages.ts';
+import { decodeCursor, PAGE_SIZE, pageOf, pageQuery } from '#platform/worklist.ts';
 import { listAccounts } from './store.ts';
 
 export const teamPages: Page[] = [
@@ -9,8 +11,15 @@ export const teamPages: Page[] = [
     url: '/admin/accounts',
     permission: 'admin:accounts',
     audit: 'accounts.list',
-    handler: async (_request, reply, deps) => {
-      const accounts = await listAccounts(deps.db, 500);
+    query: pageQuery,
+    handler: async (request, reply, deps) => {
+      const { after } = queryOf(request, pageQuery);
+      const page = pageOf(
+        await listAccounts(deps.db, PAGE_SIZE + 1, decodeCursor(after, z.string().max(100))),
+        PAGE_SIZE,
+        (a) => a.username,
+      );
+      const accounts = page.items;
       const now = deps.clock.now();
       const status = (a: (typeof accounts)[number]) =>
         a.disabled
@@ -29,6 +38,9 @@ export const teamPages: Page[] = [
           a.teams,
           status(a),
         ]),
+        next: page.next,
+        after,
+        href: '/admin/accounts',
       });
     },
   }),

@@ -96,8 +96,9 @@ export type AccountListing = {
   lockedUntil: Date | null;
 };
 
-export async function listAccounts(db: Db, limit: number): Promise<AccountListing[]> {
-  const rows = await db
+/** Accounts in username order, a page at a time: those after `afterUsername`. */
+export async function listAccounts(db: Db, limit: number, afterUsername?: string): Promise<AccountListing[]> {
+  let query = db
     .selectFrom('users')
     .leftJoin('team_memberships', 'team_memberships.user_id', 'users.id')
     .leftJoin('teams', 'teams.id', 'team_memberships.team_id')
@@ -110,10 +111,9 @@ export async function listAccounts(db: Db, limit: number): Promise<AccountListin
       'users.locked_until',
       eb.fn<string>('string_agg', ['teams.name', eb.val(', ')]).as('teams'),
     ])
-    .groupBy(['users.id'])
-    .orderBy('users.username')
-    .limit(limit)
-    .execute();
+    .groupBy(['users.id']);
+  if (afterUsername !== undefined) query = query.where('users.username', '>', afterUsername);
+  const rows = await query.orderBy('users.username').limit(limit).execute();
   return rows.map((r) => ({
     username: r.username,
     displayName: r.display_name,

@@ -351,8 +351,10 @@ export async function myOpenInputRequests(actor: Actor) {
   return open;
 }
 
-/** Care plan versions, agreements and sharing on the timeline. The caller has opened the record. */
-/** What the timeline reads of care plans: the plans and their versions (run with the other parts' lists in one statement). */
+/**
+ * What the timeline reads of care plans: the plans (versions, agreement, sharing) and their saved
+ * versions, run with the other parts' lists in one statement. The caller has opened the record.
+ */
 export function carePlanTimelineLists(actor: Actor, opened: Patient) {
   return {
     carePlans: store.carePlansOfPatient(actor.db, opened.id, 20),

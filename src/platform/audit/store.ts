@@ -168,11 +168,18 @@ export type PatientAccess = {
   outcome: AuditOutcome;
 };
 
-export async function listPatientAccess(db: Db, patientId: string, limit: number): Promise<PatientAccess[]> {
-  const rows = await db
+/** Who opened a patient's record, newest first, a page at a time: entries before `beforeId`. */
+export async function listPatientAccess(
+  db: Db,
+  patientId: string,
+  limit: number,
+  beforeId?: number,
+): Promise<(PatientAccess & { id: number })[]> {
+  let query = db
     .selectFrom('audit_log')
     .leftJoin('users', 'users.id', 'audit_log.user_id')
     .select([
+      'audit_log.id',
       'audit_log.at',
       'users.display_name',
       'users.username',
@@ -180,11 +187,11 @@ export async function listPatientAccess(db: Db, patientId: string, limit: number
       'audit_log.action',
       'audit_log.outcome',
     ])
-    .where('audit_log.patient_id', '=', patientId)
-    .orderBy('audit_log.id', 'desc')
-    .limit(limit)
-    .execute();
+    .where('audit_log.patient_id', '=', patientId);
+  if (beforeId !== undefined) query = query.where('audit_log.id', '<', beforeId);
+  const rows = await query.orderBy('audit_log.id', 'desc').limit(limit).execute();
   return rows.map((r) => ({
+    id: r.id,
     at: r.at,
     userName: r.display_name,
     username: r.username,
