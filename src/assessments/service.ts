@@ -87,7 +87,7 @@ export async function saveAssessment(
     const locked = await store.lockAssessment(tx, assessmentId);
     if (!locked || locked.patientId !== patientId) throw new NotFound('There is no such assessment for this person.');
     if (locked.status === 'final') {
-      throw new Conflict('This assessment has been finalised, so it can no longer be changed');
+      throw new Conflict('This assessment has been finalised, so it can no longer be changed', 'assessment-finalised');
     }
     if (locked.version !== save.baseVersion) {
       const current = (await store.findAssessment(tx, assessmentId))!;
@@ -144,6 +144,7 @@ export function assessmentsForTimeline(actor: Actor, opened: Patient) {
 export async function finalisedAssessmentOf(actor: Actor, opened: Patient, assessmentId: string): Promise<Assessment> {
   const found = await store.findAssessment(actor.db, assessmentId);
   if (!found || found.patientId !== opened.id) throw new NotFound('There is no such assessment for this person.');
-  if (found.status !== 'final') throw new Conflict('Finalise the assessment before starting its care plan');
+  if (found.status !== 'final')
+    throw new Conflict('Finalise the assessment before starting its care plan', 'assessment-not-final');
   return found;
 }

@@ -1,58 +1,106 @@
 // The one error catalogue. Services throw these; pages render them, the FHIR API (later) turns
-// them into OperationOutcome. Anything else reaching the edge is a 500 whose details stay in the log.
+// them into OperationOutcome. Every refusal carries a stable code — the kind of error, or the
+// domain rule that refused — so a page or an API client can act on it without reading its words.
+// Anything else reaching the edge is a 500 whose details stay in the log.
 export type FieldIssues = Record<string, string>;
+
+/** Every code a refusal can carry. Adding a rule that refuses means adding its code here. */
+export const refusalCodes = [
+  // kinds of error, the default for each class
+  'not-found',
+  'forbidden',
+  'unauthenticated',
+  'stale-version',
+  'invalid',
+  'too-large',
+  'too-many-requests',
+  // framework refusals, mapped into the catalogue (platform/http/app.ts)
+  'csrf-invalid',
+  'bad-request',
+  // domain rules
+  'bad-page-link',
+  'bad-query',
+  'assessment-finalised',
+  'assessment-not-final',
+  'plan-empty',
+  'plan-already-agreed',
+  'plan-not-agreed',
+  'input-already-given',
+  'record-missing',
+  'metrics-token',
+] as const;
+export type RefusalCode = (typeof refusalCodes)[number];
 
 export class OnwardError extends Error {
   readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  readonly code: RefusalCode;
+  /** False when the message is the class's default, so a page may say more in its own words. */
+  readonly specific: boolean;
+  constructor(status: number, code: RefusalCode, message: string, specific = true) {
     super(message);
     this.status = status;
     this.code = code;
+    this.specific = specific;
   }
 }
 
 export class NotFound extends OnwardError {
-  constructor(message = 'Page not found') {
-    super(404, 'not-found', message);
+  constructor(message?: string, code: RefusalCode = 'not-found') {
+    super(404, code, message ?? 'Page not found', message !== undefined);
   }
 }
 
 export class Forbidden extends OnwardError {
-  constructor(message = 'You do not have access to this page') {
-    super(403, 'forbidden', message);
+  constructor(message?: string, code: RefusalCode = 'forbidden') {
+    super(403, code, message ?? 'You do not have access to this page', message !== undefined);
   }
 }
 
 export class Unauthenticated extends OnwardError {
-  constructor(message = 'Sign in to continue') {
-    super(401, 'unauthenticated', message);
+  constructor(message?: string, code: RefusalCode = 'unauthenticated') {
+    super(401, code, message ?? 'Sign in to continue', message !== undefined);
   }
 }
 
-/** A save based on a version someone else has already changed. */
+/** A change that cannot be made from the state the record is in now (a stale version, a rule). */
 export class Conflict extends OnwardError {
-  constructor(message = 'Someone else changed this record while you were editing it') {
-    super(409, 'conflict', message);
+  constructor(message?: string, code: RefusalCode = 'stale-version') {
+    super(409, code, message ?? 'Someone else changed this record while you were editing it', message !== undefined);
   }
 }
 
 export class Invalid extends OnwardError {
   readonly issues: FieldIssues;
-  constructor(issues: FieldIssues, message = 'There is a problem') {
-    super(400, 'invalid', message);
+  constructor(issues: FieldIssues, message?: string, code: RefusalCode = 'invalid') {
+    super(400, code, message ?? 'There is a problem', message !== undefined);
     this.issues = issues;
   }
 }
 
 export class TooLarge extends OnwardError {
-  constructor(message = 'What you sent is too large') {
-    super(413, 'too-large', message);
+  constructor(message?: string, code: RefusalCode = 'too-large') {
+    super(413, code, message ?? 'What you sent is too large', message !== undefined);
   }
 }
 
 export class TooManyRequests extends OnwardError {
-  constructor(message = 'Too many attempts. Wait a few minutes, then try again') {
-    super(429, 'too-many-requests', message);
+  constructor(message?: string, code: RefusalCode = 'too-many-requests') {
+    super(429, code, message ?? 'Too many attempts. Wait a few minutes, then try again', message !== undefined);
   }
+}
+
+/**
+ * Errors raised by the framework and its plugins (body limit, rate limit, CSRF, malformed bodies)
+ * as the catalogue's classes, so they are rendered, audited and (later) answered as an
+ * OperationOutcome like every other refusal. Anything not recognised stays as it is: a 500.
+ */
+export function asCatalogued(error: Error & { statusCode?: number; code?: string }): Error {
+  if (error instanceof OnwardError) return error;
+  if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET')
+    return new Forbidden('This form has expired', 'csrf-invalid');
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) return new TooLarge();
+  if (error.statusCode === 429) return new TooManyRequests();
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
+    return new OnwardError(error.statusCode, 'bad-request', 'Sorry, there is a problem with what was sent');
+  return error;
 }

@@ -41,6 +41,7 @@ export function decodeCursor<K>(cursor: string | undefined, schema: z.ZodType<K>
     throw new Invalid(
       { after: 'The page link is not one Onward made. Go back to the first page' },
       'The web address has a problem',
+      'bad-page-link',
     );
   return parsed.data;
 }

@@ -190,11 +190,15 @@ export async function agreeCarePlan(
     }
     // One agreement per version: recording it again would rewrite who agreed, when and to what sharing.
     if (locked.agreed_version === locked.version) {
-      throw new Conflict('The person’s agreement to this version has already been recorded');
+      throw new Conflict('The person’s agreement to this version has already been recorded', 'plan-already-agreed');
     }
     const plan = await planOf(actor, patientId, planId, tx);
     if (isEmptyPlan(plan.content)) {
-      throw new Invalid({ form: 'Write what matters to the person or a goal or action before recording agreement' });
+      throw new Invalid(
+        { form: 'Write what matters to the person or a goal or action before recording agreement' },
+        undefined,
+        'plan-empty',
+      );
     }
     await store.recordAgreement(tx, {
       id: planId,
@@ -235,7 +239,10 @@ export async function shareCarePlan(
     if (locked.version !== baseVersion)
       throw new Conflict('The plan was changed after you opened it. Read the latest version before sharing it');
     if (locked.agreed_version !== locked.version)
-      throw new Conflict('Record that the person agrees with this version of the plan before sharing it');
+      throw new Conflict(
+        'Record that the person agrees with this version of the plan before sharing it',
+        'plan-not-agreed',
+      );
     await store.recordSharing(tx, { id: planId, version: locked.version, userId: actor.user.id, at: now });
     await appendEvent(tx, event(actor, patientId, planId, 'care-plan.shared', 'agreed', { version: locked.version }));
     await auditAction(tx, actor, patientId, 'ok', { carePlan: planId, version: locked.version });
@@ -246,7 +253,8 @@ export async function shareCarePlan(
 export async function carePlanLetter(actor: Actor, patientId: string, planId: string) {
   const patient = await openPatient(actor, patientId, { carePlan: planId, letter: 1 });
   const plan = await planOf(actor, patientId, planId);
-  if (plan.agreedVersion === null) throw new Conflict('The letter is ready once the person has agreed the plan');
+  if (plan.agreedVersion === null)
+    throw new Conflict('The letter is ready once the person has agreed the plan', 'plan-not-agreed');
   const agreed = (await findVersion<CarePlanContent>(actor.db, planId, plan.agreedVersion))!;
   const team = await teamNamed(actor, plan.teamId);
   const gpPracticeName = patient.gpPracticeOds ? await organisationNamed(actor, patient.gpPracticeOds) : null;
@@ -330,7 +338,7 @@ export async function answerInputRequest(
   const now = actor.clock.now();
   await actor.db.transaction().execute(async (tx) => {
     if (!(await store.answerInputRequest(tx, { id: requestId, userId: actor.user.id, at: now, answer }))) {
-      throw new Conflict('You have already given your input on this request');
+      throw new Conflict('You have already given your input on this request', 'input-already-given');
     }
     await appendEvent(
       tx,

@@ -142,7 +142,8 @@ export async function saveSafetyPlan(actor: Actor, patientId: string, save: Safe
     let changed: SectionKey[];
     if (!locked) {
       // Plans are never deleted, so a save based on a version of a plan that is not there is a bad form.
-      if (save.baseVersion !== 0) throw new Conflict('This safety plan could not be found. Reload the page');
+      if (save.baseVersion !== 0)
+        throw new Conflict('This safety plan could not be found. Reload the page', 'record-missing');
       const teamId = await store.caringTeamOf(tx, patientId, actor.user.teamIds);
       if (!teamId) throw new NotFound('There is no patient at this address that your team is caring for.');
       const id = await store.insertPlan(tx, {

@@ -14,7 +14,7 @@ import { resumeSession } from '../auth/service.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/schema.ts';
-import { Forbidden, Invalid, OnwardError } from '../errors.ts';
+import { asCatalogued, Forbidden, Invalid, OnwardError } from '../errors.ts';
 import { makeMetrics } from '../ops/metrics.ts';
 import { makeRenderer, nhsukDist, sourceRoot } from '../views/render.ts';
 import { canonicalId, cleanInput } from './input.ts';
@@ -237,78 +237,73 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
-type ErrorPage = { status: number; title: string; lines: string[]; audit?: string };
+type ErrorPage = { status: number; title: string; lines: string[]; code?: string; audit?: string };
 
-/** What a person sees for each kind of failure: a clear sentence, never a stack trace. */
-function errorPage(error: Error & { statusCode?: number; code?: string }, bodyLimit: number): ErrorPage {
-  if (error instanceof OnwardError) {
-    if (error.status === 403) {
+/** What a person sees for each kind of failure: a clear sentence, never a stack trace. Chosen by code, not by wording. */
+function errorPage(raw: Error & { statusCode?: number; code?: string }, bodyLimit: number): ErrorPage {
+  const error = asCatalogued(raw);
+  if (!(error instanceof OnwardError)) {
+    return {
+      status: 500,
+      title: 'Sorry, there is a problem with the service',
+      lines: [
+        'Try again later. Nothing you had not already saved has been lost from the record.',
+        'If the problem continues, contact your local IT service desk.',
+      ],
+    };
+  }
+  const page = { status: error.status, code: error.code };
+  switch (error.code) {
+    case 'csrf-invalid':
       return {
-        status: 403,
-        title: 'You do not have access to this page',
+        ...page,
+        title: 'This form has expired',
         lines: [
-          error.message === 'You do not have access to this page'
-            ? 'Your role or team does not allow it. If you think you should have access, speak to your team manager.'
-            : error.message,
+          'For your security, forms stop working after a while or after you sign in again. Nothing has been saved.',
+          'Go back, reload the page and try again.',
         ],
+        audit: 'csrf-token-invalid',
       };
-    }
-    if (error.status === 404) return { status: 404, title: 'Page not found', lines: [error.message] };
-    if (error instanceof Invalid) {
+    case 'too-large':
       return {
-        status: 400,
-        title: error.message,
-        lines: [...new Set(Object.values(error.issues))].map((m) => `${m}.`.replace(/\.\.$/, '.')),
-        audit: 'invalid-request',
+        ...page,
+        title: 'What you sent is too large',
+        lines: [
+          `A form can send at most ${Math.round(bodyLimit / 1024)} KB. Nothing has been saved. Shorten the text and try again.`,
+        ],
+        audit: 'body-too-large',
       };
-    }
-    return { status: error.status, title: error.message, lines: [] };
+    case 'too-many-requests':
+      return { ...page, title: 'Too many attempts', lines: ['Wait a minute, then try again.'], audit: 'rate-limited' };
+    case 'bad-request':
+      return {
+        ...page,
+        title: error.message,
+        lines: ['Nothing has been saved. Go back and try again.'],
+        audit: 'bad-request',
+      };
   }
-  if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
+  if (error.status === 403) {
     return {
-      status: 403,
-      title: 'This form has expired',
+      ...page,
+      title: 'You do not have access to this page',
       lines: [
-        'For your security, forms stop working after a while or after you sign in again. Nothing has been saved.',
-        'Go back, reload the page and try again.',
+        error.specific
+          ? error.message
+          : 'Your role or team does not allow it. If you think you should have access, speak to your team manager.',
       ],
-      audit: 'csrf-token-invalid',
     };
   }
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
+  if (error.status === 404) return { ...page, title: 'Page not found', lines: [error.message] };
+  if (error instanceof Invalid) {
     return {
-      status: 413,
-      title: 'What you sent is too large',
-      lines: [
-        `A form can send at most ${Math.round(bodyLimit / 1024)} KB. Nothing has been saved. Shorten the text and try again.`,
-      ],
-      audit: 'body-too-large',
+      ...page,
+      title: error.message,
+      lines: [...new Set(Object.values(error.issues))].map((m) => `${m}.`.replace(/\.\.$/, '.')),
+      audit: 'invalid-request',
     };
   }
-  if (error.statusCode === 429) {
-    return {
-      status: 429,
-      title: 'Too many attempts',
-      lines: ['Wait a minute, then try again.'],
-      audit: 'rate-limited',
-    };
-  }
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    return {
-      status: error.statusCode,
-      title: 'Sorry, there is a problem with what was sent',
-      lines: ['Nothing has been saved. Go back and try again.'],
-      audit: 'bad-request',
-    };
-  }
-  return {
-    status: 500,
-    title: 'Sorry, there is a problem with the service',
-    lines: [
-      'Try again later. Nothing you had not already saved has been lost from the record.',
-      'If the problem continues, contact your local IT service desk.',
-    ],
-  };
+  return { ...page, title: error.message, lines: [] };
 }
 
 function staticRoute(request: FastifyRequest): boolean {

@@ -105,7 +105,7 @@ function parseQuery(page: Page, query: unknown): Record<string, unknown> {
   if (!page.query) return {};
   const parsed = page.query.safeParse(query ?? {});
   if (parsed.success) return parsed.data;
-  throw new Invalid(fieldIssues(parsed.error), 'The web address has a problem');
+  throw new Invalid(fieldIssues(parsed.error), 'The web address has a problem', 'bad-query');
 }
 
 /** The query a page declared, as its schema typed it. */

@@ -62,7 +62,7 @@ export function makeMetrics() {
             if (metrics === 'off') throw new NotFound();
             if (metrics !== 'open' && !bearerMatches(request.headers.authorization, metrics.token)) {
               reply.header('WWW-Authenticate', 'Bearer');
-              throw new Unauthenticated('Metrics need the operator’s bearer token');
+              throw new Unauthenticated('Metrics need the operator’s bearer token', 'metrics-token');
             }
             return reply.type(registry.contentType).send(await registry.metrics());
           },
