@@ -1,11 +1,3 @@
-import type {
-  KyselyPlugin,
-  PluginTransformQueryArgs,
-  PluginTransformResultArgs,
-  QueryResult,
-  RootOperationNode,
-  UnknownRow,
-} from 'kysely';
 import { seedDemo } from '../src/demo/service.ts';
 import { fixedClock } from '../src/platform/clock.ts';
 import { testConfig } from '../src/platform/config.ts';
