@@ -4,7 +4,7 @@ import { errorList, text } from '#platform/forms.ts';
 import { canonicalId, idParam, patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { mergeFields } from '#platform/versions.ts';
-import { bannerOf } from '../patients/routes.ts';
+import { bannerOf } from '../patients/model.ts';
 import { refuseInvalid } from '../patients/service.ts';
 import { carePlanOfAssessment } from '../plans/care/service.ts';
 import { methodSummary } from '../presentations/model.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { may } from '#platform/access/model.ts';
 import { actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
-import { bannerOf } from '../patients/routes.ts';
+import { bannerOf } from '../patients/model.ts';
 import { recentCaseload } from '../patients/service.ts';
 import { myOpenInputRequests } from '../plans/care/service.ts';
 import { type TeamKind, teamKindNames } from '../teams/model.ts';

@@ -1,3 +1,4 @@
+import { ageOn } from '#platform/clock.ts';
 // Patients: identity and demographics, with the rules that need no database.
 
 export type Sex = 'male' | 'female' | 'other' | 'unknown';
@@ -91,4 +92,16 @@ export function fullName(p: Pick<Patient, 'givenName' | 'familyName'>): string {
 /** "SMITH, Jane": the form NHS records use in banners so the family name cannot be misread. */
 export function bannerName(p: Pick<Patient, 'givenName' | 'familyName'>): string {
   return `${p.familyName.toUpperCase()}, ${p.givenName}`;
+}
+
+/** What every patient page shows at the top, so nobody acts on the wrong person's record. */
+export function bannerOf(p: Patient, now: Date) {
+  return {
+    id: p.id,
+    name: bannerName(p),
+    nhsNumber: p.nhsNumber ? formatNhsNumber(p.nhsNumber) : 'Not known',
+    dateOfBirth: p.dateOfBirth,
+    age: ageOn(p.dateOfBirth, now),
+    sex: sexNames[p.sex],
+  };
 }

@@ -1,5 +1,5 @@
 import { may } from '#platform/access/model.ts';
-import { ageOn, showDateTime } from '#platform/clock.ts';
+import { showDateTime } from '#platform/clock.ts';
 import { runTogether } from '#platform/db/together.ts';
 import { dateParts, errorList, londonToday, text } from '#platform/forms.ts';
 import { patientParam } from '#platform/http/input.ts';
@@ -11,21 +11,9 @@ import { safetyPlanTimelineEntries, safetyPlanTimelineList } from '../plans/safe
 import { methodSummary, outcomes } from '../presentations/model.ts';
 import { presentationsForTimeline } from '../presentations/service.ts';
 import { parseNameSearch, parseNhsNumberSearch } from './forms.ts';
-import { bannerName, ethnicCategories, formatNhsNumber, type Patient, sexNames } from './model.ts';
+import { bannerName, bannerOf, ethnicCategories } from './model.ts';
 import { patientAccessLog, patientSummary, searchPatients } from './service.ts';
 import { timeline } from './timeline.ts';
-
-/** What every patient page shows at the top, so nobody acts on the wrong person's record. */
-export function bannerOf(p: Patient, now: Date) {
-  return {
-    id: p.id,
-    name: bannerName(p),
-    nhsNumber: p.nhsNumber ? formatNhsNumber(p.nhsNumber) : 'Not known',
-    dateOfBirth: p.dateOfBirth,
-    age: ageOn(p.dateOfBirth, now),
-    sex: sexNames[p.sex],
-  };
-}
 
 export const patientPages: Page[] = [
   definePage({

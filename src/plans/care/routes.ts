@@ -7,8 +7,7 @@ import { canonicalId, idParam, patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
 import { mergeFields } from '#platform/versions.ts';
-import { formatNhsNumber } from '../../patients/model.ts';
-import { bannerOf } from '../../patients/routes.ts';
+import { bannerOf, formatNhsNumber } from '../../patients/model.ts';
 import { refuseInvalid } from '../../patients/service.ts';
 import {
   agreementAnswers,

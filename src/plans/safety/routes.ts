@@ -5,7 +5,7 @@ import { patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
 import { mergeFields } from '#platform/versions.ts';
-import { bannerOf } from '../../patients/routes.ts';
+import { bannerOf } from '../../patients/model.ts';
 import { refuseInvalid } from '../../patients/service.ts';
 import { parseSafetyPlan, parseVersionParam, safetyPlanAnswers } from './forms.ts';
 import {
