@@ -1,3 +1,4 @@
+import { defineMachine } from '#platform/state.ts';
 // The needs-led psychosocial assessment (docs/clinical-rules.md step 2; NICE NG225 section 1.5). It is a set of
 // prose sections written with the person. There is deliberately no risk score, risk level or
 // scale here (NG225 section 1.6): the risk formulation is a narrative like every other section.
@@ -79,6 +80,16 @@ export function toSections(value: unknown): Sections {
 }
 
 export type AssessmentStatus = 'draft' | 'final';
+
+/** A draft is saved as often as needed and finalised once; a finalised assessment is read, not edited. */
+export const assessmentStates = defineMachine({
+  subject: 'This assessment',
+  states: { draft: 'is a draft', final: 'has been finalised' } satisfies Record<AssessmentStatus, string>,
+  events: {
+    'assessment.draft-saved': { from: ['draft'], to: 'draft' },
+    'assessment.finalised': { from: ['draft'], to: 'final' },
+  },
+});
 
 export type Assessment = {
   id: string;

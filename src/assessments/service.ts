@@ -1,12 +1,13 @@
 import { auditAction } from '#platform/audit/store.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
+import { transition } from '#platform/state.ts';
 import { findVersion, recordVersion, type StaleSave } from '#platform/versions.ts';
 import type { Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
 import { presentationOf } from '../presentations/service.ts';
 import type { AssessmentSave } from './forms.ts';
-import { type Assessment, emptySections, followUpDue, type Sections, toSections } from './model.ts';
+import { type Assessment, assessmentStates, emptySections, followUpDue, type Sections, toSections } from './model.ts';
 import * as store from './store.ts';
 
 /**
@@ -86,9 +87,8 @@ export async function saveAssessment(
   const outcome = await actor.db.transaction().execute(async (tx): Promise<SaveOutcome> => {
     const locked = await store.lockAssessment(tx, assessmentId);
     if (!locked || locked.patientId !== patientId) throw new NotFound('There is no such assessment for this person.');
-    if (locked.status === 'final') {
-      throw new Conflict('This assessment has been finalised, so it can no longer be changed', 'assessment-finalised');
-    }
+    const event = save.finalise ? 'assessment.finalised' : 'assessment.draft-saved';
+    const { from } = transition(assessmentStates, locked.status, event, 'assessment-finalised');
     if (locked.version !== save.baseVersion) {
       const current = (await store.findAssessment(tx, assessmentId))!;
       const base = await findVersion<Sections>(tx, assessmentId, save.baseVersion);
@@ -121,8 +121,8 @@ export async function saveAssessment(
       patientId,
       version,
       content: save.sections,
-      event: save.finalise ? 'assessment.finalised' : 'assessment.draft-saved',
-      fromState: 'draft',
+      event,
+      fromState: from,
       data: followUpDueAt ? { followUpDueAt: followUpDueAt.toISOString() } : {},
       audit: { assessment: assessmentId },
     });

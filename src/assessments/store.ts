@@ -90,14 +90,14 @@ export async function findAssessmentOfPresentation(db: Db, presentationId: strin
 export async function lockAssessment(
   db: Db,
   id: string,
-): Promise<{ version: number; status: string; patientId: string } | undefined> {
+): Promise<{ version: number; status: AssessmentStatus; patientId: string } | undefined> {
   const row = await db
     .selectFrom('assessments')
     .select(['version', 'status', 'patient_id'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
-  return row && { version: row.version, status: row.status, patientId: row.patient_id };
+  return row && { version: row.version, status: row.status as AssessmentStatus, patientId: row.patient_id };
 }
 
 /** Write the next version, only if nobody else has: the number of rows changed says whether it did. */

@@ -53,6 +53,7 @@ test('every refusal code in the catalogue is used by the code, and the code uses
     'forbidden',
     'unauthenticated',
     'stale-version',
+    'illegal-transition',
     'invalid',
     'too-large',
     'too-many-requests',

@@ -11,6 +11,7 @@ export const refusalCodes = [
   'forbidden',
   'unauthenticated',
   'stale-version',
+  'illegal-transition',
   'invalid',
   'too-large',
   'too-many-requests',

@@ -1,0 +1,40 @@
+import { Conflict, type RefusalCode } from './errors.ts';
+
+// One way to say how a record moves between states. A part declares its states and, for each
+// event, the states it may happen from and the state it leads to, as `as const` data in its
+// model.ts; every change asks `transition` first, so an illegal one is refused the same way
+// everywhere: a Conflict that names the state the record is in now. (The change itself, its event
+// row and its audit row are written by the part's service in one transaction.)
+
+export type Machine<S extends string, E extends string> = {
+  /** What the record is called in messages: "This assessment". */
+  subject: string;
+  /** How each state reads in a sentence: "has been finalised". */
+  states: Record<S, string>;
+  events: Record<E, { from: readonly S[]; to: S }>;
+};
+
+export function defineMachine<S extends string, E extends string>(m: Machine<S, E>): Machine<S, E> {
+  return m;
+}
+
+export type Transition<S extends string> = { from: S; to: S };
+
+/** The state an event leads to from the current one, or a Conflict naming where the record stands. */
+export function transition<S extends string, E extends string>(
+  machine: Machine<S, E>,
+  current: S,
+  event: E,
+  code: RefusalCode = 'illegal-transition',
+): Transition<S> {
+  const rule = machine.events[event];
+  if (!rule.from.includes(current)) {
+    throw new Conflict(`${machine.subject} ${machine.states[current]}, so this cannot be done now`, code);
+  }
+  return { from: current, to: rule.to };
+}
+
+/** The events that may happen from a state: what a page may offer. */
+export function eventsFrom<S extends string, E extends string>(machine: Machine<S, E>, current: S): E[] {
+  return (Object.keys(machine.events) as E[]).filter((e) => machine.events[e].from.includes(current));
+}
