@@ -86,8 +86,18 @@ export const assessmentStates = defineMachine({
   subject: 'This assessment',
   states: { draft: 'is a draft', final: 'has been finalised' } satisfies Record<AssessmentStatus, string>,
   events: {
-    'assessment.draft-saved': { from: ['draft'], to: 'draft' },
-    'assessment.finalised': { from: ['draft'], to: 'final' },
+    'assessment.draft-saved': {
+      from: ['draft'],
+      to: 'draft',
+      code: 'assessment-finalised',
+      refused: 'This assessment can no longer be changed',
+    },
+    'assessment.finalised': {
+      from: ['draft'],
+      to: 'final',
+      code: 'assessment-finalised',
+      refused: 'This assessment can no longer be changed',
+    },
   },
 });
 

@@ -88,7 +88,7 @@ export async function saveAssessment(
     const locked = await store.lockAssessment(tx, assessmentId);
     if (!locked || locked.patientId !== patientId) throw new NotFound('There is no such assessment for this person.');
     const event = save.finalise ? 'assessment.finalised' : 'assessment.draft-saved';
-    const { from } = transition(assessmentStates, locked.status, event, 'assessment-finalised');
+    const { from } = transition(assessmentStates, locked.status, event);
     if (locked.version !== save.baseVersion) {
       const current = (await store.findAssessment(tx, assessmentId))!;
       const base = await findVersion<Sections>(tx, assessmentId, save.baseVersion);

@@ -10,6 +10,12 @@ const door = defineMachine({
     shut: { from: ['open'], to: 'shut' },
     open: { from: ['shut'], to: 'open' },
     lock: { from: ['shut'], to: 'locked' },
+    paint: {
+      from: ['open', 'shut'],
+      to: 'shut',
+      code: 'assessment-finalised',
+      refused: 'A locked door cannot be painted',
+    },
   },
 });
 
@@ -20,12 +26,14 @@ test('a declared transition gives its from and to; an illegal one is a Conflict 
     (e: unknown) => e instanceof Conflict && e.code === 'illegal-transition' && /This door is open/.test(e.message),
   );
   assert.throws(
-    () => transition(door, 'locked', 'open', 'assessment-finalised'),
-    (e: unknown) => (e as Conflict).code === 'assessment-finalised',
+    () => transition(door, 'locked', 'paint'),
+    (e: unknown) =>
+      (e as Conflict).code === 'assessment-finalised' &&
+      (e as Conflict).message === 'A locked door cannot be painted (this door is locked)',
   );
 });
 
 test('what may happen next from each state', () => {
-  assert.deepEqual(eventsFrom(door, 'shut'), ['open', 'lock']);
+  assert.deepEqual(eventsFrom(door, 'shut'), ['open', 'lock', 'paint']);
   assert.deepEqual(eventsFrom(door, 'locked'), []);
 });

@@ -11,7 +11,11 @@ export type Machine<S extends string, E extends string> = {
   subject: string;
   /** How each state reads in a sentence: "has been finalised". */
   states: Record<S, string>;
-  events: Record<E, { from: readonly S[]; to: S }>;
+  /**
+   * For each event: the states it may happen from, the state it leads to, and when refused, the
+   * rule's code and (optionally) its own words; the refusal always names the state the record is in.
+   */
+  events: Record<E, { from: readonly S[]; to: S; code?: RefusalCode; refused?: string }>;
 };
 
 export function defineMachine<S extends string, E extends string>(m: Machine<S, E>): Machine<S, E> {
@@ -25,11 +29,16 @@ export function transition<S extends string, E extends string>(
   machine: Machine<S, E>,
   current: S,
   event: E,
-  code: RefusalCode = 'illegal-transition',
 ): Transition<S> {
   const rule = machine.events[event];
   if (!rule.from.includes(current)) {
-    throw new Conflict(`${machine.subject} ${machine.states[current]}, so this cannot be done now`, code);
+    const state = `${machine.subject} ${machine.states[current]}`;
+    throw new Conflict(
+      rule.refused
+        ? `${rule.refused} (${state.charAt(0).toLowerCase()}${state.slice(1)})`
+        : `${state}, so this cannot be done now`,
+      rule.code ?? 'illegal-transition',
+    );
   }
   return { from: current, to: rule.to };
 }

@@ -1,4 +1,5 @@
 import type { Discipline } from '#platform/access/model.ts';
+import { defineMachine } from '#platform/state.ts';
 
 // The care plan (docs/clinical-rules.md step 3): goals and actions, each with an owner and a date, built with
 // input from other disciplines where useful, agreed with the person and shared with them and,
@@ -62,6 +63,34 @@ export function statusOf(p: Pick<CarePlan, 'version' | 'agreedVersion' | 'shared
   if (p.agreedVersion !== p.version) return 'draft';
   return p.sharedVersion === p.version ? 'shared' : 'agreed';
 }
+
+/**
+ * Where a plan stands, as events move it: agreeing a version the person has not yet agreed, and
+ * sharing a version they have. Any change to the plan makes it a draft again (NICE NG225: what is
+ * shared is what the person agreed).
+ */
+export const carePlanStates = defineMachine({
+  subject: 'This care plan',
+  states: {
+    draft: 'has changes the person has not agreed',
+    agreed: 'has been agreed with the person',
+    shared: 'has been agreed and shared',
+  } satisfies Record<CarePlanStatus, string>,
+  events: {
+    'care-plan.agreed': {
+      from: ['draft'],
+      to: 'agreed',
+      code: 'plan-already-agreed',
+      refused: 'The person’s agreement to this version has already been recorded',
+    },
+    'care-plan.shared': {
+      from: ['agreed', 'shared'],
+      to: 'shared',
+      code: 'plan-not-agreed',
+      refused: 'Record that the person agrees with this version of the plan before sharing it',
+    },
+  },
+});
 
 /** A plan with nothing in it cannot be agreed or shared: the letter would say nothing. */
 export function isEmptyPlan(c: CarePlanContent): boolean {

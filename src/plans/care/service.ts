@@ -3,6 +3,7 @@ import type { Db } from '#platform/db/schema.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
 import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
+import { transition } from '#platform/state.ts';
 import {
   findVersion,
   listVersions,
@@ -16,7 +17,7 @@ import type { Patient } from '../../patients/model.ts';
 import { openPatient, requireCare } from '../../patients/service.ts';
 import { organisationNamed, teamNamed } from '../../teams/service.ts';
 import type { Agreement, InputRequestAnswers, PlanSave } from './forms.ts';
-import { type CarePlan, type CarePlanContent, isEmptyPlan, statusOf, toContent } from './model.ts';
+import { type CarePlan, type CarePlanContent, carePlanStates, isEmptyPlan, statusOf, toContent } from './model.ts';
 import * as store from './store.ts';
 
 // Care plans: each change a new version kept whole; agreement and sharing name the version they
@@ -189,9 +190,7 @@ export async function agreeCarePlan(
       );
     }
     // One agreement per version: recording it again would rewrite who agreed, when and to what sharing.
-    if (locked.agreed_version === locked.version) {
-      throw new Conflict('The person’s agreement to this version has already been recorded', 'plan-already-agreed');
-    }
+    const { from } = transition(carePlanStates, statusOfLocked(locked), 'care-plan.agreed');
     const plan = await planOf(actor, patientId, planId, tx);
     if (isEmptyPlan(plan.content)) {
       throw new Invalid(
@@ -207,11 +206,6 @@ export async function agreeCarePlan(
       at: now,
       how: agreement.how,
       gpConsent: agreement.gpConsent,
-    });
-    const from = statusOf({
-      version: locked.version,
-      agreedVersion: locked.agreed_version,
-      sharedVersion: locked.shared_version,
     });
     await appendEvent(
       tx,
@@ -238,13 +232,9 @@ export async function shareCarePlan(
     const locked = await lockPlanOf(tx, patientId, planId);
     if (locked.version !== baseVersion)
       throw new Conflict('The plan was changed after you opened it. Read the latest version before sharing it');
-    if (locked.agreed_version !== locked.version)
-      throw new Conflict(
-        'Record that the person agrees with this version of the plan before sharing it',
-        'plan-not-agreed',
-      );
+    const { from } = transition(carePlanStates, statusOfLocked(locked), 'care-plan.shared');
     await store.recordSharing(tx, { id: planId, version: locked.version, userId: actor.user.id, at: now });
-    await appendEvent(tx, event(actor, patientId, planId, 'care-plan.shared', 'agreed', { version: locked.version }));
+    await appendEvent(tx, event(actor, patientId, planId, 'care-plan.shared', from, { version: locked.version }));
     await auditAction(tx, actor, patientId, 'ok', { carePlan: planId, version: locked.version });
   });
 }
@@ -425,3 +415,6 @@ export async function openCarePlanVersion(actor: Actor, patientId: string, planI
   await auditAction(actor.db, actor, patientId, 'ok', { carePlan: planId, version });
   return { patient, plan, saved: { ...saved, content: toContent(saved.content) } };
 }
+
+const statusOfLocked = (locked: { version: number; agreed_version: number | null; shared_version: number | null }) =>
+  statusOf({ version: locked.version, agreedVersion: locked.agreed_version, sharedVersion: locked.shared_version });
