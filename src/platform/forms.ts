@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { FieldIssues } from './errors.ts';
 import { storableText } from './http/input.ts';
 
@@ -14,6 +14,25 @@ export function fieldIssues(error: z.ZodError): FieldIssues {
     issues[field] ??= issue.message;
   }
   return issues;
+}
+
+/**
+ * A page's parser from a zod schema: the posted strings in, the typed value or one GOV.UK message
+ * per field out. A POST handler is then parse → service → render or redirect.
+ */
+export function formParser<S extends z.ZodType>(schema: S): (body: unknown) => Parsed<z.infer<S>> {
+  return (body) => {
+    const parsed = schema.safeParse(body ?? {});
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, issues: fieldIssues(parsed.error) };
+  };
+}
+
+/** A required line of text, in the GOV.UK words: "Enter your username", "… must be 100 characters or fewer". */
+export function requiredText(label: { enter: string; name: string }, max: number) {
+  return z
+    .string({ message: label.enter })
+    .min(1, { message: label.enter })
+    .max(max, { message: `${label.name} must be ${max.toLocaleString('en-GB')} characters or fewer` });
 }
 
 /** The error summary's list, in the order the fields appear on the page. */
