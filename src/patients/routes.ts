@@ -1,8 +1,8 @@
-import { may } from '#platform/access/model.ts';
+import { may, roleNames } from '#platform/access/model.ts';
 import { showDateTime } from '#platform/clock.ts';
 import { runTogether } from '#platform/db/together.ts';
 import { dateParts, errorList, londonToday, text } from '#platform/forms.ts';
-import { patientParam } from '#platform/http/input.ts';
+import { isKeyOf, patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { pageQuery } from '#platform/worklist.ts';
 import { assessmentsForTimeline } from '../assessments/service.ts';
@@ -127,7 +127,7 @@ export const patientPages: Page[] = [
         rows: entries.items.map((e) => [
           showDateTime(e.at),
           `${e.userName ?? 'Unknown'}${e.username ? ` (${e.username})` : ''}`,
-          e.role ?? '',
+          e.role && isKeyOf(roleNames, e.role) ? roleNames[e.role] : (e.role ?? ''),
           e.action,
           e.outcome === 'ok' ? 'Opened' : e.outcome === 'refused' ? 'Refused' : 'Failed',
         ]),
