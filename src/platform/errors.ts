@@ -5,8 +5,8 @@
 export type FieldIssues = Record<string, string>;
 
 /** Every code a refusal can carry. Adding a rule that refuses means adding its code here. */
-export const refusalCodes = [
-  // kinds of error, the default for each class
+/** The kinds of error (each class's default) and the framework's refusals mapped into them. */
+export const generalCodes = [
   'not-found',
   'forbidden',
   'unauthenticated',
@@ -15,10 +15,12 @@ export const refusalCodes = [
   'invalid',
   'too-large',
   'too-many-requests',
-  // framework refusals, mapped into the catalogue (platform/http/app.ts)
   'csrf-invalid',
   'bad-request',
-  // domain rules
+] as const;
+
+/** The domain rules that refuse, each by name. */
+export const ruleCodes = [
   'bad-page-link',
   'bad-query',
   'assessment-finalised',
@@ -30,6 +32,8 @@ export const refusalCodes = [
   'record-missing',
   'metrics-token',
 ] as const;
+
+export const refusalCodes = [...generalCodes, ...ruleCodes] as const;
 export type RefusalCode = (typeof refusalCodes)[number];
 
 export class OnwardError extends Error {
