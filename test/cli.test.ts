@@ -29,7 +29,8 @@ async function onward(args: string[], env: Record<string, string> = {}) {
   const { DATABASE_URL: _ignored, ...base } = process.env;
   try {
     const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...base, LOG_LEVEL: 'silent', ...env },
+      // Never the developer's own published heads (./audit-anchors.jsonl from an `npm start`).
+      env: { ...base, LOG_LEVEL: 'silent', AUDIT_ANCHOR_FILE: join(tmpdir(), 'onward-no-anchors.jsonl'), ...env },
       timeout: 240_000,
     });
     return { code: 0, stdout, stderr };
