@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import { type Discipline, disciplineNames, type Role, roleNames } from '#platform/access/model.ts';
 import { showDateTime } from '#platform/clock.ts';
-import { definePage, type Page, queryOf } from '#platform/http/pages.ts';
-import { decodeCursor, PAGE_SIZE, pageOf, pageQuery } from '#platform/worklist.ts';
-import { listAccounts } from './store.ts';
+import { actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
+import { pageQuery } from '#platform/worklist.ts';
+import { accountsPage } from './service.ts';
 
 export const teamPages: Page[] = [
   definePage({
@@ -14,11 +13,7 @@ export const teamPages: Page[] = [
     query: pageQuery,
     handler: async (request, reply, deps) => {
       const { after } = queryOf(request, pageQuery);
-      const page = pageOf(
-        await listAccounts(deps.db, PAGE_SIZE + 1, decodeCursor(after, z.string().max(100))),
-        PAGE_SIZE,
-        (a) => a.username,
-      );
+      const page = await accountsPage(actor(request, deps), after);
       const accounts = page.items;
       const now = deps.clock.now();
       const status = (a: (typeof accounts)[number]) =>

@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import type { Actor } from '#platform/http/pages.ts';
+import { decodeCursor, PAGE_SIZE, pageOf } from '#platform/worklist.ts';
 import type { TeamKind } from './model.ts';
-import { findTeam, organisationNameByOds, teamsOfUser } from './store.ts';
+import { findTeam, listAccounts, organisationNameByOds, teamsOfUser } from './store.ts';
 
 /** The teams the signed-in person belongs to, optionally only those of one kind. */
 export async function myTeams(actor: Actor, kind?: TeamKind) {
@@ -18,4 +20,10 @@ export async function teamNamed(actor: Actor, teamId: string) {
 /** An organisation's name from its ODS code, or null when the directory does not hold it. */
 export async function organisationNamed(actor: Actor, odsCode: string): Promise<string | null> {
   return organisationNameByOds(actor.db, odsCode);
+}
+
+/** Every account, in username order, a page at a time (administrators: no patient records in it). */
+export async function accountsPage(actor: Actor, after: string | undefined) {
+  const rows = await listAccounts(actor.db, PAGE_SIZE + 1, decodeCursor(after, z.string().max(100)));
+  return pageOf(rows, PAGE_SIZE, (a) => a.username);
 }
