@@ -2,13 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/schema.ts';
 import { type AuditEntry, type AuditOutcome, canonicalContent, chainEntry } from './model.ts';
 
-export type NewAuditEntry = {
-  at: Date;
-  userId: string | null;
-  role: string | null;
-  action: string;
-  patientId: string | null;
-  outcome: AuditOutcome;
+export type NewAuditEntry = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash' | 'detail' | 'atMicros'> & {
   detail?: Record<string, string | number | boolean | null>;
 };
 
