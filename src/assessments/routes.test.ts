@@ -188,7 +188,7 @@ test('two clinicians at once: the second save is refused, shows what changed and
   assert.equal(mine.status, 409);
   const summary = errorSummary(mine);
   assert.match(summary, /saved this assessment while you were working on it/);
-  assert.match(summary, /changed this section/);
+  assert.match(summary, /also changed Risk formulation\. Their version is shown above yours/);
   assert.equal(mine.html.querySelector('#formulation')?.text, 'Mine: her sister is a protective factor.');
   assert.equal(mine.html.querySelector('#wants')?.text, 'Talking therapy');
   assert.match(mine.html.querySelector('main')!.text, /Theirs: things are worse at night\./);

@@ -3,7 +3,7 @@ import { Conflict, Invalid } from '#platform/errors.ts';
 import { errorList, text } from '#platform/forms.ts';
 import { canonicalId, idParam, patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
-import { mergeFields } from '#platform/versions.ts';
+import { staleRefusal } from '#platform/versions.ts';
 import { bannerOf } from '../patients/model.ts';
 import { refuseInvalid } from '../patients/service.ts';
 import { carePlanOfAssessment } from '../plans/care/service.ts';
@@ -153,25 +153,18 @@ export const assessmentPages: Page[] = [
         );
       }
       const { stale } = outcome;
-      const mine = Object.fromEntries(sectionKeys.map((k) => [k, parsed.value.sections[k]])) as Sections;
-      const { merged, conflicts, broughtIn } = mergeFields(sectionKeys, stale.base, mine, stale.current);
-      const errors: Record<string, string> = {};
-      for (const key of conflicts) {
-        errors[key] = `${stale.savedByName} also changed this section. Their text is shown above yours: merge the two`;
-      }
-      const named = (keys: readonly SectionKey[]) => keys.map((k) => sections[k].heading).join(', ');
-      return again(409, errors, {
+      const refusal = staleRefusal(stale, parsed.value.sections, {
+        keys: sectionKeys,
+        names: Object.fromEntries(sectionKeys.map((k) => [k, sections[k].heading])) as Record<SectionKey, string>,
+        document: 'this assessment',
+        part: 'section',
+      });
+      return again(409, refusal.errors as Record<string, string>, {
         stale,
-        values: merged,
+        values: refusal.values,
         theirs: stale.current,
         version: stale.currentVersion,
-        errorList: [
-          {
-            text: `${stale.savedByName} saved this assessment while you were working on it. Nothing you wrote has been saved yet.${broughtIn.length ? ` Their changes to ${named(broughtIn)} have been brought into the form.` : ''}${conflicts.length ? ' Where you both changed a section, merge the two texts.' : ''} Check, then save again.`,
-            href: `#${conflicts[0] ?? broughtIn[0] ?? sectionKeys[0]}`,
-          },
-          ...errorList(errors, fieldOrder),
-        ],
+        errorList: [refusal.summary, ...errorList(refusal.errors as Record<string, string>, fieldOrder)],
       });
     },
   }),

@@ -1,8 +1,7 @@
-import { auditAction } from '#platform/audit/store.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { transition } from '#platform/state.ts';
-import { findVersion, recordVersion, type StaleSave } from '#platform/versions.ts';
+import { recordVersion, type StaleSave, saveVersion } from '#platform/versions.ts';
 import type { Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
 import { presentationOf } from '../presentations/service.ts';
@@ -84,54 +83,40 @@ export async function saveAssessment(
 ): Promise<SaveOutcome> {
   await requireCare(actor, patientId);
   const now = actor.clock.now();
-  const outcome = await actor.db.transaction().execute(async (tx): Promise<SaveOutcome> => {
-    const locked = await store.lockAssessment(tx, assessmentId);
-    if (!locked || locked.patientId !== patientId) throw new NotFound('There is no such assessment for this person.');
-    const event = save.finalise ? 'assessment.finalised' : 'assessment.draft-saved';
-    const { from } = transition(assessmentStates, locked.status, event);
-    if (locked.version !== save.baseVersion) {
+  const event = save.finalise ? 'assessment.finalised' : 'assessment.draft-saved';
+  const followUpDueAt = save.finalise ? followUpDue(now) : null;
+  const outcome = await saveVersion(actor, {
+    subjectType: 'assessment',
+    patientId,
+    baseVersion: save.baseVersion,
+    content: save.sections,
+    missing: 'There is no such assessment for this person.',
+    lock: async (tx) => {
+      const locked = await store.lockAssessment(tx, assessmentId);
+      return locked && locked.patientId === patientId ? { id: assessmentId, ...locked } : undefined;
+    },
+    current: async (tx) => {
       const current = (await store.findAssessment(tx, assessmentId))!;
-      const base = await findVersion<Sections>(tx, assessmentId, save.baseVersion);
-      return {
-        saved: false,
-        stale: {
-          currentVersion: current.version,
-          savedByName: current.updatedByName,
-          savedAt: current.updatedAt,
-          current: current.sections,
-          base: toSections(base?.content),
-        },
-      };
-    }
-    const followUpDueAt = save.finalise ? followUpDue(now) : null;
-    const written = await store.updateAssessment(tx, {
-      id: assessmentId,
-      baseVersion: save.baseVersion,
-      sections: save.sections,
-      userId: actor.user.id,
-      at: now,
-      finalise: save.finalise,
-      followUpDueAt,
-    });
-    if (!written) throw new Conflict();
-    const version = save.baseVersion + 1;
-    await recordVersion(tx, actor, {
-      subjectType: 'assessment',
-      subjectId: assessmentId,
-      patientId,
-      version,
-      content: save.sections,
+      return { ...current, content: current.sections };
+    },
+    read: toSections,
+    step: async (_tx, locked) => ({
       event,
-      fromState: from,
+      fromState: transition(assessmentStates, locked.status, event).from,
       data: followUpDueAt ? { followUpDueAt: followUpDueAt.toISOString() } : {},
-      audit: { assessment: assessmentId },
-    });
-    return { saved: true, version, finalised: save.finalise, followUpDueAt };
+    }),
+    write: (tx) =>
+      store.updateAssessment(tx, {
+        id: assessmentId,
+        baseVersion: save.baseVersion,
+        sections: save.sections,
+        userId: actor.user.id,
+        at: now,
+        finalise: save.finalise,
+        followUpDueAt,
+      }),
   });
-  if (!outcome.saved) {
-    await auditAction(actor.db, actor, patientId, 'refused', { reason: 'stale-version', assessment: assessmentId });
-  }
-  return outcome;
+  return outcome.saved ? { saved: true, version: outcome.version, finalised: save.finalise, followUpDueAt } : outcome;
 }
 
 /** Assessments on a patient's timeline. The caller has opened (checked and audited) the record. */

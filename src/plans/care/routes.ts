@@ -6,7 +6,7 @@ import { errorList, londonToday, parseVersion, text } from '#platform/forms.ts';
 import { canonicalId, idParam, patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
-import { mergeFields } from '#platform/versions.ts';
+import { staleRefusal } from '#platform/versions.ts';
 import { bannerOf, formatNhsNumber } from '../../patients/model.ts';
 import { refuseInvalid } from '../../patients/service.ts';
 import {
@@ -243,33 +243,33 @@ export const carePlanPages: Page[] = [
       const outcome = await saveCarePlan(who, patientId, planId, parsed.value);
       if (outcome.saved) return reply.redirect(base(patientId, planId), 303);
       const { stale } = outcome;
-      // Bring in what only they changed, keep what only this person changed; both is a merge by hand.
-      const was = stale.base;
-      const mine = parsed.value.content;
-      const theirs = stale.current;
-      const parts = ['summary', 'items'] as const;
+      // The plan compared as two parts: what matters, and the goals and actions as one whole.
       const flat = (c: CarePlanContent) => ({ summary: c.summary, items: JSON.stringify(c.items) });
-      const { merged, conflicts, broughtIn } = mergeFields(parts, flat(was), flat(mine), flat(theirs));
-      const content: CarePlanContent = { summary: merged.summary, items: JSON.parse(merged.items) };
-      const partName = { summary: 'what matters to the person', items: 'the goals and actions' } as const;
-      const errors = Object.fromEntries(
-        conflicts.map((part) => [
-          part === 'items' ? 'form' : 'summary',
-          `${stale.savedByName} also changed ${partName[part]}. Their version is shown above: merge the two`,
-        ]),
+      const refusal = staleRefusal(
+        { ...stale, base: flat(stale.base), current: flat(stale.current) },
+        flat(parsed.value.content),
+        {
+          keys: ['summary', 'items'],
+          names: { summary: 'what matters to the person', items: 'the goals and actions' },
+          document: 'this care plan',
+          part: 'part',
+        },
       );
+      const content: CarePlanContent = { summary: refusal.values.summary, items: JSON.parse(refusal.values.items) };
+      // The goals have no single field: their message stands at the top, beside the colleague's version.
+      const errors = {
+        ...(refusal.errors.summary ? { summary: refusal.errors.summary } : {}),
+        ...(refusal.errors.items ? { form: refusal.errors.items } : {}),
+      };
       return editPage(reply, 409, {
         ...again,
         summary: content.summary,
         rows: rowsOf(content),
         version: stale.currentVersion,
         errors,
-        stale: { ...stale, items: theirs.items.map((i) => ({ ...i, kindName: itemKinds[i.kind] })) },
+        stale: { ...stale, items: stale.current.items.map((i) => ({ ...i, kindName: itemKinds[i.kind] })) },
         errorList: [
-          {
-            text: `${stale.savedByName} saved this care plan while you were working on it. Nothing you wrote has been saved yet.${broughtIn.length ? ` Their changes to ${broughtIn.map((p) => partName[p]).join(' and ')} have been brought into the form.` : ''}${conflicts.length ? ' Where you both changed the same part, compare with their version and merge.' : ''} Check, then save again.`,
-            href: '#theirs',
-          },
+          { text: refusal.summary.text, href: '#theirs' },
           ...Object.entries(errors).map(([field, text]) => ({ text, href: `#${field === 'form' ? 'theirs' : field}` })),
         ],
       });

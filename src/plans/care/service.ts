@@ -8,8 +8,9 @@ import {
   findVersion,
   listVersions,
   recordVersion,
-  type StaleSave,
+  saveVersion,
   type VersionEntry,
+  type VersionedSave,
   versionsOfPatient,
 } from '#platform/versions.ts';
 import { finalisedAssessmentOf } from '../../assessments/service.ts';
@@ -114,7 +115,7 @@ export async function baseContent(actor: Actor, planId: string, version: number)
   return (await findVersion<CarePlanContent>(actor.db, planId, version))?.content;
 }
 
-export type PlanSaveOutcome = { saved: true; version: number } | { saved: false; stale: StaleSave<CarePlanContent> };
+export type PlanSaveOutcome = VersionedSave<CarePlanContent>;
 
 export async function saveCarePlan(
   actor: Actor,
@@ -124,53 +125,38 @@ export async function saveCarePlan(
 ): Promise<PlanSaveOutcome> {
   await requireCare(actor, patientId);
   const now = actor.clock.now();
-  const outcome = await actor.db.transaction().execute(async (tx): Promise<PlanSaveOutcome> => {
-    const locked = await lockPlanOf(tx, patientId, planId);
-    if (locked.version !== save.baseVersion) {
+  return saveVersion(actor, {
+    subjectType: 'care-plan',
+    patientId,
+    baseVersion: save.baseVersion,
+    content: save.content,
+    missing: 'There is no such care plan for this person.',
+    lock: async (tx) => {
+      const locked = await store.lockCarePlan(tx, planId);
+      return locked && locked.patient_id === patientId ? { id: planId, ...locked } : undefined;
+    },
+    current: async (tx) => {
       const current = await planOf(actor, patientId, planId, tx);
-      const base = await findVersion<CarePlanContent>(tx, planId, save.baseVersion);
-      return {
-        saved: false,
-        stale: {
-          currentVersion: current.version,
-          savedByName: current.updatedByName,
-          savedAt: current.updatedAt,
-          current: current.content,
-          base: toContent(base?.content),
-        },
-      };
-    }
-    if (
-      !(await store.updateContent(tx, {
+      return { ...current, content: current.content };
+    },
+    read: toContent,
+    step: async (_tx, locked) => ({
+      event: 'care-plan.saved',
+      fromState: statusOf({
+        version: locked.version,
+        agreedVersion: locked.agreed_version,
+        sharedVersion: locked.shared_version,
+      }),
+    }),
+    write: (tx) =>
+      store.updateContent(tx, {
         id: planId,
         baseVersion: save.baseVersion,
         content: save.content,
         userId: actor.user.id,
         at: now,
-      }))
-    ) {
-      throw new Conflict();
-    }
-    const version = save.baseVersion + 1;
-    await recordVersion(tx, actor, {
-      subjectType: 'care-plan',
-      subjectId: planId,
-      patientId,
-      version,
-      content: save.content,
-      event: 'care-plan.saved',
-      fromState: statusOf({
-        version: save.baseVersion,
-        agreedVersion: locked.agreed_version,
-        sharedVersion: locked.shared_version,
       }),
-      audit: { carePlan: planId },
-    });
-    return { saved: true, version };
   });
-  if (!outcome.saved)
-    await auditAction(actor.db, actor, patientId, 'refused', { reason: 'stale-version', carePlan: planId });
-  return outcome;
 }
 
 /** Record that the person agreed this version of the plan, and whether a copy may go to their GP. */

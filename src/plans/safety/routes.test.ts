@@ -272,7 +272,7 @@ test('two clinicians at once: the second save is refused with what changed, both
   const summary = errorSummary(mine);
   assert.match(summary, /Test senior-clinician saved this safety plan while you were working on it/);
   assert.match(summary, /Nothing you wrote has been saved yet/);
-  assert.match(summary, /changed this section/);
+  assert.match(summary, /also changed My warning signs\. Their version is shown above yours/);
   assert.equal(
     mine.html.querySelector('.nhsuk-error-summary a')?.getAttribute('href'),
     '#warningSigns',
@@ -293,7 +293,7 @@ test('two clinicians at once: the second save is refused with what changed, both
   const refused = (await audits(w, 'safety-plan.save')).filter((a) => a.outcome === 'refused');
   assert.deepEqual(
     refused.map((a) => a.detail),
-    [{ reason: 'stale-version', baseVersion: 1, currentVersion: 2 }],
+    [{ reason: 'stale-version', safetyPlan: s.row!.id, baseVersion: 1, currentVersion: 2 }],
   );
 
   // Merged and saved on top of the version they have now seen.

@@ -4,7 +4,7 @@ import { errorList } from '#platform/forms.ts';
 import { patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
-import { mergeFields } from '#platform/versions.ts';
+import { staleRefusal } from '#platform/versions.ts';
 import { bannerOf } from '../../patients/model.ts';
 import { refuseInvalid } from '../../patients/service.ts';
 import { parseSafetyPlan, parseVersionParam, safetyPlanAnswers } from './forms.ts';
@@ -145,29 +145,18 @@ export const safetyPlanPages: Page[] = [
       const outcome = await saveSafetyPlan(who, patientId, parsed.value);
       if (outcome.saved) return reply.redirect(planUrl(patientId), 303);
       const { stale } = outcome;
-      const { merged, conflicts, broughtIn } = mergeFields(
-        sectionKeys,
-        stale.base,
-        parsed.value.sections,
-        stale.current,
-      );
-      const errors: Record<string, string> = {};
-      for (const key of conflicts) {
-        errors[key] = `${stale.savedByName} also changed this section. Their text is shown above yours: merge the two`;
-      }
-      const named = (keys: readonly SectionKey[]) => keys.map((k) => sections[k].heading).join(', ');
-      return again(409, errors, {
+      const refusal = staleRefusal(stale, parsed.value.sections, {
+        keys: sectionKeys,
+        names: Object.fromEntries(sectionKeys.map((k) => [k, sections[k].heading])) as Record<SectionKey, string>,
+        document: 'this safety plan',
+        part: 'section',
+      });
+      return again(409, refusal.errors as Record<string, string>, {
         version: stale.currentVersion,
         stale,
-        values: merged,
+        values: refusal.values,
         theirs: stale.current,
-        list: [
-          {
-            text: `${stale.savedByName} saved this safety plan while you were working on it. Nothing you wrote has been saved yet.${broughtIn.length ? ` Their changes to ${named(broughtIn)} have been brought into the form.` : ''}${conflicts.length ? ' Where you both changed a section, merge the two texts.' : ''} Check, then save again.`,
-            href: `#${conflicts[0] ?? broughtIn[0] ?? sectionKeys[0]}`,
-          },
-          ...errorList(errors, fieldOrder),
-        ],
+        list: [refusal.summary, ...errorList(refusal.errors as Record<string, string>, fieldOrder)],
       });
     },
   }),

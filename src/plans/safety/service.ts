@@ -5,9 +5,10 @@ import type { Actor } from '#platform/http/pages.ts';
 import {
   findVersion,
   listVersions,
-  recordVersion,
   type StaleSave,
+  saveVersion,
   type VersionEntry,
+  type VersionedSave,
   versionsOfPatient,
 } from '#platform/versions.ts';
 import type { Patient } from '../../patients/model.ts';
@@ -106,26 +107,7 @@ export async function safetyPlanCopy(
 
 export type StaleSafetyPlan = StaleSave<Sections>;
 
-export type SaveOutcome =
-  | { saved: true; version: number; unchanged: boolean }
-  | { saved: false; stale: StaleSafetyPlan };
-
-/** What someone else saved since `baseVersion` (0: before the plan existed), for the refusal page. */
-async function staleSince(tx: Db, patientId: string, baseVersion: number): Promise<SaveOutcome> {
-  const current = await store.findPlanOfPatient(tx, patientId);
-  if (!current) throw new Conflict();
-  const base = baseVersion > 0 ? await findVersion<unknown>(tx, current.id, baseVersion) : undefined;
-  return {
-    saved: false,
-    stale: {
-      currentVersion: current.version,
-      savedByName: current.updatedByName,
-      savedAt: current.updatedAt,
-      current: current.sections,
-      base: toSections(base?.content ?? {}),
-    },
-  };
-}
+export type SaveOutcome = VersionedSave<Sections>;
 
 /**
  * Save a new version of the person's plan, based on the version the writer opened (0 when there
@@ -136,16 +118,22 @@ async function staleSince(tx: Db, patientId: string, baseVersion: number): Promi
 export async function saveSafetyPlan(actor: Actor, patientId: string, save: SafetyPlanSave): Promise<SaveOutcome> {
   await requireCare(actor, patientId);
   const now = actor.clock.now();
-  const outcome = await actor.db.transaction().execute(async (tx): Promise<SaveOutcome> => {
-    const locked = await store.lockPlanOfPatient(tx, patientId);
-    let planId: string;
-    let changed: SectionKey[];
-    if (!locked) {
-      // Plans are never deleted, so a save based on a version of a plan that is not there is a bad form.
-      if (save.baseVersion !== 0)
-        throw new Conflict('This safety plan could not be found. Reload the page', 'record-missing');
+  const current = async (tx: Db) => {
+    const plan = await store.findPlanOfPatient(tx, patientId);
+    if (!plan) throw new Conflict();
+    return { ...plan, content: plan.sections };
+  };
+  return saveVersion(actor, {
+    subjectType: 'safety-plan',
+    patientId,
+    baseVersion: save.baseVersion,
+    content: save.sections,
+    missing: 'There is no patient at this address that your team is caring for.',
+    lock: (tx) => store.lockPlanOfPatient(tx, patientId),
+    create: async (tx) => {
       const teamId = await store.caringTeamOf(tx, patientId, actor.user.teamIds);
       if (!teamId) throw new NotFound('There is no patient at this address that your team is caring for.');
+      // Undefined when someone else created the plan between our look and our insert: theirs stands.
       const id = await store.insertPlan(tx, {
         patientId,
         teamId,
@@ -153,55 +141,24 @@ export async function saveSafetyPlan(actor: Actor, patientId: string, save: Safe
         userId: actor.user.id,
         at: now,
       });
-      // Someone else created the plan between our look and our insert: theirs stands, ours is refused.
-      if (!id) return staleSince(tx, patientId, 0);
-      planId = id;
-      changed = changedSections(emptySections(), save.sections);
-    } else {
-      if (locked.version !== save.baseVersion) return staleSince(tx, patientId, save.baseVersion);
-      const current = await store.findPlanOfPatient(tx, patientId);
-      changed = changedSections(current?.sections ?? emptySections(), save.sections);
-      if (changed.length === 0) {
-        await auditAction(tx, actor, patientId, 'ok', {
-          safetyPlan: locked.id,
-          version: locked.version,
-          unchanged: true,
-        });
-        return { saved: true, version: locked.version, unchanged: true };
-      }
-      const written = await store.updatePlan(tx, {
+      return id ? { id, data: { changed: changedSections(emptySections(), save.sections) } } : undefined;
+    },
+    current,
+    read: (raw) => toSections(raw ?? {}),
+    step: async (tx) => {
+      const changed = changedSections((await current(tx)).content, save.sections);
+      // Which sections changed, never their text: the text is in the version itself.
+      return changed.length === 0 ? 'unchanged' : { event: 'safety-plan.saved', fromState: null, data: { changed } };
+    },
+    write: (tx, locked) =>
+      store.updatePlan(tx, {
         id: locked.id,
         baseVersion: save.baseVersion,
         sections: save.sections,
         userId: actor.user.id,
         at: now,
-      });
-      if (!written) throw new Conflict();
-      planId = locked.id;
-    }
-    const version = save.baseVersion + 1;
-    await recordVersion(tx, actor, {
-      subjectType: 'safety-plan',
-      subjectId: planId,
-      patientId,
-      version,
-      content: save.sections,
-      event: version === 1 ? 'safety-plan.created' : 'safety-plan.saved',
-      fromState: null,
-      // Which sections changed, never their text: the text is in the version itself.
-      data: { changed },
-      audit: { safetyPlan: planId },
-    });
-    return { saved: true, version, unchanged: false };
+      }),
   });
-  if (!outcome.saved) {
-    await auditAction(actor.db, actor, patientId, 'refused', {
-      reason: 'stale-version',
-      baseVersion: save.baseVersion,
-      currentVersion: outcome.stale.currentVersion,
-    });
-  }
-  return outcome;
 }
 
 export type SafetyPlanTimelineEntry = { at: Date; kind: 'safety-plan'; title: string; text: string; href: string };
