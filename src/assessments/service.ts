@@ -100,11 +100,16 @@ export async function saveAssessment(
       return { ...current, content: current.sections };
     },
     read: toSections,
-    step: async (_tx, locked) => ({
-      event,
-      fromState: transition(assessmentStates, locked.status, event).from,
-      data: followUpDueAt ? { followUpDueAt: followUpDueAt.toISOString() } : {},
-    }),
+    step: async (_tx, locked) => {
+      // Finalising is a change of state like any other: refused from a state that does not allow it.
+      const moved = transition(assessmentStates, locked.status, event);
+      return {
+        event,
+        fromState: moved.from,
+        toState: moved.to,
+        data: followUpDueAt ? { followUpDueAt: followUpDueAt.toISOString() } : {},
+      };
+    },
     write: (tx) =>
       store.updateAssessment(tx, {
         id: assessmentId,

@@ -115,6 +115,17 @@ const safetyPlanColumns = [
   'updated_by',
   'updated_at',
 ] as const;
+const eventColumns = [
+  'at',
+  'user_id',
+  'patient_id',
+  'subject_type',
+  'subject_id',
+  'type',
+  'from_state',
+  'to_state',
+  'data',
+] as const;
 const versionColumns = [
   'subject_id',
   'version',
@@ -177,6 +188,7 @@ export async function seedDemo(
       inputRequests: [] as string[],
       safetyPlans: [] as string[],
       versions: [] as string[],
+      events: [] as string[],
     });
     let rows = csv();
     const flush = async () => {
@@ -189,6 +201,7 @@ export async function seedDemo(
       await session.copyCsv('input_requests', inputRequestColumns, rows.inputRequests.join(''));
       await session.copyCsv('safety_plans', safetyPlanColumns, rows.safetyPlans.join(''));
       await session.copyCsv('record_versions', versionColumns, rows.versions.join(''));
+      await session.copyCsv('record_events', eventColumns, rows.events.join(''));
       rows = csv();
     };
     for (const p of generatePatients({
@@ -238,7 +251,7 @@ export async function seedDemo(
 }
 
 function addClinicalRows(
-  rows: Record<'assessments' | 'carePlans' | 'inputRequests' | 'safetyPlans' | 'versions', string[]>,
+  rows: Record<'assessments' | 'carePlans' | 'inputRequests' | 'safetyPlans' | 'versions' | 'events', string[]>,
   record: DemoClinicalRecord,
   who: { patientId: string; team: string; recorder: string },
 ): void {
@@ -293,6 +306,35 @@ function addClinicalRows(
       ]),
     );
     version(c.id, 'care-plan', c.content, c.createdAt);
+    // The plan's history is read from its events, so the demo's agreements and sharing have theirs.
+    if (c.agreedAt)
+      rows.events.push(
+        line([
+          c.agreedAt,
+          recorder,
+          patientId,
+          'care-plan',
+          c.id,
+          'care-plan.agreed',
+          'draft',
+          'agreed',
+          JSON.stringify({ version: 1, how: 'in-person', gpConsent: c.gpConsent }),
+        ]),
+      );
+    if (c.sharedAt)
+      rows.events.push(
+        line([
+          c.sharedAt,
+          recorder,
+          patientId,
+          'care-plan',
+          c.id,
+          'care-plan.shared',
+          'agreed',
+          'shared',
+          JSON.stringify({ version: 1, gpConsent: c.gpConsent === true }),
+        ]),
+      );
   }
   for (const r of record.inputRequests) {
     rows.inputRequests.push(
@@ -309,6 +351,11 @@ function addClinicalRows(
         r.answeredAt,
       ]),
     );
+    const step = (at: Date, by: string, type: string, data: object) =>
+      rows.events.push(line([at, by, patientId, 'care-plan', r.carePlanId, type, null, null, JSON.stringify(data)]));
+    step(r.requestedAt, recorder, 'care-plan.input-requested', { discipline: r.discipline, colleague: r.colleagueId });
+    if (r.answer && r.answeredAt)
+      step(r.answeredAt, r.colleagueId, 'care-plan.input-given', { discipline: r.discipline });
   }
   const s = record.safetyPlan;
   if (s) {

@@ -82,7 +82,7 @@ export const patientPages: Page[] = [
         safetyPlanVersions: safetyPlanTimelineList(who, patient),
       });
       const { presentations, assessments } = lists;
-      const carePlans = carePlanTimelineEntries(patient, lists.carePlans, lists.carePlanVersions);
+      const carePlans = carePlanTimelineEntries(patient, lists.carePlanHistory, lists.carePlanVersions);
       const safetyPlans = safetyPlanTimelineEntries(patient, lists.safetyPlanVersions);
       const assessmentOf = new Map(assessments.map((a) => [a.presentationId, a]));
       return reply.page('patients/views/summary.njk', {

@@ -155,6 +155,7 @@ export async function recordVersion(
     content: unknown;
     event: string;
     fromState: string | null;
+    toState?: string | null;
     data?: Record<string, unknown>;
     audit: Record<string, string | number | boolean | null>;
   },
@@ -177,6 +178,7 @@ export async function recordVersion(
     subjectId: v.subjectId,
     type: v.event,
     fromState: v.fromState,
+    toState: v.toState ?? null,
     data: { version: v.version, ...v.data },
   });
   await auditAction(tx, actor, v.patientId, 'ok', { ...v.audit, version: v.version });
@@ -193,7 +195,12 @@ const auditKey: Record<SubjectType, string> = {
 export type CurrentVersion<T> = { version: number; updatedByName: string; updatedAt: Date; content: T };
 
 /** The step a save is: its event name, the state the document was in, and what else to note. */
-export type SaveStep = { event: string; fromState: string | null; data?: Record<string, unknown> };
+export type SaveStep = {
+  event: string;
+  fromState: string | null;
+  toState?: string | null;
+  data?: Record<string, unknown>;
+};
 
 /**
  * How one kind of document is saved. The part says how to hold its row, what a save is (which may
@@ -302,6 +309,7 @@ export async function saveVersion<T, L extends { id: string; version: number }>(
       content: doc.content,
       event: step.event,
       fromState: step.fromState,
+      toState: step.toState,
       data: step.data,
       audit: { [auditKey[doc.subjectType]]: locked.id },
     });

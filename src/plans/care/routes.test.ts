@@ -210,6 +210,14 @@ test('an empty plan cannot be agreed, and a version is agreed once', async () =>
     .where('id', '=', w.planId)
     .executeTakeFirstOrThrow();
   assert.equal(row.gp_consent, false);
+  // The refused change wrote no event: the state, its event and its audit row go together or not at all.
+  const agreements = await w.db
+    .selectFrom('record_events')
+    .select('id')
+    .where('subject_id', '=', w.planId)
+    .where('type', '=', 'care-plan.agreed')
+    .execute();
+  assert.equal(agreements.length, 1);
   assert.equal((await w.client.post(`${w.plan}/sharing`, {})).status, 400);
 });
 
@@ -418,4 +426,56 @@ test('every earlier version of a care plan can be read, labelled as not the curr
     audit.map((a) => JSON.parse(a.detail).version),
     [1, 2],
   );
+});
+
+test('the plan’s history comes from its events: an agreement to an earlier version stays on the timeline after the plan moves on', async () => {
+  const w = await world();
+  await w.client.get(`${w.plan}/edit`);
+  assert.equal((await w.client.post(w.plan, goodPlan('1'))).status, 303);
+  await w.client.get(w.plan);
+  const agree = (version: string, gpConsent: string) => ({ version, how: 'in-person', gpConsent, confirmed: 'yes' });
+  assert.equal((await w.client.post(`${w.plan}/agreement`, agree('2', 'yes'))).status, 303);
+  assert.equal((await w.client.post(`${w.plan}/sharing`, { version: '2' })).status, 303);
+  // Changed afterwards, then agreed again without consent to the GP: the row now holds only version 3.
+  await w.client.get(`${w.plan}/edit`);
+  assert.equal((await w.client.post(w.plan, { ...goodPlan('2'), summary: 'Robin wants to sleep.' })).status, 303);
+  await w.client.get(w.plan);
+  assert.equal((await w.client.post(`${w.plan}/agreement`, agree('3', 'no'))).status, 303);
+
+  const events = await w.db
+    .selectFrom('record_events')
+    .select(['type', 'from_state', 'to_state', 'data'])
+    .where('subject_id', '=', w.planId)
+    .where('type', 'in', ['care-plan.agreed', 'care-plan.shared'])
+    .orderBy('id')
+    .execute();
+  assert.deepEqual(
+    events.map((e) => [e.type, e.from_state, e.to_state, (e.data as { version: number }).version]),
+    [
+      ['care-plan.agreed', 'draft', 'agreed', 2],
+      ['care-plan.shared', 'agreed', 'shared', 2],
+      ['care-plan.agreed', 'draft', 'agreed', 3],
+    ],
+  );
+  const summary = await w.client.get(`/patients/${w.patient.id}`);
+  const titles = summary.html
+    .querySelectorAll('ol.onward-timeline > li')
+    .map((li) => li.text.replace(/\s+/g, ' ').trim())
+    .filter((t) => /Care plan/.test(t));
+  assert.ok(
+    titles.some((t) => /version 2, agreed/.test(t)),
+    titles.join('\n'),
+  );
+  assert.ok(
+    titles.some((t) => /version 2, shared.*Letter shared with the person and their GP/.test(t)),
+    titles.join('\n'),
+  );
+  assert.ok(
+    titles.some((t) => /version 3, agreed/.test(t)),
+    titles.join('\n'),
+  );
+  // Newest first: the second agreement comes before the sharing of the first.
+  const at = (re: RegExp) => titles.findIndex((t) => re.test(t));
+  assert.ok(at(/version 3, agreed/) < at(/version 2, shared/));
+  assert.ok(at(/version 2, shared/) < at(/version 2, agreed/));
 });

@@ -1,9 +1,11 @@
+import { disciplineNames } from '#platform/access/model.ts';
 import { auditAction } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
-import { appendEvent } from '#platform/events.ts';
+import { appendEvent, type HistoryEntry, historyOfPatient } from '#platform/events.ts';
+import { isKeyOf } from '#platform/http/input.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { transition } from '#platform/state.ts';
+import { changeState, transition } from '#platform/state.ts';
 import {
   findVersion,
   listVersions,
@@ -176,7 +178,7 @@ export async function agreeCarePlan(
       );
     }
     // One agreement per version: recording it again would rewrite who agreed, when and to what sharing.
-    const { from } = transition(carePlanStates, statusOfLocked(locked), 'care-plan.agreed');
+    transition(carePlanStates, statusOfLocked(locked), 'care-plan.agreed');
     const plan = await planOf(actor, patientId, planId, tx);
     if (isEmptyPlan(plan.content)) {
       throw new Invalid(
@@ -185,23 +187,24 @@ export async function agreeCarePlan(
         'plan-empty',
       );
     }
-    await store.recordAgreement(tx, {
-      id: planId,
-      version: locked.version,
-      userId: actor.user.id,
-      at: now,
-      how: agreement.how,
-      gpConsent: agreement.gpConsent,
+    await changeState(tx, actor, carePlanStates, {
+      subjectType: 'care-plan',
+      subjectId: planId,
+      patientId,
+      current: statusOfLocked(locked),
+      event: 'care-plan.agreed',
+      data: { version: locked.version, how: agreement.how, gpConsent: agreement.gpConsent },
+      audit: { carePlan: planId, version: locked.version },
+      write: () =>
+        store.recordAgreement(tx, {
+          id: planId,
+          version: locked.version,
+          userId: actor.user.id,
+          at: now,
+          how: agreement.how,
+          gpConsent: agreement.gpConsent,
+        }),
     });
-    await appendEvent(
-      tx,
-      event(actor, patientId, planId, 'care-plan.agreed', from, {
-        version: locked.version,
-        how: agreement.how,
-        gpConsent: agreement.gpConsent,
-      }),
-    );
-    await auditAction(tx, actor, patientId, 'ok', { carePlan: planId, version: locked.version });
   });
 }
 
@@ -218,10 +221,17 @@ export async function shareCarePlan(
     const locked = await lockPlanOf(tx, patientId, planId);
     if (locked.version !== baseVersion)
       throw new Conflict('The plan was changed after you opened it. Read the latest version before sharing it');
-    const { from } = transition(carePlanStates, statusOfLocked(locked), 'care-plan.shared');
-    await store.recordSharing(tx, { id: planId, version: locked.version, userId: actor.user.id, at: now });
-    await appendEvent(tx, event(actor, patientId, planId, 'care-plan.shared', from, { version: locked.version }));
-    await auditAction(tx, actor, patientId, 'ok', { carePlan: planId, version: locked.version });
+    await changeState(tx, actor, carePlanStates, {
+      subjectType: 'care-plan',
+      subjectId: planId,
+      patientId,
+      current: statusOfLocked(locked),
+      event: 'care-plan.shared',
+      // Who it went to is part of the step: the GP only with the consent given at agreement.
+      data: { version: locked.version, gpConsent: locked.gp_consent === true },
+      audit: { carePlan: planId, version: locked.version },
+      write: () => store.recordSharing(tx, { id: planId, version: locked.version, userId: actor.user.id, at: now }),
+    });
   });
 }
 
@@ -335,43 +345,73 @@ export async function myOpenInputRequests(actor: Actor) {
   return open;
 }
 
+/** The steps in a plan's life the timeline shows, read from the plan's events. */
+const timelineSteps = [
+  'care-plan.agreed',
+  'care-plan.shared',
+  'care-plan.input-requested',
+  'care-plan.input-given',
+] as const;
+
 /**
- * What the timeline reads of care plans: the plans (versions, agreement, sharing) and their saved
- * versions, run with the other parts' lists in one statement. The caller has opened the record.
+ * What the timeline reads of care plans: their history (every agreement and sharing, even of
+ * versions since changed, and each request for a colleague's input) from the plans' events, and
+ * their saved versions, run with the other parts' lists in one statement. The caller has opened
+ * the record.
  */
 export function carePlanTimelineLists(actor: Actor, opened: Patient) {
   return {
-    carePlans: store.carePlansOfPatient(actor.db, opened.id, 20),
+    carePlanHistory: historyOfPatient(actor.db, opened.id, 'care-plan', timelineSteps, 100),
     carePlanVersions: versionsOfPatient(actor.db, opened.id, 'care-plan', 100),
   };
 }
 
+const asDiscipline = (value: unknown): string =>
+  typeof value === 'string' && isKeyOf(disciplineNames, value) ? disciplineNames[value].toLowerCase() : 'colleague';
+
 export function carePlanTimelineEntries(
   opened: Patient,
-  plans: readonly store.PlanMilestones[],
+  history: readonly HistoryEntry[],
   versions: readonly VersionEntry[],
 ) {
   const hrefOf = (planId: string) => `/patients/${opened.id}/care-plans/${planId}`;
-  const current = new Map(plans.map((p) => [p.id, p.version]));
+  // Versions come newest first, so the first seen of each plan is the one it is at now.
+  const current = new Map<string, number>();
+  for (const v of versions) if (!current.has(v.subjectId)) current.set(v.subjectId, v.version);
   const entries = [];
-  // Sharing follows agreement, which follows a version: at the same moment, the later step comes first.
-  for (const plan of plans) {
-    if (plan.sharedAt)
-      entries.push({
-        at: plan.sharedAt,
-        kind: 'care-plan',
-        href: hrefOf(plan.id),
-        title: `Care plan, version ${plan.sharedVersion}, shared`,
-        text: `Letter shared with the person${plan.gpConsent ? ' and their GP' : ''} by ${plan.sharedByName}`,
-      });
-    if (plan.agreedAt)
-      entries.push({
-        at: plan.agreedAt,
-        kind: 'care-plan',
-        href: hrefOf(plan.id),
-        title: `Care plan, version ${plan.agreedVersion}, agreed`,
-        text: `Agreed with the person, recorded by ${plan.agreedByName}`,
-      });
+  for (const step of history) {
+    const base = { at: step.at, kind: 'care-plan', href: hrefOf(step.subjectId) };
+    const version = Number(step.data.version);
+    switch (step.type) {
+      case 'care-plan.shared':
+        entries.push({
+          ...base,
+          title: `Care plan, version ${version}, shared`,
+          text: `Letter shared with the person${step.data.gpConsent === true ? ' and their GP' : ''} by ${step.byName}`,
+        });
+        break;
+      case 'care-plan.agreed':
+        entries.push({
+          ...base,
+          title: `Care plan, version ${version}, agreed`,
+          text: `Agreed with the person, recorded by ${step.byName}`,
+        });
+        break;
+      case 'care-plan.input-requested':
+        entries.push({
+          ...base,
+          title: 'Care plan: input asked for',
+          text: `${step.byName} asked a ${asDiscipline(step.data.discipline)} for their input`,
+        });
+        break;
+      case 'care-plan.input-given':
+        entries.push({
+          ...base,
+          title: 'Care plan: input given',
+          text: `${step.byName} (${asDiscipline(step.data.discipline)}) gave their input`,
+        });
+        break;
+    }
   }
   for (const v of versions) {
     const href = hrefOf(v.subjectId);

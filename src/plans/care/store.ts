@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Db } from '#platform/db/schema.ts';
-import { listQuery } from '#platform/db/together.ts';
 import {
   type AgreementWay,
   type CarePlan,
@@ -98,60 +97,11 @@ export async function findCarePlan(db: Db, id: string): Promise<CarePlan | undef
   return row && toPlan(row);
 }
 
-/** Where each of a patient's plans stands (version, agreement, sharing), for the timeline: never the plan's content. */
-export type PlanMilestones = Pick<
-  CarePlan,
-  | 'id'
-  | 'version'
-  | 'agreedVersion'
-  | 'agreedAt'
-  | 'agreedByName'
-  | 'gpConsent'
-  | 'sharedVersion'
-  | 'sharedAt'
-  | 'sharedByName'
->;
-
-export function carePlansOfPatient(db: Db, patientId: string, limit: number) {
-  return listQuery({
-    builder: db
-      .selectFrom('care_plans')
-      .leftJoin('users as agreer', 'agreer.id', 'care_plans.agreed_by')
-      .leftJoin('users as sharer', 'sharer.id', 'care_plans.shared_by')
-      .select([
-        'care_plans.id',
-        'care_plans.version',
-        'care_plans.agreed_version',
-        'care_plans.agreed_at',
-        'agreer.display_name as agreed_by_name',
-        'care_plans.gp_consent',
-        'care_plans.shared_version',
-        'care_plans.shared_at',
-        'sharer.display_name as shared_by_name',
-      ])
-      .where('care_plans.patient_id', '=', patientId)
-      .orderBy('care_plans.created_at', 'desc')
-      .limit(limit),
-    times: ['agreed_at', 'shared_at'],
-    map: (r): PlanMilestones => ({
-      id: r.id,
-      version: r.version,
-      agreedVersion: r.agreed_version,
-      agreedAt: r.agreed_at,
-      agreedByName: r.agreed_by_name,
-      gpConsent: r.gp_consent,
-      sharedVersion: r.shared_version,
-      sharedAt: r.shared_at,
-      sharedByName: r.shared_by_name,
-    }),
-  });
-}
-
 /** Hold the plan's row for the rest of the transaction, so two changes are decided in turn. */
 export async function lockCarePlan(db: Db, id: string) {
   return db
     .selectFrom('care_plans')
-    .select(['version', 'patient_id', 'agreed_version', 'shared_version'])
+    .select(['version', 'patient_id', 'agreed_version', 'shared_version', 'gp_consent'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();

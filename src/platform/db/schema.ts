@@ -99,6 +99,7 @@ export type RecordEventsTable = {
   subject_id: string;
   type: string;
   from_state: string | null;
+  to_state: string | null;
   data: ColumnType<unknown, string, string>;
 };
 

@@ -3,6 +3,7 @@ import * as foundation from './0001_foundation.ts';
 import * as presentations from './0002_presentations.ts';
 import * as clinicalRecord from './0003_clinical_record.ts';
 import * as auditSealing from './0004_audit_sealing.ts';
+import * as eventStates from './0005_event_states.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ export const migrations: Record<string, Migration> = {
   '0002_presentations': presentations,
   '0003_clinical_record': clinicalRecord,
   '0004_audit_sealing': auditSealing,
+  '0005_event_states': eventStates,
 };
 
 export const migrationProvider: MigrationProvider = {
