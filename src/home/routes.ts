@@ -1,16 +1,52 @@
 import { z } from 'zod';
 import { may } from '#platform/access/model.ts';
+import { showDate, showDateTime } from '#platform/clock.ts';
 import { actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
-import { bannerOf } from '../patients/model.ts';
-import { recentCaseload } from '../patients/service.ts';
+import { pageQuery } from '#platform/worklist.ts';
+import { type Caseload, teamCaseload } from '../caseload/service.ts';
+import { bannerName, formatNhsNumber } from '../patients/model.ts';
 import { myOpenInputRequests } from '../plans/care/service.ts';
 import { type TeamKind, teamKindNames } from '../teams/model.ts';
 import { myTeams } from '../teams/service.ts';
 
 // After a sign-in that followed a lock, the owner is told here (the person who tripped it is not).
-const homeQuery = z.object({
+// The caseload on the home page is a worklist: which of the person's teams, in which order, from where.
+const homeQuery = pageQuery.extend({
   notice: z.enum(['account-was-locked'], { message: 'The link names a notice Onward does not know' }).optional(),
+  team: z.uuid({ message: 'The link names a team in a form Onward does not use' }).optional(),
+  sort: z.enum(['began', 'name'], { message: 'Sort by when care began or by name' }).default('began'),
 });
+
+/** The caseload as the table shows it: each person, when care began and what needs doing, with its links. */
+function caseloadView(c: Caseload, teams: readonly { id: string; name: string }[]) {
+  const link = (o: { team?: string; sort?: string }) => `/?team=${o.team ?? c.teamId}&sort=${o.sort ?? c.sort}`;
+  return {
+    teamName: teams.find((t) => t.id === c.teamId)?.name,
+    teams:
+      teams.length > 1
+        ? teams.map((t) => ({ name: t.name, href: link({ team: t.id }), current: t.id === c.teamId }))
+        : [],
+    sorts: (['began', 'name'] as const).map((sort) => ({
+      text: sort === 'began' ? 'when care began' : 'name',
+      href: link({ sort }),
+      current: sort === c.sort,
+    })),
+    href: link({}),
+    next: c.next,
+    rows: c.items.map((r) => [
+      { text: bannerName(r), href: `/patients/${r.patientId}` },
+      r.nhsNumber ? formatNhsNumber(r.nhsNumber) : 'Not known',
+      showDate(r.dateOfBirth),
+      showDateTime(r.careStartedAt),
+      {
+        tags: r.steps.map((s) => ({
+          text: s.text,
+          colour: s.urgent ? 'red' : s.code === 'in-place' ? 'green' : 'yellow',
+        })),
+      },
+    ]),
+  };
+}
 
 export const homePages: Page[] = [
   definePage({
@@ -23,17 +59,23 @@ export const homePages: Page[] = [
       const user = request.user!;
       const teams = await myTeams(actor(request, deps));
       const canSearch = may(user.role, 'patient:search');
-      const now = deps.clock.now();
-      const caseload = canSearch ? await recentCaseload(actor(request, deps)) : [];
+      const query = queryOf(request, homeQuery);
+      const caseload = canSearch
+        ? await teamCaseload(actor(request, deps), {
+            team: query.team?.toLowerCase(),
+            sort: query.sort,
+            after: query.after,
+          })
+        : undefined;
       const inputRequests = may(user.role, 'input:answer') ? await myOpenInputRequests(actor(request, deps)) : [];
       return reply.page('home/views/home.njk', {
         title: 'Home',
         columns: 'full',
-        accountWasLocked: queryOf(request, homeQuery).notice === 'account-was-locked',
+        accountWasLocked: query.notice === 'account-was-locked',
         role: user.role,
         teams: teams.map((t) => ({ ...t, kindName: teamKindNames[t.kind as TeamKind] })),
         canSearch,
-        caseload: caseload.map((p) => ({ ...bannerOf(p, now), careStartedAt: p.careStartedAt })),
+        caseload: caseload && { ...caseloadView(caseload, teams), after: query.after },
         inputRequests,
         canSeeFigures: may(user.role, 'figures:read'),
         canAdminister: may(user.role, 'admin:accounts'),

@@ -31,6 +31,7 @@ export const ruleCodes = [
   'input-already-given',
   'record-missing',
   'metrics-token',
+  'not-your-team',
 ] as const;
 
 export const refusalCodes = [...generalCodes, ...ruleCodes] as const;

@@ -4,6 +4,7 @@ import * as presentations from './0002_presentations.ts';
 import * as clinicalRecord from './0003_clinical_record.ts';
 import * as auditSealing from './0004_audit_sealing.ts';
 import * as eventStates from './0005_event_states.ts';
+import * as caseload from './0006_caseload.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0003_clinical_record': clinicalRecord,
   '0004_audit_sealing': auditSealing,
   '0005_event_states': eventStates,
+  '0006_caseload': caseload,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,56 @@
+import type { AssessmentStatus } from '../assessments/model.ts';
+import type { Outcome } from '../presentations/model.ts';
+
+// What needs doing next for each person on a team's caseload, from what their record can already
+// tell: so a practitioner sees the gaps without opening every record. Pure: the facts come from
+// the store, the time from the caller.
+
+/** What the record says about the person's latest attendance with this team and what followed it. */
+export type CaseFacts = {
+  presentation: { outcome: Outcome | null } | null;
+  assessment: { status: AssessmentStatus; followUpDueAt: Date | null } | null;
+  carePlan: { version: number; agreedVersion: number | null } | null;
+  hasSafetyPlan: boolean;
+};
+
+export type StepCode =
+  | 'record-attendance'
+  | 'left-before-assessment'
+  | 'assessment-due'
+  | 'assessment-not-final'
+  | 'follow-up-due'
+  | 'care-plan-not-started'
+  | 'care-plan-not-agreed'
+  | 'safety-plan-missing'
+  | 'in-place';
+
+/** A step to show, most pressing first; `urgent` ones are marked so they stand out. */
+export type Step = { code: StepCode; text: string; urgent: boolean };
+
+/** The follow-up falling due within this long is marked urgent (a shift's worth of warning). */
+export const FOLLOW_UP_SOON_MS = 12 * 3_600_000;
+
+export function currentSteps(f: CaseFacts, now: Date, show: (d: Date) => string): Step[] {
+  if (!f.presentation) return [{ code: 'record-attendance', text: 'Record the attendance', urgent: false }];
+  if (f.presentation.outcome === 'left-before-assessment' && !f.assessment)
+    // Someone who left before being assessed is not off the list: they still need contacting.
+    return [{ code: 'left-before-assessment', text: 'Left before assessment: contact them', urgent: true }];
+  if (!f.assessment) return [{ code: 'assessment-due', text: 'Assessment due', urgent: true }];
+  if (f.assessment.status !== 'final')
+    return [{ code: 'assessment-not-final', text: 'Assessment not finalised', urgent: true }];
+  const steps: Step[] = [];
+  const due = f.assessment.followUpDueAt;
+  // Until the follow-up part records contacts, only a clock still running can be shown: once it has
+  // passed, whether the person was followed up is not something this record can tell yet.
+  if (due && due.getTime() > now.getTime())
+    steps.push({
+      code: 'follow-up-due',
+      text: `Follow-up due by ${show(due)}`,
+      urgent: due.getTime() - now.getTime() <= FOLLOW_UP_SOON_MS,
+    });
+  if (!f.carePlan) steps.push({ code: 'care-plan-not-started', text: 'Care plan not started', urgent: false });
+  else if (f.carePlan.agreedVersion !== f.carePlan.version)
+    steps.push({ code: 'care-plan-not-agreed', text: 'Care plan not agreed', urgent: false });
+  if (!f.hasSafetyPlan) steps.push({ code: 'safety-plan-missing', text: 'No safety plan', urgent: false });
+  return steps.length > 0 ? steps : [{ code: 'in-place', text: 'Plans in place', urgent: false }];
+}
