@@ -4,6 +4,7 @@ import { analyticsPages } from './analytics/routes.ts';
 import { assessmentPages } from './assessments/routes.ts';
 import { homePages } from './home/routes.ts';
 import { patientPages } from './patients/routes.ts';
+import { inputRequestPages } from './plans/care/input/routes.ts';
 import { carePlanPages } from './plans/care/routes.ts';
 import { safetyPlanPages } from './plans/safety/routes.ts';
 import { presentationPages } from './presentations/routes.ts';
@@ -18,6 +19,7 @@ export const pages: readonly Page[] = [
   ...presentationPages,
   ...assessmentPages,
   ...carePlanPages,
+  ...inputRequestPages,
   ...safetyPlanPages,
   ...analyticsPages,
   ...teamPages,

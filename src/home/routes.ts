@@ -67,7 +67,10 @@ export const homePages: Page[] = [
             after: query.after,
           })
         : undefined;
-      const inputRequests = may(user.role, 'input:answer') ? await myOpenInputRequests(actor(request, deps)) : [];
+      // The oldest few waiting; the rest are a page away, never silently dropped.
+      const inputRequests = may(user.role, 'input:answer')
+        ? await myOpenInputRequests(actor(request, deps), undefined, 5)
+        : { items: [], next: null };
       return reply.page('home/views/home.njk', {
         title: 'Home',
         columns: 'full',
@@ -76,7 +79,8 @@ export const homePages: Page[] = [
         teams: teams.map((t) => ({ ...t, kindName: teamKindNames[t.kind as TeamKind] })),
         canSearch,
         caseload: caseload && { ...caseloadView(caseload, teams), after: query.after },
-        inputRequests,
+        inputRequests: inputRequests.items,
+        moreInputRequests: inputRequests.next !== null,
         canSeeFigures: may(user.role, 'figures:read'),
         canAdminister: may(user.role, 'admin:accounts'),
         receiving: may(user.role, 'referral:inbox'),

@@ -13,32 +13,20 @@ import {
   agreementAnswers,
   type PlanAnswers,
   parseAgreement,
-  parseAnswer,
   parseInputRequest,
   parsePlan,
   planAnswers,
 } from './forms.ts';
 import { carePlanLetter as letterOf, letterPdf } from './letter.ts';
-import {
-  agreementWays,
-  type CarePlan,
-  type CarePlanContent,
-  isEmptyPlan,
-  itemKinds,
-  sameItem,
-  statusOf,
-} from './model.ts';
+import { agreementWays, type CarePlan, type CarePlanContent, isEmptyPlan, itemKinds, sameItem } from './model.ts';
 import {
   agreeCarePlan,
-  answerInputRequest,
   askForInput,
   baseContent,
   carePlanForForm,
   carePlanLetter,
-  inputRequestForForm,
   openCarePlan,
   openCarePlanVersion,
-  openInputRequest,
   saveCarePlan,
   shareCarePlan,
   startCarePlan,
@@ -406,77 +394,7 @@ export const carePlanPages: Page[] = [
       return reply.redirect(`${base(patientId, planId)}#input`, 303);
     },
   }),
-  definePage({
-    method: 'GET',
-    url: '/input-requests/:requestId',
-    permission: 'input:answer',
-    audit: 'input-request.read',
-    handler: async (request, reply, deps) => {
-      const {
-        request: asked,
-        patient,
-        plan,
-      } = await openInputRequest(actor(request, deps), idParam(request.params, 'requestId'));
-      return answerPage(reply, 200, { asked, patient, plan, now: deps.clock.now(), answer: '', errors: {} });
-    },
-  }),
-  definePage({
-    method: 'POST',
-    url: '/input-requests/:requestId',
-    permission: 'input:answer',
-    audit: 'input-request.answer',
-    handler: async (request, reply, deps) => {
-      const who = actor(request, deps);
-      const requestId = idParam(request.params, 'requestId');
-      const answer = text(request.body, 'answer');
-      const parsed = parseAnswer(answer);
-      if (!parsed.ok) {
-        const { request: asked, patient, plan } = await inputRequestForForm(who, requestId);
-        await refuseInvalid(who, patient.id, Object.keys(parsed.issues));
-        return answerPage(reply, 400, { asked, patient, plan, now: deps.clock.now(), answer, errors: parsed.issues });
-      }
-      try {
-        await answerInputRequest(who, requestId, parsed.value);
-      } catch (error) {
-        if (!(error instanceof Conflict)) throw error;
-        // Already answered (another tab, or a double post): the input as given, and this text beside it.
-        const { request: asked, patient, plan } = await inputRequestForForm(who, requestId);
-        const errors = { given: `${error.message}. What you typed now is shown below, not saved` };
-        return answerPage(reply, 409, { asked, patient, plan, now: deps.clock.now(), answer, errors, unsaved: answer });
-      }
-      // Back to the request, which now shows the input as given: the confirmation that it landed.
-      return reply.redirect(`/input-requests/${requestId}#given`, 303);
-    },
-  }),
 ];
-
-function answerPage(
-  reply: FastifyReply,
-  status: number,
-  c: {
-    asked: Awaited<ReturnType<typeof openInputRequest>>['request'];
-    patient: Parameters<typeof bannerOf>[0];
-    plan: CarePlan;
-    now: Date;
-    answer: string;
-    errors: Record<string, string>;
-    unsaved?: string;
-  },
-) {
-  return reply.code(status).page('plans/care/views/answer.njk', {
-    title: 'Give your input to a care plan',
-    banner: bannerOf(c.patient, c.now),
-    asked: { ...c.asked, disciplineName: disciplineNames[c.asked.discipline] },
-    plan: c.plan,
-    status: statusOf(c.plan),
-    items: c.plan.content.items.map((i) => ({ ...i, kindName: itemKinds[i.kind] })),
-    answer: c.answer,
-    errors: c.errors,
-    errorList: errorList(c.errors, ['given', 'answer']),
-    unsaved: c.unsaved,
-    backHref: '/',
-  });
-}
 
 async function letterFor(who: ReturnType<typeof actor>, params: unknown) {
   const patientId = patientParam(params);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { disciplineNames } from '#platform/access/model.ts';
 import { auditAction } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
@@ -15,6 +16,7 @@ import {
   type VersionedSave,
   versionsOfPatient,
 } from '#platform/versions.ts';
+import { decodeCursor, PAGE_SIZE, pageOf } from '#platform/worklist.ts';
 import { finalisedAssessmentOf } from '../../assessments/service.ts';
 import type { Patient } from '../../patients/model.ts';
 import { openPatient, requireCare } from '../../patients/service.ts';
@@ -338,11 +340,16 @@ export async function answerInputRequest(
   return { patientId: request.patientId, planId: request.carePlanId };
 }
 
-/** The requests waiting for this person, for their home page: names are shown, so the listing is audited. */
-export async function myOpenInputRequests(actor: Actor) {
-  const open = await store.openRequestsFor(actor.db, actor.user.id, 50);
-  if (open.length > 0) await auditAction(actor.db, actor, null, 'ok', { inputRequestsListed: open.length });
-  return open;
+/**
+ * The requests waiting for this person, oldest first, a page at a time (the home page shows the
+ * first few and links to the rest): patients' names are shown, so every page is an audited read.
+ */
+export async function myOpenInputRequests(actor: Actor, after: string | undefined, size = PAGE_SIZE) {
+  const key = decodeCursor(after, z.tuple([z.iso.datetime(), z.uuid()]));
+  const rows = await store.openRequestsFor(actor.db, actor.user.id, key, size + 1);
+  const page = pageOf(rows, size, (r): [string, string] => [r.requestedAt.toISOString(), r.id]);
+  if (page.items.length > 0) await auditAction(actor.db, actor, null, 'ok', { inputRequestsListed: page.items.length });
+  return page;
 }
 
 /** The steps in a plan's life the timeline shows, read from the plan's events. */

@@ -249,15 +249,23 @@ export async function inputRequestsOfPlan(db: Db, carePlanId: string): Promise<I
 }
 
 /** Requests waiting for one colleague, oldest first, with who they are about (for their home page). */
-export async function openRequestsFor(db: Db, colleagueId: string, limit: number) {
-  const rows = await selectRequests(db)
+/** The requests still waiting for this colleague, oldest first, a page at a time by (asked at, id). */
+export async function openRequestsFor(
+  db: Db,
+  colleagueId: string,
+  after: readonly [string, string] | undefined,
+  limit: number,
+) {
+  let q = selectRequests(db)
     .innerJoin('patients', 'patients.id', 'input_requests.patient_id')
     .select(['patients.given_name', 'patients.family_name'])
     .where('input_requests.colleague_id', '=', colleagueId)
-    .where('input_requests.answered_at', 'is', null)
-    .orderBy('input_requests.requested_at')
-    .limit(limit)
-    .execute();
+    .where('input_requests.answered_at', 'is', null);
+  if (after)
+    q = q.where(
+      sql<boolean>`(input_requests.requested_at, input_requests.id) > (${new Date(after[0])}, ${after[1]}::uuid)`,
+    );
+  const rows = await q.orderBy('input_requests.requested_at').orderBy('input_requests.id').limit(limit).execute();
   return rows.map((r) => ({ ...toRequest(r), patientName: `${r.family_name.toUpperCase()}, ${r.given_name}` }));
 }
 
