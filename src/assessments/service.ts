@@ -1,3 +1,4 @@
+import type { OpenedRecord } from '#platform/access/record.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { transition } from '#platform/state.ts';
@@ -49,7 +50,7 @@ export async function openAssessment(
   actor: Actor,
   patientId: string,
   assessmentId: string,
-): Promise<{ patient: Patient; assessment: Assessment }> {
+): Promise<{ patient: OpenedRecord<Patient>; assessment: Assessment }> {
   const patient = await openPatient(actor, patientId, { assessment: assessmentId });
   const assessment = await store.findAssessment(actor.db, assessmentId);
   if (!assessment || assessment.patientId !== patientId)
@@ -126,12 +127,16 @@ export async function saveAssessment(
 
 /** Assessments on a patient's timeline. The caller has opened (checked and audited) the record. */
 /** What the timeline reads of assessments (run with the other parts' lists in one statement). */
-export function assessmentsForTimeline(actor: Actor, opened: Patient) {
+export function assessmentsForTimeline(actor: Actor, opened: OpenedRecord<Patient>) {
   return store.assessmentsOfPatient(actor.db, opened.id, 100);
 }
 
 /** One finalised assessment of this patient, for a use case that has already checked the care relationship. */
-export async function finalisedAssessmentOf(actor: Actor, opened: Patient, assessmentId: string): Promise<Assessment> {
+export async function finalisedAssessmentOf(
+  actor: Actor,
+  opened: OpenedRecord<Patient>,
+  assessmentId: string,
+): Promise<Assessment> {
   const found = await store.findAssessment(actor.db, assessmentId);
   if (!found || found.patientId !== opened.id) throw new NotFound('There is no such assessment for this person.');
   if (found.status !== 'final')

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type OpenedRecord, openThroughCare } from '#platform/access/record.ts';
 import { auditAction, listPatientAccess, type PatientAccess } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { NotFound } from '#platform/errors.ts';
@@ -38,13 +39,14 @@ export async function recentCaseload(actor: Actor, limit = 20) {
  * an address cannot be used to learn who is a patient where; the refusal is still audited with
  * the patient it named. Pass a transaction to check inside a write.
  */
-export async function requireCare(actor: Actor, patientId: string, db: Db = actor.db): Promise<Patient> {
+export async function requireCare(actor: Actor, patientId: string, db: Db = actor.db): Promise<OpenedRecord<Patient>> {
   return (await checkCare(actor, patientId, db, false)).patient;
 }
 
 async function checkCare(actor: Actor, patientId: string, db: Db, withTeams: boolean) {
   const found = await store.findPatientInCare(db, patientId, actor.user.teamIds, withTeams);
-  if (found?.caredFor) return found;
+  const patient = found && openThroughCare(found.patient, actor.user, found.caringTeamIds);
+  if (found && patient) return { patient, teams: found.teams };
   await auditAction(actor.db, actor, found ? patientId : null, 'refused', {
     reason: found ? 'no-care-relationship' : 'no-such-patient',
   });
@@ -56,7 +58,7 @@ export async function openPatient(
   actor: Actor,
   patientId: string,
   reading?: Record<string, string | number>,
-): Promise<Patient> {
+): Promise<OpenedRecord<Patient>> {
   const patient = await requireCare(actor, patientId);
   await auditAction(actor.db, actor, patientId, 'ok', reading);
   return patient;
@@ -78,7 +80,7 @@ export async function patientAccessLog(
   actor: Actor,
   patientId: string,
   after: string | undefined,
-): Promise<{ patient: Patient; entries: Page<PatientAccess> }> {
+): Promise<{ patient: OpenedRecord<Patient>; entries: Page<PatientAccess> }> {
   const beforeId = decodeCursor(after, z.number().int().positive());
   const patient = await openPatient(actor, patientId);
   const rows = await listPatientAccess(actor.db, patientId, PAGE_SIZE + 1, beforeId);

@@ -45,23 +45,20 @@ export async function findPatientInCare(
   patientId: string,
   teamIds: readonly string[],
   withTeams: boolean,
-): Promise<{ patient: Patient; caredFor: boolean; teams: CaringTeam[] } | undefined> {
+): Promise<{ patient: Patient; caringTeamIds: string[]; teams: CaringTeam[] } | undefined> {
   const row = await db
     .selectFrom('patients')
     .select(columns)
     .select((eb) => [
+      // Which of these teams are caring for the person now: the access check decides from this.
       teamIds.length === 0
-        ? sql<boolean>`false`.as('cared_for')
-        : eb
-            .exists(
-              eb
-                .selectFrom('care_relationships')
-                .select('care_relationships.id')
-                .whereRef('care_relationships.patient_id', '=', 'patients.id')
-                .where('care_relationships.team_id', 'in', teamIds)
-                .where('care_relationships.ended_at', 'is', null),
-            )
-            .as('cared_for'),
+        ? sql<string[]>`'{}'::uuid[]`.as('caring_team_ids')
+        : sql<string[]>`ARRAY(${eb
+            .selectFrom('care_relationships')
+            .select('care_relationships.team_id')
+            .whereRef('care_relationships.patient_id', '=', 'patients.id')
+            .where('care_relationships.team_id', 'in', teamIds)
+            .where('care_relationships.ended_at', 'is', null)})`.as('caring_team_ids'),
       withTeams
         ? jsonArrayFrom(
             eb
@@ -84,7 +81,7 @@ export async function findPatientInCare(
   if (!row) return undefined;
   return {
     patient: toPatient(row),
-    caredFor: Boolean(row.cared_for),
+    caringTeamIds: (row.caring_team_ids ?? []).map(String),
     // Rows inside JSON carry times as text.
     teams: (row.teams as { team_name: string; organisation_name: string; started_at: string }[]).map((t) => ({
       teamName: t.team_name,

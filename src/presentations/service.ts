@@ -1,3 +1,4 @@
+import type { OpenedRecord } from '#platform/access/record.ts';
 import { auditAction } from '#platform/audit/store.ts';
 import { NotFound } from '#platform/errors.ts';
 import { appendEvent } from '#platform/events.ts';
@@ -35,12 +36,16 @@ export async function recordPresentation(actor: Actor, patientId: string, input:
 
 /** The presentations on a patient's timeline. The caller has opened (checked and audited) the record. */
 /** What the timeline reads of presentations (run with the other parts' lists in one statement). */
-export function presentationsForTimeline(actor: Actor, opened: Patient) {
+export function presentationsForTimeline(actor: Actor, opened: OpenedRecord<Patient>) {
   return store.presentationsOfPatient(actor.db, opened.id, 100);
 }
 
 /** One presentation of this patient, for a use case that has already checked the care relationship. */
-export async function presentationOf(actor: Actor, opened: Patient, presentationId: string): Promise<Presentation> {
+export async function presentationOf(
+  actor: Actor,
+  opened: OpenedRecord<Patient>,
+  presentationId: string,
+): Promise<Presentation> {
   const found = await store.findPresentation(actor.db, presentationId);
   if (!found || found.patientId !== opened.id) throw new NotFound('There is no such presentation for this person.');
   return found;

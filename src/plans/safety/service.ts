@@ -1,3 +1,4 @@
+import type { OpenedRecord } from '#platform/access/record.ts';
 import { auditAction } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
@@ -36,7 +37,7 @@ export type SavedVersionEntry = Awaited<ReturnType<typeof listVersions>>[number]
 export async function openSafetyPlan(
   actor: Actor,
   patientId: string,
-): Promise<{ patient: Patient; plan: SafetyPlan | null; versions: SavedVersionEntry[] }> {
+): Promise<{ patient: OpenedRecord<Patient>; plan: SafetyPlan | null; versions: SavedVersionEntry[] }> {
   const patient = await requireCare(actor, patientId);
   const plan = (await store.findPlanOfPatient(actor.db, patientId)) ?? null;
   const versions = plan ? await listVersions(actor.db, plan.id) : [];
@@ -52,7 +53,7 @@ export async function safetyPlanForForm(
   actor: Actor,
   patientId: string,
   options: { audit: boolean },
-): Promise<{ patient: Patient; plan: SafetyPlan | null }> {
+): Promise<{ patient: OpenedRecord<Patient>; plan: SafetyPlan | null }> {
   const patient = await requireCare(actor, patientId);
   const plan = (await store.findPlanOfPatient(actor.db, patientId)) ?? null;
   if (options.audit) {
@@ -67,7 +68,7 @@ export async function openSafetyPlanVersion(
   patientId: string,
   version: number,
 ): Promise<{
-  patient: Patient;
+  patient: OpenedRecord<Patient>;
   plan: SafetyPlan;
   saved: { version: number; sections: Sections; savedByName: string; savedAt: Date };
   changedSince: SectionKey[];
@@ -94,7 +95,7 @@ export async function safetyPlanCopy(
   actor: Actor,
   patientId: string,
   format: 'html' | 'pdf',
-): Promise<{ patient: Patient; plan: SafetyPlan }> {
+): Promise<{ patient: OpenedRecord<Patient>; plan: SafetyPlan }> {
   const patient = await requireCare(actor, patientId);
   const plan = await store.findPlanOfPatient(actor.db, patientId);
   if (!plan) {
@@ -168,12 +169,12 @@ export type SafetyPlanTimelineEntry = { at: Date; kind: 'safety-plan'; title: st
  * has opened (checked and audited) the record.
  */
 /** What the timeline reads of the safety plan: its versions (run with the other parts' lists in one statement). */
-export function safetyPlanTimelineList(actor: Actor, opened: Patient) {
+export function safetyPlanTimelineList(actor: Actor, opened: OpenedRecord<Patient>) {
   return versionsOfPatient(actor.db, opened.id, 'safety-plan', 100);
 }
 
 export function safetyPlanTimelineEntries(
-  opened: Patient,
+  opened: OpenedRecord<Patient>,
   versions: readonly VersionEntry[],
 ): SafetyPlanTimelineEntry[] {
   const current = Math.max(0, ...versions.map((v) => v.version));
