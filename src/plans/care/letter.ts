@@ -1,6 +1,6 @@
 import { showDate, showDateTime } from '#platform/clock.ts';
 import { crisisContacts } from '#platform/crisis-contacts.ts';
-import type { PdfDocument } from '#platform/pdf/document.ts';
+import type { PdfDocument } from '#platform/pdf/blocks.ts';
 import { type AgreementWay, type CarePlanContent, itemKinds } from './model.ts';
 
 // The letter that shares an agreed care plan with the person and, with consent, their GP (NICE

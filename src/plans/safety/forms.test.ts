@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { crisisContacts } from '#platform/crisis-contacts.ts';
 import { cleanText } from '#platform/forms.ts';
-import type { PdfBlock } from '#platform/pdf/document.ts';
+import type { PdfBlock } from '#platform/pdf/blocks.ts';
 import { parseBaseVersion, parseSafetyPlan, parseVersionParam, type SafetyPlanAnswers } from './forms.ts';
 import {
   changedSections,

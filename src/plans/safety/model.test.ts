@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderPdf, shortenedNotice } from '#platform/pdf/document.ts';
+import { shortenedNotice } from '#platform/pdf/blocks.ts';
+import { renderPdf } from '#platform/pdf/document.ts';
 import { flatText, pdfText } from '../../../test/support/pdf.ts';
 import { copyDocument, emptySections, sectionKeys } from './model.ts';
 

@@ -1,7 +1,7 @@
 import { showDate } from '#platform/clock.ts';
 import { type CrisisContact, crisisContacts } from '#platform/crisis-contacts.ts';
 import { londonToday } from '#platform/forms.ts';
-import type { PdfBlock, PdfDocument } from '#platform/pdf/document.ts';
+import type { PdfBlock, PdfDocument } from '#platform/pdf/blocks.ts';
 import { blankProse, proseFrom } from '#platform/prose.ts';
 
 // The safety plan (docs/clinical-rules.md step 4): written with the person, in their words, in the Stanley–Brown

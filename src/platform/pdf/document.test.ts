@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { flatText, pdfText } from '../../../test/support/pdf.ts';
 import { crisisContacts } from '../crisis-contacts.ts';
-import { type PdfBlock, type PdfDocument, renderPdf, shortenedNotice, toWinAnsi } from './document.ts';
+import { type PdfBlock, type PdfDocument, shortenedNotice } from './blocks.ts';
+import { renderPdf } from './document.ts';
+import { toWinAnsi } from './winansi.ts';
 
 const createdAt = new Date('2026-06-03T10:00:00Z');
 
