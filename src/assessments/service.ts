@@ -1,4 +1,4 @@
-import type { OpenedRecord } from '#platform/access/record.ts';
+import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { transition } from '#platform/state.ts';
@@ -127,7 +127,7 @@ export async function saveAssessment(
 
 /** Assessments on a patient's timeline. The caller has opened (checked and audited) the record. */
 /** What the timeline reads of assessments (run with the other parts' lists in one statement). */
-export function assessmentsForTimeline(actor: Actor, opened: OpenedRecord<Patient>) {
+export function assessmentsForTimeline(actor: Actor, opened: RecordRef) {
   return store.assessmentsOfPatient(actor.db, opened.id, 100);
 }
 

@@ -1,6 +1,5 @@
 import { may, roleNames } from '#platform/access/model.ts';
 import { showDateTime } from '#platform/clock.ts';
-import { runTogether } from '#platform/db/together.ts';
 import { dateParts, errorList, londonToday, text } from '#platform/forms.ts';
 import { isKeyOf, patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
@@ -73,14 +72,13 @@ export const patientPages: Page[] = [
     audit: 'patient.read',
     handler: async (request, reply, deps) => {
       const who = actor(request, deps);
-      const { patient, teams } = await patientSummary(who, patientParam(request.params));
-      // The timeline's sources, each part's own list, read in one statement.
-      const lists = await runTogether(who.db, {
-        presentations: presentationsForTimeline(who, patient),
-        assessments: assessmentsForTimeline(who, patient),
-        ...carePlanTimelineLists(who, patient),
-        safetyPlanVersions: safetyPlanTimelineList(who, patient),
-      });
+      // The timeline's sources, each part's own list, read in the same statement as the care check.
+      const { patient, teams, lists } = await patientSummary(who, patientParam(request.params), (gate) => ({
+        presentations: presentationsForTimeline(who, gate),
+        assessments: assessmentsForTimeline(who, gate),
+        ...carePlanTimelineLists(who, gate),
+        safetyPlanVersions: safetyPlanTimelineList(who, gate),
+      }));
       const { presentations, assessments } = lists;
       const carePlans = carePlanTimelineEntries(patient, lists.carePlanHistory, lists.carePlanVersions);
       const safetyPlans = safetyPlanTimelineEntries(patient, lists.safetyPlanVersions);

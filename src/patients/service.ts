@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { type OpenedRecord, openThroughCare } from '#platform/access/record.ts';
+import { type CareGate, gateThroughCare, type OpenedRecord, openThroughCare } from '#platform/access/record.ts';
 import { auditAction, listPatientAccess, type PatientAccess } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
+import type { Lists } from '#platform/db/together.ts';
 import { NotFound } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { decodeCursor, PAGE_SIZE, type Page, pageOf } from '#platform/worklist.ts';
@@ -40,13 +41,13 @@ export async function recentCaseload(actor: Actor, limit = 20) {
  * the patient it named. Pass a transaction to check inside a write.
  */
 export async function requireCare(actor: Actor, patientId: string, db: Db = actor.db): Promise<OpenedRecord<Patient>> {
-  return (await checkCare(actor, patientId, db, false)).patient;
+  return checkCare(actor, patientId, db);
 }
 
-async function checkCare(actor: Actor, patientId: string, db: Db, withTeams: boolean) {
-  const found = await store.findPatientInCare(db, patientId, actor.user.teamIds, withTeams);
+async function checkCare(actor: Actor, patientId: string, db: Db): Promise<OpenedRecord<Patient>> {
+  const found = await store.findPatientInCare(db, patientId, actor.user.teamIds);
   const patient = found && openThroughCare(found.patient, actor.user, found.caringTeamIds);
-  if (found && patient) return { patient, teams: found.teams };
+  if (patient) return patient;
   await auditAction(actor.db, actor, found ? patientId : null, 'refused', {
     reason: found ? 'no-care-relationship' : 'no-such-patient',
   });
@@ -69,10 +70,34 @@ export async function refuseInvalid(actor: Actor, patientId: string, fields: str
   await auditAction(actor.db, actor, patientId, 'refused', { reason: 'invalid', fields: fields.join(',') });
 }
 
-export async function patientSummary(actor: Actor, patientId: string) {
-  const { patient, teams } = await checkCare(actor, patientId, actor.db, true);
-  await auditAction(actor.db, actor, patientId, 'ok');
-  return { patient, teams };
+/**
+ * The summary: the care check, its audit row and every timeline list in one statement
+ * (store.readSummary). The lists are built on a gate, not an opened record, because the check
+ * happens inside the statement that reads them; a refusal is audited as every other.
+ */
+export async function patientSummary<L extends Lists>(actor: Actor, patientId: string, listsOf: (gate: CareGate) => L) {
+  const gate = gateThroughCare(patientId, actor.user);
+  const found = await store.readSummary(
+    actor.db,
+    gate,
+    {
+      at: actor.clock.now(),
+      userId: actor.user.id,
+      role: actor.user.role,
+      action: actor.action,
+      patientId,
+      outcome: 'ok',
+    },
+    listsOf(gate),
+  );
+  const patient = found && openThroughCare(found.patient, actor.user, found.caringTeamIds);
+  if (!found || !patient) {
+    await auditAction(actor.db, actor, found ? patientId : null, 'refused', {
+      reason: found ? 'no-care-relationship' : 'no-such-patient',
+    });
+    throw new NotFound('There is no patient at this address that your team is caring for.');
+  }
+  return { patient, teams: found.teams, lists: found.lists };
 }
 
 /** Who opened this record: for team managers, for patients their own team cares for. */

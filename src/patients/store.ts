@@ -1,6 +1,9 @@
-import { type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import type { Db, PatientsTable } from '#platform/db/schema.ts';
+import type { CareGate } from '#platform/access/record.ts';
+import { auditRow, type NewAuditEntry } from '#platform/audit/store.ts';
+import type { Database, Db, PatientsTable } from '#platform/db/schema.ts';
+import { type Lists, listColumns, type Results, reviveLists } from '#platform/db/together.ts';
 import type { PatientQuery } from './forms.ts';
 import type { EthnicCategory, Patient, Sex } from './model.ts';
 
@@ -36,16 +39,37 @@ function toPatient(r: PatientRow): Patient {
   };
 }
 
+/** Every team caring for the person now, with its organisation, for the summary. */
+function caringTeams(eb: ExpressionBuilder<Database, 'patients'>) {
+  return jsonArrayFrom(
+    eb
+      .selectFrom('care_relationships')
+      .innerJoin('teams', 'teams.id', 'care_relationships.team_id')
+      .innerJoin('organisations', 'organisations.id', 'teams.organisation_id')
+      .select(['teams.name as team_name', 'organisations.name as organisation_name', 'care_relationships.started_at'])
+      .whereRef('care_relationships.patient_id', '=', 'patients.id')
+      .where('care_relationships.ended_at', 'is', null)
+      .orderBy('care_relationships.started_at'),
+  );
+}
+
+// Rows inside JSON carry times as text.
+const teamsOf = (teams: unknown): CaringTeam[] =>
+  (teams as { team_name: string; organisation_name: string; started_at: string }[]).map((t) => ({
+    teamName: t.team_name,
+    organisationName: t.organisation_name,
+    since: new Date(t.started_at),
+  }));
+
 /**
- * The patient, whether any of these teams is caring for them now, and (when asked) every team
- * caring for them: the care check every page about a person starts with, in one statement.
+ * The patient, and which of these teams are caring for them now:
+ * the care check every page about a person starts with, in one statement.
  */
 export async function findPatientInCare(
   db: Db,
   patientId: string,
   teamIds: readonly string[],
-  withTeams: boolean,
-): Promise<{ patient: Patient; caringTeamIds: string[]; teams: CaringTeam[] } | undefined> {
+): Promise<{ patient: Patient; caringTeamIds: string[] } | undefined> {
   const row = await db
     .selectFrom('patients')
     .select(columns)
@@ -59,22 +83,6 @@ export async function findPatientInCare(
             .whereRef('care_relationships.patient_id', '=', 'patients.id')
             .where('care_relationships.team_id', 'in', teamIds)
             .where('care_relationships.ended_at', 'is', null)})`.as('caring_team_ids'),
-      withTeams
-        ? jsonArrayFrom(
-            eb
-              .selectFrom('care_relationships')
-              .innerJoin('teams', 'teams.id', 'care_relationships.team_id')
-              .innerJoin('organisations', 'organisations.id', 'teams.organisation_id')
-              .select([
-                'teams.name as team_name',
-                'organisations.name as organisation_name',
-                'care_relationships.started_at',
-              ])
-              .whereRef('care_relationships.patient_id', '=', 'patients.id')
-              .where('care_relationships.ended_at', 'is', null)
-              .orderBy('care_relationships.started_at'),
-          ).as('teams')
-        : sql<never[]>`'[]'::json`.as('teams'),
     ])
     .where('patients.id', '=', patientId)
     .executeTakeFirst();
@@ -82,12 +90,55 @@ export async function findPatientInCare(
   return {
     patient: toPatient(row),
     caringTeamIds: (row.caring_team_ids ?? []).map(String),
-    // Rows inside JSON carry times as text.
-    teams: (row.teams as { team_name: string; organisation_name: string; started_at: string }[]).map((t) => ({
-      teamName: t.team_name,
-      organisationName: t.organisation_name,
-      since: new Date(t.started_at),
-    })),
+  };
+}
+
+/**
+ * The patient summary's read in ONE statement: the care check (which of the caller's teams are
+ * caring for the person now), the `ok` audit row — inserted only if that check passes — and every
+ * timeline list, each returning rows only if the audit row was written. So a page view costs one
+ * round trip after the session, and no list is read for someone the caller may not see. A refused
+ * read writes nothing here; the caller audits the refusal.
+ */
+export async function readSummary<L extends Lists>(
+  db: Db,
+  gate: CareGate,
+  audit: NewAuditEntry,
+  lists: L,
+): Promise<{ patient: Patient; caringTeamIds: string[]; teams: CaringTeam[]; lists: Results<L> } | undefined> {
+  const row = auditRow({ ...audit, patientId: gate.id, outcome: 'ok' });
+  const caring =
+    gate.teamIds.length === 0
+      ? sql`(SELECT NULL::uuid[] AS team_ids)`
+      : sql`(SELECT array_agg(team_id) AS team_ids FROM care_relationships
+          WHERE patient_id = ${gate.id} AND team_id IN (${sql.join(gate.teamIds)}) AND ended_at IS NULL)`;
+  const found = await db
+    .with('caring', () => caring as never)
+    .with(
+      'audited',
+      () =>
+        sql`(INSERT INTO audit_log (at, user_id, role, action, patient_id, outcome, detail)
+          SELECT ${row.at}::timestamptz, ${row.user_id}::uuid, ${row.role}, ${row.action}, ${row.patient_id}::uuid,
+                 ${row.outcome}, ${row.detail}::jsonb
+          FROM caring WHERE caring.team_ids IS NOT NULL
+          RETURNING id)` as never,
+    )
+    .selectFrom('patients')
+    .select(columns)
+    .select((eb) => [
+      sql<string[] | null>`(SELECT team_ids FROM caring)`.as('caring_team_ids'),
+      caringTeams(eb).as('teams'),
+      ...listColumns(lists, sql<boolean>`EXISTS (SELECT 1 FROM audited)`),
+    ])
+    .where('patients.id', '=', gate.id)
+    .executeTakeFirst();
+  if (!found) return undefined;
+  const r = found as typeof found & Record<string, unknown>;
+  return {
+    patient: toPatient(found),
+    caringTeamIds: (found.caring_team_ids ?? []).map(String),
+    teams: teamsOf(found.teams),
+    lists: reviveLists(lists, r),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { OpenedRecord } from '#platform/access/record.ts';
+import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
 import { auditAction } from '#platform/audit/store.ts';
 import { NotFound } from '#platform/errors.ts';
 import { appendEvent } from '#platform/events.ts';
@@ -36,7 +36,7 @@ export async function recordPresentation(actor: Actor, patientId: string, input:
 
 /** The presentations on a patient's timeline. The caller has opened (checked and audited) the record. */
 /** What the timeline reads of presentations (run with the other parts' lists in one statement). */
-export function presentationsForTimeline(actor: Actor, opened: OpenedRecord<Patient>) {
+export function presentationsForTimeline(actor: Actor, opened: RecordRef) {
   return store.presentationsOfPatient(actor.db, opened.id, 100);
 }
 

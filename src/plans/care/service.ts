@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { disciplineNames } from '#platform/access/model.ts';
-import type { OpenedRecord } from '#platform/access/record.ts';
+import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
 import { auditAction } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
@@ -367,7 +367,7 @@ const timelineSteps = [
  * their saved versions, run with the other parts' lists in one statement. The caller has opened
  * the record.
  */
-export function carePlanTimelineLists(actor: Actor, opened: OpenedRecord<Patient>) {
+export function carePlanTimelineLists(actor: Actor, opened: RecordRef) {
   return {
     carePlanHistory: historyOfPatient(actor.db, opened.id, 'care-plan', timelineSteps, 100),
     carePlanVersions: versionsOfPatient(actor.db, opened.id, 'care-plan', 100),

@@ -1,4 +1,4 @@
-import type { OpenedRecord } from '#platform/access/record.ts';
+import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
 import { auditAction } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
@@ -169,7 +169,7 @@ export type SafetyPlanTimelineEntry = { at: Date; kind: 'safety-plan'; title: st
  * has opened (checked and audited) the record.
  */
 /** What the timeline reads of the safety plan: its versions (run with the other parts' lists in one statement). */
-export function safetyPlanTimelineList(actor: Actor, opened: OpenedRecord<Patient>) {
+export function safetyPlanTimelineList(actor: Actor, opened: RecordRef) {
   return versionsOfPatient(actor.db, opened.id, 'safety-plan', 100);
 }
 

@@ -67,3 +67,20 @@ export function mayShow(record: OpenedRecord<unknown>, document: SharedDocument)
   const path = accessPathOf(record);
   return path.kind === 'care' || path.shared.includes(document);
 }
+
+const gated: unique symbol = Symbol('read behind the care check in the same statement');
+
+/**
+ * A read that the care check guards inside the same SQL statement (the patient summary: the check,
+ * the audit row and the timeline in one round trip). The lists built on it return rows only when
+ * the caller's teams are caring for the person, by the same rule as openThroughCare; the store
+ * that runs the statement gates every list on `teamIds`. Made only here.
+ */
+export type CareGate = { readonly id: string; readonly teamIds: readonly string[]; readonly [gated]: true };
+
+export function gateThroughCare(patientId: string, caller: { teamIds: readonly string[] }): CareGate {
+  return { id: patientId, teamIds: [...caller.teamIds], [gated]: true };
+}
+
+/** What a list about a person may be built on: a record already opened, or a read gated in SQL. */
+export type RecordRef = OpenedRecord<{ id: string }> | CareGate;

@@ -12,20 +12,21 @@ export type NewAuditEntry = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash' | 'deta
  * What is stored is already the canonical form the chain's hash will cover.
  */
 export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<{ id: number }> {
+  return db.insertInto('audit_log').values(auditRow(entry)).returning('id').executeTakeFirstOrThrow();
+}
+
+/** The columns an entry is stored as: the canonical form the chain's hash will cover. */
+export function auditRow(entry: NewAuditEntry) {
   const c = canonicalContent({ ...entry, detail: JSON.stringify(entry.detail ?? {}) });
-  return db
-    .insertInto('audit_log')
-    .values({
-      at: c.at,
-      user_id: c.userId,
-      role: c.role,
-      action: c.action,
-      patient_id: c.patientId,
-      outcome: c.outcome,
-      detail: c.detail,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  return {
+    at: c.at,
+    user_id: c.userId,
+    role: c.role,
+    action: c.action,
+    patient_id: c.patientId,
+    outcome: c.outcome,
+    detail: c.detail,
+  };
 }
 
 /** The last entry in the chain: where the sealer goes on from, and what an anchor publishes. */

@@ -1,4 +1,4 @@
-import type { SelectQueryBuilder } from 'kysely';
+import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from './schema.ts';
 
@@ -22,19 +22,33 @@ export async function runList<Row, T>(q: ListQuery<Row, T>): Promise<T[]> {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: each list keeps its own row type
-type Lists = Record<string, ListQuery<any, any>>;
+export type Lists = Record<string, ListQuery<any, any>>;
 // biome-ignore lint/suspicious/noExplicitAny: the row type is each list's own
-type Results<L extends Lists> = { [K in keyof L]: L[K] extends ListQuery<any, infer T> ? T[] : never };
+export type Results<L extends Lists> = { [K in keyof L]: L[K] extends ListQuery<any, infer T> ? T[] : never };
 
 export async function runTogether<L extends Lists>(db: Db, lists: L): Promise<Results<L>> {
   const names = Object.keys(lists);
   const row = (await db
     .selectNoFrom(() => names.map((name) => jsonArrayFrom(lists[name]!.builder).as(name)))
-    .executeTakeFirstOrThrow()) as Record<string, Record<string, unknown>[]>;
+    .executeTakeFirstOrThrow()) as Record<string, unknown>;
+  return reviveLists(lists, row);
+}
+
+/**
+ * Each list as one JSON column of a bigger statement, returning its rows only when `gate` holds
+ * (the patient summary reads its timeline in the same statement as the care check that allows it).
+ */
+export function listColumns(lists: Lists, gate: RawBuilder<boolean>) {
+  return Object.entries(lists).map(([name, q]) =>
+    sql<unknown[]>`(SELECT coalesce(json_agg(agg), '[]'::json) FROM (${q.builder}) AS agg WHERE ${gate})`.as(name),
+  );
+}
+
+/** The lists' JSON columns back as each list's values, with their times as Dates again. */
+export function reviveLists<L extends Lists>(lists: L, row: Record<string, unknown>): Results<L> {
   const out: Record<string, unknown[]> = {};
-  for (const name of names) {
-    const q = lists[name]!;
-    out[name] = row[name]!.map((r) => {
+  for (const [name, q] of Object.entries(lists)) {
+    out[name] = ((row[name] ?? []) as Record<string, unknown>[]).map((r) => {
       for (const t of q.times) if (typeof r[t] === 'string') r[t] = new Date(r[t] as string);
       return q.map(r);
     });
