@@ -40,7 +40,7 @@ export type ClinicalOptions = {
   ids: number;
 };
 
-type Kind = 'bare' | 'ceiling' | 'summary' | 'no-audit' | 'save';
+type Kind = 'bare' | 'ceiling' | 'summary' | 'no-audit' | 'save' | 'caseload';
 
 const ROUTE: Record<Kind, string> = {
   bare: 'GET /bare',
@@ -48,8 +48,16 @@ const ROUTE: Record<Kind, string> = {
   summary: 'GET /patients/:patientId',
   'no-audit': 'GET /bench/no-audit/patients/:patientId',
   save: 'POST /patients/:patientId/assessments/:assessmentId',
+  caseload: 'GET /',
 };
-const EXPECTED_STATUS: Record<Kind, number> = { bare: 200, ceiling: 200, summary: 200, 'no-audit': 200, save: 303 };
+const EXPECTED_STATUS: Record<Kind, number> = {
+  bare: 200,
+  ceiling: 200,
+  summary: 200,
+  'no-audit': 200,
+  save: 303,
+  caseload: 200,
+};
 
 type Target = {
   name: string;
@@ -285,6 +293,24 @@ export async function benchClinical(
             connections,
             cookie: session.cookie,
             verifyBody: isSummaryPage,
+          }),
+      });
+      targets.push({
+        name: `caseload (home page, 50 people), ${engineName[engine]}`,
+        kind: 'caseload',
+        engine,
+        control,
+        databaseUrl,
+        run: (connections, s) =>
+          load({
+            base: server.base,
+            // The first page in each order: the index for that order finds the page without reading the rest.
+            paths: ['/?sort=began', '/?sort=name'],
+            seconds: s,
+            connections,
+            cookie: session.cookie,
+            verifyBody: (body) =>
+              body.includes('id="caseload"') && (body.match(/<tr class="nhsuk-table__row">/g) ?? []).length === 50,
           }),
       });
       targets.push({
@@ -549,6 +575,9 @@ export function clinicalReport(r: ClinicalResult): string[] {
     '  in order, spread over the table): the session with its teams; the patient, the care check and the caring teams in one',
     "  query; every part's timeline list in one statement; one `patient.read` audit row (one INSERT, chained later by the",
     '  sealer); the page rendered. Every body is checked to be the summary with its timeline.',
+    `- **Caseload**: \`GET /?sort=began\` and \`GET /?sort=name\` in turn, signed in as \`${USERNAME}\`: the first page (50 people) of the`,
+    "  team's caseload in each order, by keyset on its own index, each person's next steps read for the page in one statement, and one",
+    '  audit row. Every body is checked to hold 50 rows.',
     `- **Save**: \`POST /patients/<id>/assessments/<assessmentId>\` with \`_csrf\`, \`version\`, \`action=save\` and all twelve sections`,
     `  (${Math.min(...SECTION_CHARS)}–${Math.max(...SECTION_CHARS)} characters each, ${whole(SAVE_BODY_BYTES)} bytes URL-encoded; two wordings alternated so each save changes the text).`,
     `  Each of the ${Math.max(...options.connections)} drafts was started through the form beforehand (\`POST /patients/<id>/assessments\`) for a`,

@@ -2,6 +2,7 @@ import { authPages } from '#platform/auth/routes.ts';
 import type { Page } from '#platform/http/pages.ts';
 import { analyticsPages } from './analytics/routes.ts';
 import { assessmentPages } from './assessments/routes.ts';
+import { carePages } from './care/routes.ts';
 import { homePages } from './home/routes.ts';
 import { patientPages } from './patients/routes.ts';
 import { inputRequestPages } from './plans/care/input/routes.ts';
@@ -16,6 +17,7 @@ export const pages: readonly Page[] = [
   ...authPages,
   ...homePages,
   ...patientPages,
+  ...carePages,
   ...presentationPages,
   ...assessmentPages,
   ...carePlanPages,

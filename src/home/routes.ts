@@ -12,7 +12,9 @@ import { myTeams } from '../teams/service.ts';
 // After a sign-in that followed a lock, the owner is told here (the person who tripped it is not).
 // The caseload on the home page is a worklist: which of the person's teams, in which order, from where.
 const homeQuery = pageQuery.extend({
-  notice: z.enum(['account-was-locked'], { message: 'The link names a notice Onward does not know' }).optional(),
+  notice: z
+    .enum(['account-was-locked', 'discharged'], { message: 'The link names a notice Onward does not know' })
+    .optional(),
   team: z.uuid({ message: 'The link names a team in a form Onward does not use' }).optional(),
   sort: z.enum(['began', 'name'], { message: 'Sort by when care began or by name' }).default('began'),
 });
@@ -75,6 +77,7 @@ export const homePages: Page[] = [
         title: 'Home',
         columns: 'full',
         accountWasLocked: query.notice === 'account-was-locked',
+        discharged: query.notice === 'discharged',
         role: user.role,
         teams: teams.map((t) => ({ ...t, kindName: teamKindNames[t.kind as TeamKind] })),
         canSearch,

@@ -118,8 +118,8 @@ export async function readSummary<L extends Lists>(
       'audited',
       () =>
         sql`(INSERT INTO audit_log (at, user_id, role, action, patient_id, outcome, detail)
-          SELECT ${row.at}::timestamptz, ${row.user_id}::uuid, ${row.role}, ${row.action}, ${row.patient_id}::uuid,
-                 ${row.outcome}, ${row.detail}::jsonb
+          SELECT ${row.at}::timestamptz, ${row.user_id}::uuid, ${row.role}::text, ${row.action}::text,
+                 ${row.patient_id}::uuid, ${row.outcome}::text, ${row.detail}::jsonb
           FROM caring WHERE caring.team_ids IS NOT NULL
           RETURNING id)` as never,
     )

@@ -32,6 +32,7 @@ export const ruleCodes = [
   'record-missing',
   'metrics-token',
   'not-your-team',
+  'already-discharged',
 ] as const;
 
 export const refusalCodes = [...generalCodes, ...ruleCodes] as const;

@@ -60,6 +60,10 @@ export type CareRelationshipsTable = {
   team_id: string;
   started_at: Date;
   ended_at: Date | null;
+  ended_by: string | null;
+  end_reason: string | null;
+  end_reason_text: string | null;
+  follow_up_reason: string | null;
 };
 
 export type SessionsTable = {

@@ -212,7 +212,14 @@ test('bad-input matrix: every route, parameter and field against hostile strings
       source: `${p}/safety-plan/edit`,
       action: `${p}/safety-plan`,
     }),
+    // A discharge that is accepted ends the care: each case discharges a person of its own.
+    'POST /patients/:patientId/discharge': async () => {
+      const own = `/patients/${(await makePatient(db, { teamId: team, at: new Date('2026-11-01T09:00:00Z') })).id}`;
+      return { role: 'liaison-practitioner', source: `${own}/discharge`, action: `${own}/discharge` };
+    },
   };
+  // Routes whose accepted answer cannot be given twice: every case starts from a fresh record.
+  const freshEachCase = new Set(['POST /input-requests/:requestId', 'POST /patients/:patientId/discharge']);
   // Routes that take no answers at all: checked for their parameters only.
   const noForm = new Set(['POST /sign-out']);
 
@@ -289,7 +296,7 @@ test('bad-input matrix: every route, parameter and field against hostile strings
     let current: { at: Source; values: FormValues } | undefined;
     for (const field of fields) {
       for (const value of strings) {
-        if (!current || key === 'POST /input-requests/:requestId') {
+        if (!current || freshEachCase.has(key)) {
           const at = await open();
           const page = await clients.get(at.role)!.get(at.source);
           const currentForm = findForm(page.html, at.action);

@@ -5,6 +5,7 @@ import * as clinicalRecord from './0003_clinical_record.ts';
 import * as auditSealing from './0004_audit_sealing.ts';
 import * as eventStates from './0005_event_states.ts';
 import * as caseload from './0006_caseload.ts';
+import * as careDecisions from './0007_care_decisions.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0004_audit_sealing': auditSealing,
   '0005_event_states': eventStates,
   '0006_caseload': caseload,
+  '0007_care_decisions': careDecisions,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { transition } from '#platform/state.ts';
+import { careStates, checkDischarge, type Discharge, followUpStillDue } from './model.ts';
+
+const now = new Date('2026-11-25T10:00:00Z');
+const context = { careBeganOn: '2026-11-01', today: '2026-11-25', followUpDueAt: null as Date | null, now };
+const discharge = (over: Partial<Discharge> = {}): Discharge => ({
+  reason: 'aftercare-in-place',
+  reasonText: '',
+  on: '2026-11-25',
+  followUpReason: '',
+  ...over,
+});
+const fields = (d: Discharge, c = context) => checkDischarge(d, c).map((p) => p.field);
+
+test('a discharge needs a date between the day care began and today, and words for another reason', () => {
+  assert.deepEqual(fields(discharge()), []);
+  assert.deepEqual(fields(discharge({ on: '2026-11-01' })), []);
+  assert.deepEqual(fields(discharge({ on: '2026-11-26' })), ['on']);
+  assert.deepEqual(fields(discharge({ on: '2026-10-31' })), ['on']);
+  assert.deepEqual(fields(discharge({ reason: 'other' })), ['reasonText']);
+  assert.deepEqual(fields(discharge({ reason: 'other', reasonText: '  ' })), ['reasonText']);
+  assert.deepEqual(fields(discharge({ reason: 'other', reasonText: 'Moved in with family in Leeds' })), []);
+});
+
+test('while the 48-hour follow-up is still due, a discharge must say why it is not needed (NG225)', () => {
+  const due = { ...context, followUpDueAt: new Date('2026-11-26T09:00:00Z') };
+  assert.deepEqual(fields(discharge(), due), ['followUpReason']);
+  assert.deepEqual(fields(discharge({ followUpReason: 'Admitted to Ward 4 today' }), due), []);
+  assert.equal(followUpStillDue(due.followUpDueAt, now), true);
+  assert.equal(followUpStillDue(new Date('2026-11-25T10:00:00Z'), now), false);
+  assert.equal(followUpStillDue(null, now), false);
+});
+
+test('care ends once: a second discharge is refused, naming where the person stands', () => {
+  assert.deepEqual(transition(careStates, 'in-care', 'care.ended'), { from: 'in-care', to: 'discharged' });
+  assert.throws(
+    () => transition(careStates, 'discharged', 'care.ended'),
+    (e: Error & { code?: string }) => e.code === 'already-discharged' && /already been discharged/.test(e.message),
+  );
+});
