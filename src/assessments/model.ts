@@ -98,8 +98,18 @@ export const assessmentStates = defineMachine({
       code: 'assessment-finalised',
       refused: 'This assessment can no longer be changed',
     },
+    // What was signed is never edited: anything learned later is added beside it, attributed and dated.
+    'assessment.addendum-added': {
+      from: ['final'],
+      to: 'final',
+      code: 'assessment-not-final',
+      refused: 'A draft is changed by editing it: addenda are for a finalised assessment',
+    },
   },
 });
+
+/** An addendum is prose like a section, and as long at most. */
+export const ADDENDUM_MAX = 10_000;
 
 export type Assessment = {
   id: string;

@@ -98,7 +98,11 @@ test('an assessment over two sittings: a draft is kept on the server, then final
 
   const read = await later.get(url);
   assert.match(read.html.querySelector('main')!.text, /Follow-up is due by\s+27 November 2026 at 10:00/);
-  assert.equal(read.html.querySelector('textarea'), null, 'a finalised assessment is read, not edited');
+  assert.equal(
+    read.html.querySelector('textarea:not([name="addendum"])'),
+    null,
+    'a finalised assessment is read, not edited',
+  );
   const summary = await later.get(`/patients/${w.patient.id}`);
   assert.match(
     summary.html.querySelector('.onward-timeline')!.text,

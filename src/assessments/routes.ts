@@ -1,17 +1,28 @@
+import type { FastifyReply } from 'fastify';
 import { may } from '#platform/access/model.ts';
+import type { OpenedRecord } from '#platform/access/record.ts';
 import { Conflict, Invalid } from '#platform/errors.ts';
-import { errorList, text } from '#platform/forms.ts';
+import { cleanText, errorList, text } from '#platform/forms.ts';
 import { canonicalId, idParam, patientParam } from '#platform/http/input.ts';
-import { actor, definePage, type Page } from '#platform/http/pages.ts';
+import { type Actor, actor, definePage, type Page } from '#platform/http/pages.ts';
 import { staleRefusal } from '#platform/versions.ts';
-import { bannerOf } from '../patients/model.ts';
+import { bannerOf, type Patient } from '../patients/model.ts';
 import { refuseInvalid } from '../patients/service.ts';
 import { carePlanOfAssessment } from '../plans/care/service.ts';
 import { methodSummary } from '../presentations/model.ts';
 import { presentationOf } from '../presentations/service.ts';
 import { type AssessmentAnswers, assessmentAnswers, parseAssessment } from './forms.ts';
-import { type Assessment, SECTION_MAX, type SectionKey, type Sections, sectionKeys, sections } from './model.ts';
-import { assessmentForForm, openAssessment, saveAssessment, startAssessment } from './service.ts';
+import {
+  ADDENDUM_MAX,
+  type Assessment,
+  SECTION_MAX,
+  type SectionKey,
+  type Sections,
+  sectionKeys,
+  sections,
+} from './model.ts';
+import { addAddendum, assessmentForForm, openAssessment, saveAssessment, startAssessment } from './service.ts';
+import type { Addendum } from './store.ts';
 
 // Twelve sections of up to 10,000 characters each, URL-encoded: more than the default form limit.
 const ASSESSMENT_BODY_LIMIT = 1024 * 1024;
@@ -44,6 +55,35 @@ function formContext(assessment: Assessment, values: AssessmentAnswers | Assessm
   };
 }
 
+/** An assessment as read: a draft in its form for those who may write, otherwise the text, with addenda after it. */
+async function assessmentPage(
+  reply: FastifyReply,
+  who: Actor,
+  status: number,
+  opened: { patient: OpenedRecord<Patient>; assessment: Assessment; addenda: Addendum[] },
+  o: { addendum: string; errors: Record<string, string> },
+) {
+  const { patient, assessment, addenda } = opened;
+  const editable = assessment.status === 'draft' && may(who.user.role, 'record:write');
+  const attendance = await presentationOf(who, patient, assessment.presentationId);
+  const carePlanId = assessment.status === 'final' ? await carePlanOfAssessment(who, assessment.id) : undefined;
+  return reply.code(status).page(editable ? 'assessments/views/edit.njk' : 'assessments/views/read.njk', {
+    title: 'Psychosocial assessment',
+    banner: bannerOf(patient, who.clock.now()),
+    ...formContext(assessment, assessment.sections, assessment.version),
+    fields: sectionFields(assessment.sections, {}),
+    carePlanId,
+    attendance: { ...attendance, methodText: methodSummary(attendance.methods) },
+    canWrite: may(who.user.role, 'record:write'),
+    addenda,
+    addendum: o.addendum,
+    addendumMax: ADDENDUM_MAX,
+    errors: o.errors,
+    errorList: errorList(o.errors, ['addendum']),
+    backHref: `/patients/${patient.id}#timeline`,
+  });
+}
+
 export const assessmentPages: Page[] = [
   definePage({
     method: 'POST',
@@ -65,25 +105,34 @@ export const assessmentPages: Page[] = [
     audit: 'assessment.read',
     handler: async (request, reply, deps) => {
       const who = actor(request, deps);
-      const { patient, assessment } = await openAssessment(
-        who,
-        patientParam(request.params),
-        assessmentParam(request.params),
-      );
-      const editable = assessment.status === 'draft' && may(who.user.role, 'record:write');
-      const attendance = await presentationOf(who, patient, assessment.presentationId);
-      const carePlanId = assessment.status === 'final' ? await carePlanOfAssessment(who, assessment.id) : undefined;
-      return reply.page(editable ? 'assessments/views/edit.njk' : 'assessments/views/read.njk', {
-        title: 'Psychosocial assessment',
-        banner: bannerOf(patient, deps.clock.now()),
-        ...formContext(assessment, assessment.sections, assessment.version),
-        fields: sectionFields(assessment.sections, {}),
-        carePlanId,
-        attendance: { ...attendance, methodText: methodSummary(attendance.methods) },
-        canWrite: may(who.user.role, 'record:write'),
-        errors: {},
-        backHref: `/patients/${patient.id}#timeline`,
-      });
+      const opened = await openAssessment(who, patientParam(request.params), assessmentParam(request.params));
+      return assessmentPage(reply, who, 200, opened, { addendum: '', errors: {} });
+    },
+  }),
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/assessments/:assessmentId/addenda',
+    permission: 'record:write',
+    audit: 'assessment.add-addendum',
+    bodyLimit: ASSESSMENT_BODY_LIMIT,
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const patientId = patientParam(request.params);
+      const assessmentId = assessmentParam(request.params);
+      const addendum = cleanText(text(request.body, 'addendum'));
+      const problem =
+        addendum.trim() === ''
+          ? 'Enter what you are adding to the assessment'
+          : addendum.length > ADDENDUM_MAX
+            ? `The addendum must be ${ADDENDUM_MAX.toLocaleString('en-GB')} characters or fewer`
+            : undefined;
+      if (!problem) {
+        await addAddendum(who, patientId, assessmentId, addendum);
+        return reply.redirect(`/patients/${patientId}/assessments/${assessmentId}#addenda`, 303);
+      }
+      const opened = await assessmentForForm(who, patientId, assessmentId);
+      await refuseInvalid(who, patientId, ['addendum']);
+      return assessmentPage(reply, who, 400, opened, { addendum, errors: { addendum: problem } });
     },
   }),
   definePage({

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { transition } from '#platform/state.ts';
+import { changeState, transition } from '#platform/state.ts';
 import { recordVersion, type StaleSave, saveVersion } from '#platform/versions.ts';
 import type { Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
@@ -50,12 +51,36 @@ export async function openAssessment(
   actor: Actor,
   patientId: string,
   assessmentId: string,
-): Promise<{ patient: OpenedRecord<Patient>; assessment: Assessment }> {
+): Promise<{ patient: OpenedRecord<Patient>; assessment: Assessment; addenda: store.Addendum[] }> {
   const patient = await openPatient(actor, patientId, { assessment: assessmentId });
   const assessment = await store.findAssessment(actor.db, assessmentId);
   if (!assessment || assessment.patientId !== patientId)
     throw new NotFound('There is no such assessment for this person.');
-  return { patient, assessment };
+  return { patient, assessment, addenda: await store.addendaOf(actor.db, assessmentId) };
+}
+
+/**
+ * Add to a finalised assessment: attributed, dated and shown after the signed text, which is never
+ * edited. The assessment's row is held so the check that it is final cannot race a finalise.
+ */
+export async function addAddendum(actor: Actor, patientId: string, assessmentId: string, text: string): Promise<void> {
+  await requireCare(actor, patientId);
+  const now = actor.clock.now();
+  const id = randomUUID();
+  await actor.db.transaction().execute(async (tx) => {
+    const locked = await store.lockAssessment(tx, assessmentId);
+    if (!locked || locked.patientId !== patientId) throw new NotFound('There is no such assessment for this person.');
+    await changeState(tx, actor, assessmentStates, {
+      subjectType: 'assessment',
+      subjectId: assessmentId,
+      patientId,
+      current: locked.status,
+      event: 'assessment.addendum-added',
+      data: { addendum: id },
+      audit: { assessment: assessmentId, addendum: id },
+      write: () => store.insertAddendum(tx, { id, assessmentId, patientId, text, userId: actor.user.id, at: now }),
+    });
+  });
 }
 
 /** The assessment behind a refused form, shown again with the person's text: the refusal was audited, not a read. */
@@ -64,7 +89,7 @@ export async function assessmentForForm(actor: Actor, patientId: string, assessm
   const assessment = await store.findAssessment(actor.db, assessmentId);
   if (!assessment || assessment.patientId !== patientId)
     throw new NotFound('There is no such assessment for this person.');
-  return { patient, assessment };
+  return { patient, assessment, addenda: await store.addendaOf(actor.db, assessmentId) };
 }
 
 export type SaveOutcome =

@@ -176,3 +176,35 @@ export function assessmentsOfPatient(db: Db, patientId: string, limit: number) {
     }),
   });
 }
+
+export type Addendum = { id: string; text: string; writtenByName: string; writtenAt: Date };
+
+export async function insertAddendum(
+  db: Db,
+  a: { id: string; assessmentId: string; patientId: string; text: string; userId: string; at: Date },
+): Promise<void> {
+  await db
+    .insertInto('assessment_addenda')
+    .values({
+      id: a.id,
+      assessment_id: a.assessmentId,
+      patient_id: a.patientId,
+      text: a.text,
+      written_by: a.userId,
+      written_at: a.at,
+    })
+    .execute();
+}
+
+/** Every addendum to an assessment, oldest first, as they read after the signed text. */
+export async function addendaOf(db: Db, assessmentId: string): Promise<Addendum[]> {
+  const rows = await db
+    .selectFrom('assessment_addenda')
+    .innerJoin('users', 'users.id', 'assessment_addenda.written_by')
+    .select(['assessment_addenda.id', 'assessment_addenda.text', 'users.display_name', 'assessment_addenda.written_at'])
+    .where('assessment_addenda.assessment_id', '=', assessmentId)
+    .orderBy('assessment_addenda.written_at')
+    .orderBy('assessment_addenda.id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, text: r.text, writtenByName: r.display_name, writtenAt: r.written_at }));
+}

@@ -9,7 +9,7 @@ import type { Actor } from './http/pages.ts';
 // record_versions, so nothing written is lost, earlier versions can be read, and a save refused
 // for being stale can show what the other person changed.
 
-export type SubjectType = 'assessment' | 'care-plan' | 'safety-plan';
+export type SubjectType = 'assessment' | 'care-plan' | 'safety-plan' | 'presentation';
 
 export type SavedVersion<T> = {
   version: number;
@@ -189,6 +189,7 @@ const auditKey: Record<SubjectType, string> = {
   assessment: 'assessment',
   'care-plan': 'carePlan',
   'safety-plan': 'safetyPlan',
+  presentation: 'presentation',
 };
 
 /** What is saved now, as the refusal of a stale save shows it. */

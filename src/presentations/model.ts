@@ -62,6 +62,8 @@ export type Presentation = {
   methods: MethodCode[];
   recordedBy: string;
   recordedAt: Date;
+  /** 1 as recorded; each completion or amendment adds one, the earlier kept in record_versions. */
+  version: number;
 };
 
 export type PresentationInput = {
@@ -98,3 +100,42 @@ export function checkPresentation(p: PresentationInput, now: Date): Presentation
 export function methodSummary(codes: readonly MethodCode[]): string {
   return codes.map((c) => `${methods[c].label} (${c})`).join('; ');
 }
+
+/** The words a change to a presentation needs beside it, at most this long. */
+export const CHANGE_REASON_MAX = 2000;
+
+/** Which fields of a presentation a change touches, in the order the page shows them. */
+export function changedFields(before: PresentationInput, after: PresentationInput): (keyof PresentationInput)[] {
+  const same = {
+    teamId: before.teamId === after.teamId,
+    arrivedAt: before.arrivedAt.getTime() === after.arrivedAt.getTime(),
+    methods: [...before.methods].sort().join() === [...after.methods].sort().join(),
+    leftAt: (before.leftAt?.getTime() ?? null) === (after.leftAt?.getTime() ?? null),
+    outcome: before.outcome === after.outcome,
+  };
+  return (Object.keys(same) as (keyof typeof same)[]).filter((k) => !same[k]);
+}
+
+/**
+ * Completing a presentation recorded while the person was still in the department — adding when
+ * they left and how, nothing else — is the record catching up, and needs no reason. Any other
+ * change corrects what was written, so it is an amendment and says why; the earlier version is kept.
+ */
+export function kindOfChange(before: PresentationInput, after: PresentationInput): 'none' | 'completed' | 'amended' {
+  const changed = changedFields(before, after);
+  if (changed.length === 0) return 'none';
+  const completing = before.leftAt === null && before.outcome === null;
+  return completing && changed.every((f) => f === 'leftAt' || f === 'outcome') ? 'completed' : 'amended';
+}
+
+/** A presentation as a kept version holds it: times as ISO text. */
+export function presentationContent(p: PresentationInput) {
+  return {
+    teamId: p.teamId,
+    arrivedAt: p.arrivedAt.toISOString(),
+    leftAt: p.leftAt?.toISOString() ?? null,
+    outcome: p.outcome,
+    methods: [...p.methods],
+  };
+}
+export type PresentationContent = ReturnType<typeof presentationContent>;

@@ -1,11 +1,20 @@
 import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
 import { auditAction } from '#platform/audit/store.ts';
-import { NotFound } from '#platform/errors.ts';
+import { Invalid, NotFound } from '#platform/errors.ts';
 import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
+import { findVersion, keepVersion, saveVersion, type VersionedSave } from '#platform/versions.ts';
 import type { Patient } from '../patients/model.ts';
-import { requireCare } from '../patients/service.ts';
-import type { Presentation, PresentationInput } from './model.ts';
+import { openPatient, requireCare } from '../patients/service.ts';
+import {
+  changedFields,
+  checkPresentation,
+  kindOfChange,
+  type Presentation,
+  type PresentationContent,
+  type PresentationInput,
+  presentationContent,
+} from './model.ts';
 import * as store from './store.ts';
 
 /** Record an attendance after self-harm: the row, its event and its audit entry land together or not at all. */
@@ -29,9 +38,103 @@ export async function recordPresentation(actor: Actor, patientId: string, input:
         methods: input.methods,
       },
     });
+    // Version 1 is kept as recorded, so a later completion or amendment never loses what was first written.
+    await keepVersion(tx, {
+      subjectType: 'presentation',
+      subjectId: id,
+      patientId,
+      version: 1,
+      content: presentationContent(input),
+      savedBy: actor.user.id,
+      savedAt: now,
+    });
     await auditAction(tx, actor, patientId, 'ok', { presentation: id });
     return id;
   });
+}
+
+export type PresentationChange = { input: PresentationInput; baseVersion: number; reason: string };
+
+const inputFromContent = (c: PresentationContent): PresentationInput => ({
+  teamId: c.teamId,
+  arrivedAt: new Date(c.arrivedAt),
+  leftAt: c.leftAt ? new Date(c.leftAt) : null,
+  outcome: c.outcome,
+  methods: c.methods,
+});
+
+const inputOf = (p: Presentation): PresentationInput => ({
+  teamId: p.teamId,
+  arrivedAt: p.arrivedAt,
+  leftAt: p.leftAt,
+  outcome: p.outcome,
+  methods: p.methods,
+});
+
+/**
+ * Complete or amend a presentation through the one versioned save: based on the version the
+ * person opened, refused as stale if someone changed it since, the earlier version kept whole.
+ * Completing (leaving time and outcome added to an open presentation) needs no reason; any other
+ * change does.
+ */
+export async function changePresentation(
+  actor: Actor,
+  patientId: string,
+  presentationId: string,
+  change: PresentationChange,
+): Promise<VersionedSave<PresentationContent>> {
+  const opened = await requireCare(actor, patientId);
+  const before = await presentationOf(actor, opened, presentationId);
+  // Whether this is a completion or an amendment is judged against the version the person opened,
+  // so that a colleague's change in between is answered as stale, not as a missing reason.
+  const openedVersion = await findVersion<PresentationContent>(actor.db, presentationId, change.baseVersion);
+  const kind = kindOfChange(openedVersion ? inputFromContent(openedVersion.content) : inputOf(before), change.input);
+  if (kind === 'amended' && change.reason === '')
+    throw new Invalid({ reason: 'Say why the presentation is being changed' });
+  const problems = checkPresentation(change.input, actor.clock.now());
+  if (problems.length > 0) throw new Invalid(Object.fromEntries(problems.map((p) => [p.field, p.message])));
+  return saveVersion(actor, {
+    subjectType: 'presentation',
+    patientId,
+    baseVersion: change.baseVersion,
+    content: presentationContent(change.input),
+    missing: 'There is no such presentation for this person.',
+    lock: async (tx) => {
+      const row = await store.lockPresentation(tx, presentationId);
+      return row && row.patient_id === patientId ? { id: row.id, version: row.version } : undefined;
+    },
+    current: async (tx) => {
+      const now = (await store.findPresentation(tx, presentationId))!;
+      const by = await store.lastChangedBy(tx, presentationId);
+      return {
+        version: now.version,
+        updatedByName: by.name,
+        updatedAt: by.at,
+        content: presentationContent(inputOf(now)),
+      };
+    },
+    read: (raw) => (raw ?? presentationContent(inputOf(before))) as PresentationContent,
+    step: async (tx) => {
+      const current = (await store.findPresentation(tx, presentationId))!;
+      const changed = changedFields(inputOf(current), change.input);
+      if (changed.length === 0) return 'unchanged';
+      const event =
+        kindOfChange(inputOf(current), change.input) === 'completed'
+          ? 'presentation.completed'
+          : 'presentation.amended';
+      return { event, fromState: null, data: { changed, ...(change.reason ? { reason: change.reason } : {}) } };
+    },
+    write: (tx) =>
+      store.updatePresentation(tx, { ...change.input, id: presentationId, baseVersion: change.baseVersion }),
+  });
+}
+
+/** One presentation with every kept version and why each change was made, for its own page. Audited. */
+export async function presentationHistory(actor: Actor, patientId: string, presentationId: string) {
+  const patient = await openPatient(actor, patientId, { presentation: presentationId });
+  const presentation = await presentationOf(actor, patient, presentationId);
+  const versions = await store.presentationVersions(actor.db, presentationId);
+  return { patient, presentation, versions };
 }
 
 /** The presentations on a patient's timeline. The caller has opened (checked and audited) the record. */
@@ -49,4 +152,10 @@ export async function presentationOf(
   const found = await store.findPresentation(actor.db, presentationId);
   if (!found || found.patientId !== opened.id) throw new NotFound('There is no such presentation for this person.');
   return found;
+}
+
+/** The presentation behind a form, checked but not audited as a read (the refusal or save is). */
+export async function presentationForForm(actor: Actor, patientId: string, presentationId: string) {
+  const patient = await requireCare(actor, patientId);
+  return { patient, presentation: await presentationOf(actor, patient, presentationId) };
 }

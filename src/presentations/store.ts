@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import type { Db } from '#platform/db/schema.ts';
 import { listQuery } from '#platform/db/together.ts';
-import type { MethodCode, Outcome, Presentation, PresentationInput } from './model.ts';
+import type { MethodCode, Outcome, Presentation, PresentationContent, PresentationInput } from './model.ts';
 
 export async function insertPresentation(
   db: Db,
@@ -21,6 +22,37 @@ export async function insertPresentation(
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** Hold the presentation's row for the rest of the transaction, so two changes are decided in turn. */
+export async function lockPresentation(db: Db, id: string) {
+  return db
+    .selectFrom('presentations')
+    .select(['id', 'version', 'patient_id'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Write the next version, only if nobody else has: the number of rows changed says whether it did. */
+export async function updatePresentation(
+  db: Db,
+  p: PresentationInput & { id: string; baseVersion: number },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('presentations')
+    .set({
+      team_id: p.teamId,
+      arrived_at: p.arrivedAt,
+      left_at: p.leftAt,
+      outcome: p.outcome,
+      methods: p.methods,
+      version: sql<number>`version + 1`,
+    })
+    .where('id', '=', p.id)
+    .where('version', '=', p.baseVersion)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 export function presentationsOfPatient(db: Db, patientId: string, limit: number) {
@@ -55,6 +87,7 @@ function selectPresentations(db: Db) {
       'presentations.methods',
       'presentations.recorded_by',
       'presentations.recorded_at',
+      'presentations.version',
     ]);
 }
 
@@ -72,5 +105,61 @@ function toPresentation(
     methods: r.methods as MethodCode[],
     recordedBy: r.recorded_by,
     recordedAt: r.recorded_at,
+    version: r.version,
   };
+}
+
+/** Who made the presentation's latest version and when: the recorder, or whoever changed it last. */
+export async function lastChangedBy(db: Db, id: string): Promise<{ name: string; at: Date }> {
+  const row = await db
+    .selectFrom('record_versions')
+    .innerJoin('users', 'users.id', 'record_versions.saved_by')
+    .select(['users.display_name', 'record_versions.saved_at'])
+    .where('record_versions.subject_id', '=', id)
+    .orderBy('record_versions.version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (row) return { name: row.display_name, at: row.saved_at };
+  // Recorded before versions were kept for presentations: the recorder.
+  const recorded = await db
+    .selectFrom('presentations')
+    .innerJoin('users', 'users.id', 'presentations.recorded_by')
+    .select(['users.display_name', 'presentations.recorded_at'])
+    .where('presentations.id', '=', id)
+    .executeTakeFirstOrThrow();
+  return { name: recorded.display_name, at: recorded.recorded_at };
+}
+
+/** Every kept version of a presentation, oldest first, with who saved it and the reason given for the change. */
+export async function presentationVersions(db: Db, id: string) {
+  const rows = await db
+    .selectFrom('record_versions')
+    .innerJoin('users', 'users.id', 'record_versions.saved_by')
+    .leftJoin('record_events', (j) =>
+      j
+        .onRef('record_events.subject_id', '=', 'record_versions.subject_id')
+        .on('record_events.type', 'in', ['presentation.completed', 'presentation.amended'])
+        .on(sql`(record_events.data->>'version')::int`, '=', sql.ref('record_versions.version')),
+    )
+    .select([
+      'record_versions.version',
+      'record_versions.content',
+      'record_versions.saved_at',
+      'users.display_name',
+      'record_events.type',
+      sql<string | null>`record_events.data->>'reason'`.as('reason'),
+    ])
+    .where('record_versions.subject_id', '=', id)
+    .where('record_versions.subject_type', '=', 'presentation')
+    .orderBy('record_versions.version')
+    .execute();
+  return rows.map((r) => ({
+    version: r.version,
+    content: r.content as PresentationContent,
+    savedAt: r.saved_at,
+    savedByName: r.display_name,
+    change:
+      r.type === 'presentation.completed' ? 'completed' : r.type === 'presentation.amended' ? 'amended' : 'recorded',
+    reason: r.reason,
+  }));
 }

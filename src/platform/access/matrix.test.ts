@@ -54,6 +54,7 @@ test('role × route: each role reaches exactly what its permissions allow', asyn
       .replace(':assessmentId', ids.assessment)
       .replace(':carePlanId', ids.carePlan)
       .replace(':requestId', ids.request)
+      .replace(':presentationId', ids.presentation)
       .replace(':version', '1');
     assert.doesNotMatch(url, /:/, `every parameter of ${page.url} has a real value`);
     for (const [who, client] of clients) {
@@ -138,7 +139,7 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
       })
       .execute();
   }
-  return { assessment: assessment.id, carePlan: plan.id, request: request.id };
+  return { assessment: assessment.id, carePlan: plan.id, request: request.id, presentation };
 }
 
 test('an unknown role cannot be given to an account', async () => {

@@ -120,6 +120,15 @@ export type PresentationsTable = {
   version: Generated<number>;
 };
 
+export type AssessmentAddendaTable = {
+  id: string;
+  assessment_id: string;
+  patient_id: string;
+  text: string;
+  written_by: string;
+  written_at: Date;
+};
+
 export type RecordVersionsTable = {
   subject_id: string;
   version: number;
@@ -206,6 +215,7 @@ export type Database = {
   record_events: RecordEventsTable;
   presentations: PresentationsTable;
   record_versions: RecordVersionsTable;
+  assessment_addenda: AssessmentAddendaTable;
   assessments: AssessmentsTable;
   care_plans: CarePlansTable;
   input_requests: InputRequestsTable;

@@ -146,8 +146,17 @@ test('bad-input matrix: every route, parameter and field against hostile strings
     return `/input-requests/${row.id}`;
   };
   const request = await askForInput();
+  const presentationId = (
+    await db
+      .selectFrom('presentations')
+      .select('id')
+      .where('patient_id', '=', patient.id)
+      .orderBy('arrived_at')
+      .executeTakeFirstOrThrow()
+  ).id;
   const ids = {
     patientId: patient.id,
+    presentationId,
     assessmentId: assessments[0]!.split('/').pop()!,
     carePlanId: agreedPlan.split('/').pop()!,
     requestId: request.split('/').pop()!,
@@ -211,6 +220,16 @@ test('bad-input matrix: every route, parameter and field against hostile strings
       role: 'liaison-practitioner',
       source: `${p}/safety-plan/edit`,
       action: `${p}/safety-plan`,
+    }),
+    'POST /patients/:patientId/assessments/:assessmentId/addenda': async () => ({
+      role: 'liaison-practitioner',
+      source: assessments[0]!,
+      action: `${assessments[0]!}/addenda`,
+    }),
+    'POST /patients/:patientId/presentations/:presentationId': async () => ({
+      role: 'liaison-practitioner',
+      source: `${p}/presentations/${presentationId}/edit`,
+      action: `${p}/presentations/${presentationId}`,
     }),
     // A discharge that is accepted ends the care: each case discharges a person of its own.
     'POST /patients/:patientId/discharge': async () => {

@@ -6,6 +6,7 @@ import * as auditSealing from './0004_audit_sealing.ts';
 import * as eventStates from './0005_event_states.ts';
 import * as caseload from './0006_caseload.ts';
 import * as careDecisions from './0007_care_decisions.ts';
+import * as corrections from './0008_corrections.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0005_event_states': eventStates,
   '0006_caseload': caseload,
   '0007_care_decisions': careDecisions,
+  '0008_corrections': corrections,
 };
 
 export const migrationProvider: MigrationProvider = {
