@@ -68,7 +68,11 @@ export async function clinicalRecordJourney(browser: Browser, base: string, w: C
     Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
     document.dispatchEvent(new Event('visibilitychange'));
   });
-  await page.getByRole('status').filter({ hasText: 'Draft saved automatically' }).waitFor();
+  // Whatever the autosave says, it says in the status: wait for any answer (generously, on a loaded
+  // machine the save may queue behind other tests), then check it is the saved one.
+  const said = page.getByRole('status').filter({ hasText: /saved automatically|could not be saved|Someone else/ });
+  await said.waitFor({ timeout: 90_000 });
+  assert.match((await said.textContent()) ?? '', /Draft saved automatically/);
   await page.context().close(); // the browser is closed between sittings
 
   // Second sitting: the draft is waiting on the server.
@@ -215,5 +219,55 @@ export async function clinicalRecordJourney(browser: Browser, base: string, w: C
   );
   await expectAccessible(page, 'summary with the whole timeline');
   await screenshot(page, '17-timeline');
+
+  // Putting the record right: she left the department late that evening.
+  await page.getByRole('link', { name: /Add when they left and how/ }).click();
+  await expectHeading(page, 'Complete or correct a presentation');
+  await expectAccessible(page, 'presentation completion form');
+  const leaving = page.getByRole('group', { name: 'Leaving the emergency department' });
+  await leaving.getByLabel('Day').fill(d);
+  await leaving.getByLabel('Month').fill(m);
+  await leaving.getByLabel('Year').fill(y);
+  await leaving.getByLabel('Time').fill('23:50');
+  await page.getByLabel('Discharged home').check();
+  await page.getByRole('button', { name: 'Save presentation' }).click();
+  await page.getByRole('heading', { name: 'History' }).waitFor();
+  assert.match((await page.locator('main').textContent()) ?? '', /Completed: when they left and how/);
+  await expectAccessible(page, 'presentation with its history');
+  await screenshot(page, '18-presentation-history');
+
+  // Something learned after the assessment was signed: an addendum, never an edit.
+  await page.goto(`${base}/patients/${w.patient.id}`);
+  await page.getByRole('link', { name: 'Psychosocial assessment' }).click();
+  await page.getByLabel('Add to this assessment').fill('Her brother Sam rang: he will stay with her this week.');
+  await page.getByRole('button', { name: 'Add addendum' }).click();
+  await page.getByText(/Added by .* on /).waitFor();
+  await expectAccessible(page, 'assessment with an addendum');
+  await screenshot(page, '19-assessment-addendum');
+
+  // Care ends with a recorded decision; the follow-up is still due, so it must say why.
+  await page.goto(`${base}/patients/${w.patient.id}`);
+  await page.getByRole('link', { name: 'Discharge from your team’s caseload' }).click();
+  await expectHeading(page, 'Discharge from the caseload');
+  await page.getByText('The 48-hour follow-up is still due').waitFor();
+  await expectAccessible(page, 'discharge form');
+  await screenshot(page, '20-discharge');
+  await page.getByLabel('Admitted to hospital').check();
+  const [ld, lm, ly] = dateParts(new Date());
+  const ended = page.getByRole('group', { name: 'When did care end?' });
+  await ended.getByLabel('Day').fill(ld);
+  await ended.getByLabel('Month').fill(lm);
+  await ended.getByLabel('Year').fill(ly);
+  await page.getByRole('button', { name: 'Discharge from the caseload' }).click();
+  await page
+    .getByText(/48-hour follow-up is still due: say why/)
+    .first()
+    .waitFor();
+  await expectAccessible(page, 'discharge refused');
+  await page.getByLabel('Why is the 48-hour follow-up not needed?').fill('Admitted to Ward 4 this morning.');
+  await page.getByRole('button', { name: 'Discharge from the caseload' }).click();
+  await page.getByText(/has been discharged from your team’s caseload/).waitFor();
+  await expectAccessible(page, 'caseload after a discharge');
+  await screenshot(page, '21-caseload-after-discharge');
   await page.context().close();
 }

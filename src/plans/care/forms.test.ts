@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { carePlanLetter, toYou } from '../../letters/care-plan-letter.ts';
 import { parseAgreement, parseAnswer, parseInputRequest, parsePlan, type RowAnswers } from './forms.ts';
-import { carePlanLetter, toYou } from './letter.ts';
 import { addDays, ITEMS_MAX, statusOf } from './model.ts';
 
 const dates = { earliest: '2026-11-20', today: '2026-11-25' };

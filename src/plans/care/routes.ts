@@ -7,6 +7,7 @@ import { canonicalId, idParam, patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
 import { staleRefusal } from '#platform/versions.ts';
+import { carePlanLetter as letterOf, letterPdf } from '../../letters/care-plan-letter.ts';
 import { bannerOf, formatNhsNumber } from '../../patients/model.ts';
 import { refuseInvalid } from '../../patients/service.ts';
 import {
@@ -17,7 +18,6 @@ import {
   parsePlan,
   planAnswers,
 } from './forms.ts';
-import { carePlanLetter as letterOf, letterPdf } from './letter.ts';
 import { agreementWays, type CarePlan, type CarePlanContent, isEmptyPlan, itemKinds, sameItem } from './model.ts';
 import {
   agreeCarePlan,

@@ -4,13 +4,12 @@ import fc from 'fast-check';
 import { crisisContacts } from '#platform/crisis-contacts.ts';
 import { cleanText } from '#platform/forms.ts';
 import type { PdfBlock } from '#platform/pdf/blocks.ts';
+import { copyDocument, copySections } from '../../letters/safety-plan-copy.ts';
 import { parseBaseVersion, parseSafetyPlan, parseVersionParam, type SafetyPlanAnswers } from './forms.ts';
 import {
   changedSections,
   checkPlan,
   contactsSection,
-  copyDocument,
-  copySections,
   emptySections,
   SECTION_MAX,
   sectionKeys,

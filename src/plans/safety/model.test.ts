@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { shortenedNotice } from '#platform/pdf/blocks.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
 import { flatText, pdfText } from '../../../test/support/pdf.ts';
-import { copyDocument, emptySections, sectionKeys } from './model.ts';
+import { copyDocument } from '../../letters/safety-plan-copy.ts';
+import { emptySections, sectionKeys } from './model.ts';
 
 test('a one-page copy shortens the long sections first, never the people to ask or the crisis lines', async () => {
   const sections = emptySections();

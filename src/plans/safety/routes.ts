@@ -5,9 +5,6 @@ import { patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
 import { staleRefusal } from '#platform/versions.ts';
-import { bannerOf } from '../../patients/model.ts';
-import { refuseInvalid } from '../../patients/service.ts';
-import { parseSafetyPlan, parseVersionParam, safetyPlanAnswers } from './forms.ts';
 import {
   copyDate,
   copyDocument,
@@ -16,12 +13,11 @@ import {
   copySections,
   crisisBoxTitle,
   crisisLines,
-  SECTION_MAX,
-  type SectionKey,
-  type Sections,
-  sectionKeys,
-  sections,
-} from './model.ts';
+} from '../../letters/safety-plan-copy.ts';
+import { bannerOf } from '../../patients/model.ts';
+import { refuseInvalid } from '../../patients/service.ts';
+import { parseSafetyPlan, parseVersionParam, safetyPlanAnswers } from './forms.ts';
+import { SECTION_MAX, type SectionKey, type Sections, sectionKeys, sections } from './model.ts';
 import { openSafetyPlan, openSafetyPlanVersion, safetyPlanCopy, safetyPlanForForm, saveSafetyPlan } from './service.ts';
 
 // Seven sections of up to 4,000 characters, URL-encoded (up to 9 bytes for one character): more

@@ -1,10 +1,11 @@
 import { showDate, showDateTime } from '#platform/clock.ts';
 import { crisisContacts } from '#platform/crisis-contacts.ts';
 import type { PdfDocument } from '#platform/pdf/blocks.ts';
-import { type AgreementWay, type CarePlanContent, itemKinds } from './model.ts';
+import { type AgreementWay, type CarePlanContent, itemKinds } from '../plans/care/model.ts';
 
 // The letter that shares an agreed care plan with the person and, with consent, their GP (NICE
-// NG225: share the care plan). Written to the person in plain words; one source for the page and
+// NG225: share the care plan): one of the documents that leave the hospital, kept together in
+// letters/ with the person's safety-plan copy and, to come, the referral letters. Written to the person in plain words; one source for the page and
 // the PDF so they always say the same thing.
 
 export type LetterFacts = {
