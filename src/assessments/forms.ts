@@ -1,5 +1,6 @@
-import { cleanText, type Parsed, parseVersion, text } from '#platform/forms.ts';
-import { checkDraft, checkFinal, type Sections, sectionKeys } from './model.ts';
+import { z } from 'zod';
+import { cleanText, formParser, type Parsed, parseVersion, proseText, text } from '#platform/forms.ts';
+import { ADDENDUM_MAX, checkDraft, checkFinal, type Sections, sectionKeys } from './model.ts';
 
 // The assessment page posts every section as text, the version it was opened at, and which
 // button was pressed: save as a draft, or finalise.
@@ -26,3 +27,12 @@ export function parseAssessment(a: AssessmentAnswers): Parsed<AssessmentSave> {
   if (Object.keys(issues).length > 0 || baseVersion === null) return { ok: false, issues };
   return { ok: true, value: { sections, baseVersion, finalise } };
 }
+
+/** An addendum: prose, something in it, no longer than a section. */
+export const parseAddendum = formParser(
+  z.object({
+    addendum: proseText('The addendum', ADDENDUM_MAX).refine((v) => v.trim() !== '', {
+      message: 'Enter what you are adding to the assessment',
+    }),
+  }),
+);

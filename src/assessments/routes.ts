@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { may } from '#platform/access/model.ts';
 import type { OpenedRecord } from '#platform/access/record.ts';
 import { Conflict, Invalid } from '#platform/errors.ts';
-import { cleanText, errorList, text } from '#platform/forms.ts';
+import { errorList, text } from '#platform/forms.ts';
 import { canonicalId, idParam, patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page } from '#platform/http/pages.ts';
 import { staleRefusal } from '#platform/versions.ts';
@@ -11,7 +11,7 @@ import { refuseInvalid } from '../patients/service.ts';
 import { carePlanOfAssessment } from '../plans/care/service.ts';
 import { methodSummary } from '../presentations/model.ts';
 import { presentationOf } from '../presentations/service.ts';
-import { type AssessmentAnswers, assessmentAnswers, parseAssessment } from './forms.ts';
+import { type AssessmentAnswers, assessmentAnswers, parseAddendum, parseAssessment } from './forms.ts';
 import {
   ADDENDUM_MAX,
   type Assessment,
@@ -119,20 +119,15 @@ export const assessmentPages: Page[] = [
       const who = actor(request, deps);
       const patientId = patientParam(request.params);
       const assessmentId = assessmentParam(request.params);
-      const addendum = cleanText(text(request.body, 'addendum'));
-      const problem =
-        addendum.trim() === ''
-          ? 'Enter what you are adding to the assessment'
-          : addendum.length > ADDENDUM_MAX
-            ? `The addendum must be ${ADDENDUM_MAX.toLocaleString('en-GB')} characters or fewer`
-            : undefined;
-      if (!problem) {
-        await addAddendum(who, patientId, assessmentId, addendum);
+      const parsed = parseAddendum(request.body);
+      if (parsed.ok) {
+        await addAddendum(who, patientId, assessmentId, parsed.value.addendum);
         return reply.redirect(`/patients/${patientId}/assessments/${assessmentId}#addenda`, 303);
       }
+      const addendum = text(request.body, 'addendum');
       const opened = await assessmentForForm(who, patientId, assessmentId);
-      await refuseInvalid(who, patientId, ['addendum']);
-      return assessmentPage(reply, who, 400, opened, { addendum, errors: { addendum: problem } });
+      await refuseInvalid(who, patientId, Object.keys(parsed.issues));
+      return assessmentPage(reply, who, 400, opened, { addendum, errors: parsed.issues });
     },
   }),
   definePage({

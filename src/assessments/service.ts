@@ -18,6 +18,11 @@ import * as store from './store.ts';
 export async function startAssessment(actor: Actor, patientId: string, presentationId: string): Promise<string> {
   const patient = await requireCare(actor, patientId);
   const presentation = await presentationOf(actor, patient, presentationId);
+  if (presentation.enteredInError)
+    throw new Conflict(
+      'This presentation has been withdrawn as entered in error, so it takes no assessment',
+      'entered-in-error',
+    );
   const now = actor.clock.now();
   return actor.db.transaction().execute(async (tx) => {
     const existing = await store.findAssessmentOfPresentation(tx, presentationId);

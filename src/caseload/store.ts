@@ -100,7 +100,7 @@ export async function caseFacts(
     FROM unnest(${patientIds}::uuid[]) AS p(id)
     LEFT JOIN LATERAL (
       SELECT id, outcome FROM presentations
-      WHERE patient_id = p.id AND team_id = ${teamId}
+      WHERE patient_id = p.id AND team_id = ${teamId} AND entered_in_error_at IS NULL
       ORDER BY arrived_at DESC LIMIT 1
     ) pr ON true
     LEFT JOIN assessments a ON a.presentation_id = pr.id

@@ -33,6 +33,8 @@ export const ruleCodes = [
   'metrics-token',
   'not-your-team',
   'already-discharged',
+  'entered-in-error',
+  'not-the-author',
 ] as const;
 
 export const refusalCodes = [...generalCodes, ...ruleCodes] as const;

@@ -35,6 +35,25 @@ export function requiredText(label: { enter: string; name: string }, max: number
     .max(max, { message: `${label.name} must be ${max.toLocaleString('en-GB')} characters or fewer` });
 }
 
+/** Optional prose, made storable and tidied as every typed text is (cleanText), at most `max` characters. */
+export function proseText(name: string, max: number) {
+  return z
+    .string()
+    .default('')
+    .transform(cleanText)
+    .refine((v) => v.length <= max, { message: `${name} must be ${max.toLocaleString('en-GB')} characters or fewer` });
+}
+
+/** A GOV.UK date input (day, month, year boxes) as an ISO date, with the design system's messages. */
+export function dateField(label: string, today: string, rule: 'past' | 'any' = 'any') {
+  return z.object({ day: z.string(), month: z.string(), year: z.string() }).transform((parts, ctx) => {
+    const parsed = parseDateParts(parts, label, today, rule);
+    if (parsed.ok) return parsed.value;
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  });
+}
+
 /** The error summary's list, in the order the fields appear on the page. */
 export function errorList(issues: FieldIssues, order: readonly (string | readonly [string, string])[]) {
   return order

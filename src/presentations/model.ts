@@ -1,3 +1,5 @@
+import { defineMachine } from '#platform/state.ts';
+
 // A presentation: one attendance at hospital after self-harm (docs/clinical-rules.md step 1).
 
 /**
@@ -64,6 +66,8 @@ export type Presentation = {
   recordedAt: Date;
   /** 1 as recorded; each completion or amendment adds one, the earlier kept in record_versions. */
   version: number;
+  /** Withdrawn as entered in error: who, when and why. Still readable, out of the default views. */
+  enteredInError: { at: Date; byName: string; reason: string } | null;
 };
 
 export type PresentationInput = {
@@ -139,3 +143,25 @@ export function presentationContent(p: PresentationInput) {
   };
 }
 export type PresentationContent = ReturnType<typeof presentationContent>;
+
+/** A presentation is current until it is withdrawn as entered in error; nothing moves it back. */
+export const presentationStates = defineMachine({
+  subject: 'This presentation',
+  states: { current: 'is current', 'entered-in-error': 'has been withdrawn as entered in error' },
+  events: {
+    'presentation.changed': { from: ['current'], to: 'current', code: 'entered-in-error' },
+    'presentation.entered-in-error': { from: ['current'], to: 'entered-in-error', code: 'entered-in-error' },
+  },
+});
+export type PresentationState = keyof typeof presentationStates.states;
+
+export const stateOf = (p: Pick<Presentation, 'enteredInError'>): PresentationState =>
+  p.enteredInError ? 'entered-in-error' : 'current';
+
+/**
+ * Who may withdraw a presentation as entered in error: the person who recorded it, or a senior
+ * clinician (a consultant taking responsibility for the record). Anyone else asks one of them.
+ */
+export function mayWithdraw(user: { id: string; role: string }, recordedBy: string): boolean {
+  return user.id === recordedBy || user.role === 'senior-clinician';
+}

@@ -1,8 +1,9 @@
 import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { may } from '#platform/access/model.ts';
 import { londonWallTime, showDateTime } from '#platform/clock.ts';
 import { Invalid } from '#platform/errors.ts';
-import { cleanText, dateParts, errorList, list, parseVersion, text } from '#platform/forms.ts';
+import { cleanText, dateParts, errorList, formParser, list, parseVersion, proseText, text } from '#platform/forms.ts';
 import { idParam, patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page } from '#platform/http/pages.ts';
 import { bannerOf } from '../patients/model.ts';
@@ -13,6 +14,7 @@ import {
   CHANGE_REASON_MAX,
   isOutcome,
   type MethodCode,
+  mayWithdraw,
   methodCodes,
   methodSummary,
   methods,
@@ -20,7 +22,14 @@ import {
   type Presentation,
   type PresentationContent,
 } from './model.ts';
-import { changePresentation, presentationForForm, presentationHistory, recordPresentation } from './service.ts';
+import {
+  changePresentation,
+  presentationForForm,
+  presentationHistory,
+  recordPresentation,
+  WITHDRAW_REASON_MAX,
+  withdrawPresentation,
+} from './service.ts';
 
 const fieldOrder = [
   'teamId',
@@ -203,6 +212,7 @@ presentationPages.push(
       );
       const what = { recorded: 'Recorded', completed: 'Completed: when they left and how', amended: 'Corrected' };
       return reply.page('presentations/views/read.njk', {
+        canWithdraw: mayWithdraw(who.user, presentation.recordedBy),
         title: `Presentation at ${presentation.hospitalName}`,
         banner: bannerOf(patient, deps.clock.now()),
         presentation,
@@ -299,6 +309,70 @@ presentationPages.push(
           },
         ],
       });
+    },
+  }),
+);
+
+async function withdrawPage(
+  reply: FastifyReply,
+  who: Actor,
+  params: unknown,
+  status: number,
+  o: { reason: string; errors: Record<string, string> },
+) {
+  const { patient, presentation } = await presentationForForm(
+    who,
+    patientParam(params),
+    idParam(params, 'presentationId'),
+  );
+  return reply.code(status).page('presentations/views/withdraw.njk', {
+    title: 'Withdraw a presentation entered in error',
+    banner: bannerOf(patient, who.clock.now()),
+    presentation,
+    reason: o.reason,
+    errors: o.errors,
+    errorList: errorList(o.errors, ['reason']),
+    backHref: `/patients/${patient.id}/presentations/${presentation.id}`,
+  });
+}
+
+const parseWithdrawal = formParser(
+  z.object({
+    reason: proseText('The reason', WITHDRAW_REASON_MAX).refine((v) => v.trim() !== '', {
+      message: 'Say why the presentation was entered in error',
+    }),
+  }),
+);
+
+presentationPages.push(
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId/presentations/:presentationId/withdraw',
+    permission: 'record:write',
+    audit: 'presentation.withdraw-form',
+    handler: async (request, reply, deps) =>
+      withdrawPage(reply, actor(request, deps), request.params, 200, { reason: '', errors: {} }),
+  }),
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/presentations/:presentationId/withdraw',
+    permission: 'record:write',
+    audit: 'presentation.withdraw',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const patientId = patientParam(request.params);
+      const presentationId = idParam(request.params, 'presentationId');
+      const parsed = parseWithdrawal(request.body);
+      if (!parsed.ok) {
+        await presentationForForm(who, patientId, presentationId);
+        await refuseInvalid(who, patientId, Object.keys(parsed.issues));
+        return withdrawPage(reply, who, request.params, 400, {
+          reason: text(request.body, 'reason'),
+          errors: parsed.issues,
+        });
+      }
+      await withdrawPresentation(who, patientId, presentationId, parsed.value.reason);
+      return reply.redirect(`/patients/${patientId}/presentations/${presentationId}#entered-in-error`, 303);
     },
   }),
 );

@@ -1,8 +1,9 @@
 import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
 import { auditAction } from '#platform/audit/store.ts';
-import { Invalid, NotFound } from '#platform/errors.ts';
+import { Forbidden, Invalid, NotFound } from '#platform/errors.ts';
 import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
+import { changeState, transition } from '#platform/state.ts';
 import { findVersion, keepVersion, saveVersion, type VersionedSave } from '#platform/versions.ts';
 import type { Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
@@ -10,10 +11,14 @@ import {
   changedFields,
   checkPresentation,
   kindOfChange,
+  mayWithdraw,
   type Presentation,
   type PresentationContent,
   type PresentationInput,
+  type PresentationState,
   presentationContent,
+  presentationStates,
+  stateOf,
 } from './model.ts';
 import * as store from './store.ts';
 
@@ -85,6 +90,7 @@ export async function changePresentation(
 ): Promise<VersionedSave<PresentationContent>> {
   const opened = await requireCare(actor, patientId);
   const before = await presentationOf(actor, opened, presentationId);
+  transition(presentationStates, stateOf(before), 'presentation.changed');
   // Whether this is a completion or an amendment is judged against the version the person opened,
   // so that a colleague's change in between is answered as stale, not as a missing reason.
   const openedVersion = await findVersion<PresentationContent>(actor.db, presentationId, change.baseVersion);
@@ -101,7 +107,9 @@ export async function changePresentation(
     missing: 'There is no such presentation for this person.',
     lock: async (tx) => {
       const row = await store.lockPresentation(tx, presentationId);
-      return row && row.patient_id === patientId ? { id: row.id, version: row.version } : undefined;
+      return row && row.patient_id === patientId
+        ? { id: row.id, version: row.version, state: row.entered_in_error_at ? 'entered-in-error' : 'current' }
+        : undefined;
     },
     current: async (tx) => {
       const now = (await store.findPresentation(tx, presentationId))!;
@@ -114,7 +122,9 @@ export async function changePresentation(
       };
     },
     read: (raw) => (raw ?? presentationContent(inputOf(before))) as PresentationContent,
-    step: async (tx) => {
+    step: async (tx, locked) => {
+      // A withdrawn presentation is read, never changed.
+      transition(presentationStates, locked.state as PresentationState, 'presentation.changed');
       const current = (await store.findPresentation(tx, presentationId))!;
       const changed = changedFields(inputOf(current), change.input);
       if (changed.length === 0) return 'unchanged';
@@ -126,6 +136,41 @@ export async function changePresentation(
     },
     write: (tx) =>
       store.updatePresentation(tx, { ...change.input, id: presentationId, baseVersion: change.baseVersion }),
+  });
+}
+
+export const WITHDRAW_REASON_MAX = 2000;
+
+/**
+ * Withdraw a presentation as entered in error: by the person who recorded it or a senior clinician,
+ * with a reason; kept and readable, out of the default views; one transaction through changeState.
+ */
+export async function withdrawPresentation(
+  actor: Actor,
+  patientId: string,
+  presentationId: string,
+  reason: string,
+): Promise<void> {
+  await requireCare(actor, patientId);
+  const now = actor.clock.now();
+  await actor.db.transaction().execute(async (tx) => {
+    const row = await store.lockPresentation(tx, presentationId);
+    if (!row || row.patient_id !== patientId) throw new NotFound('There is no such presentation for this person.');
+    if (!mayWithdraw(actor.user, row.recorded_by))
+      throw new Forbidden(
+        'Only the person who recorded this presentation or a senior clinician can withdraw it. Ask one of them',
+        'not-the-author',
+      );
+    await changeState(tx, actor, presentationStates, {
+      subjectType: 'presentation',
+      subjectId: presentationId,
+      patientId,
+      current: row.entered_in_error_at ? 'entered-in-error' : 'current',
+      event: 'presentation.entered-in-error',
+      data: { reason },
+      audit: { presentation: presentationId },
+      write: () => store.withdrawPresentation(tx, { id: presentationId, at: now, by: actor.user.id, reason }),
+    });
   });
 }
 

@@ -28,10 +28,22 @@ export async function insertPresentation(
 export async function lockPresentation(db: Db, id: string) {
   return db
     .selectFrom('presentations')
-    .select(['id', 'version', 'patient_id'])
+    .select(['id', 'version', 'patient_id', 'recorded_by', 'entered_in_error_at'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
+}
+
+export async function withdrawPresentation(
+  db: Db,
+  w: { id: string; at: Date; by: string; reason: string },
+): Promise<void> {
+  await db
+    .updateTable('presentations')
+    .set({ entered_in_error_at: w.at, entered_in_error_by: w.by, entered_in_error_reason: w.reason })
+    .where('id', '=', w.id)
+    .where('entered_in_error_at', 'is', null)
+    .executeTakeFirstOrThrow();
 }
 
 /** Write the next version, only if nobody else has: the number of rows changed says whether it did. */
@@ -61,7 +73,7 @@ export function presentationsOfPatient(db: Db, patientId: string, limit: number)
       .where('presentations.patient_id', '=', patientId)
       .orderBy('presentations.arrived_at', 'desc')
       .limit(limit),
-    times: ['arrived_at', 'left_at', 'recorded_at'],
+    times: ['arrived_at', 'left_at', 'recorded_at', 'entered_in_error_at'],
     map: toPresentation,
   });
 }
@@ -76,6 +88,7 @@ function selectPresentations(db: Db) {
     .selectFrom('presentations')
     .innerJoin('teams', 'teams.id', 'presentations.team_id')
     .innerJoin('organisations', 'organisations.id', 'teams.organisation_id')
+    .leftJoin('users as withdrawer', 'withdrawer.id', 'presentations.entered_in_error_by')
     .select([
       'presentations.id',
       'presentations.patient_id',
@@ -88,6 +101,9 @@ function selectPresentations(db: Db) {
       'presentations.recorded_by',
       'presentations.recorded_at',
       'presentations.version',
+      'presentations.entered_in_error_at',
+      'presentations.entered_in_error_reason',
+      'withdrawer.display_name as entered_in_error_by_name',
     ]);
 }
 
@@ -106,6 +122,10 @@ function toPresentation(
     recordedBy: r.recorded_by,
     recordedAt: r.recorded_at,
     version: r.version,
+    enteredInError:
+      r.entered_in_error_at && r.entered_in_error_reason
+        ? { at: r.entered_in_error_at, byName: r.entered_in_error_by_name ?? '', reason: r.entered_in_error_reason }
+        : null,
   };
 }
 

@@ -118,6 +118,9 @@ export type PresentationsTable = {
   recorded_by: string;
   recorded_at: Date;
   version: Generated<number>;
+  entered_in_error_at: Date | null;
+  entered_in_error_by: string | null;
+  entered_in_error_reason: string | null;
 };
 
 export type AssessmentAddendaTable = {

@@ -7,6 +7,7 @@ import * as eventStates from './0005_event_states.ts';
 import * as caseload from './0006_caseload.ts';
 import * as careDecisions from './0007_care_decisions.ts';
 import * as corrections from './0008_corrections.ts';
+import * as enteredInError from './0009_entered_in_error.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '0006_caseload': caseload,
   '0007_care_decisions': careDecisions,
   '0008_corrections': corrections,
+  '0009_entered_in_error': enteredInError,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { z } from 'zod';
+import { dateField, formParser, proseText } from './forms.ts';
+
+// The pieces a page's zod schema is built from: what a person types in, a typed value or one
+// GOV.UK sentence per field out.
+
+const parse = formParser(
+  z.object({
+    note: proseText('The note', 20),
+    on: dateField('The date care ended', '2026-11-25', 'past'),
+  }),
+);
+const date = (day: string, month = '11', year = '2026') => ({ day, month, year });
+
+test('prose is tidied and kept as typed, markup included; too long is one sentence naming the field', () => {
+  assert.deepEqual(parse({ note: '<b>Hi</b>  \r\nthere\u0000  ', on: date('25') }), {
+    ok: true,
+    value: { note: '<b>Hi</b>\nthere', on: '2026-11-25' },
+  });
+  assert.deepEqual(parse({ on: date('1') }), { ok: true, value: { note: '', on: '2026-11-01' } });
+  assert.deepEqual(parse({ note: 'x'.repeat(21), on: date('1') }), {
+    ok: false,
+    issues: { note: 'The note must be 20 characters or fewer' },
+  });
+});
+
+test('a date input gives the design system’s messages: missing parts, not real, in the future', () => {
+  const issue = (on: unknown) => {
+    const r = parse({ on });
+    return r.ok ? undefined : r.issues.on;
+  };
+  assert.equal(issue(date('', '', '')), 'Enter the date care ended');
+  assert.equal(issue(date('3', '')), 'The date care ended must include a month');
+  assert.equal(issue(date('31', '2')), 'The date care ended must be a real date');
+  assert.equal(issue(date('26')), 'The date care ended must be today or in the past');
+  assert.equal(issue(date('1', '1', '26')), 'Year must include 4 numbers');
+  assert.ok(issue(undefined));
+  assert.ok(issue('2026-11-01'), 'a date comes as three boxes, not as text');
+});
