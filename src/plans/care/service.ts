@@ -347,7 +347,7 @@ export async function answerInputRequest(
  */
 export async function myOpenInputRequests(actor: Actor, after: string | undefined, size = PAGE_SIZE) {
   const key = decodeCursor(after, z.tuple([z.iso.datetime(), z.uuid()]));
-  const rows = await store.openRequestsFor(actor.db, actor.user.id, key, size + 1);
+  const rows = await store.openRequestsFor(actor.db, actor.user, key, size + 1);
   const page = pageOf(rows, size, (r): [string, string] => [r.requestedAt.toISOString(), r.id]);
   if (page.items.length > 0) await auditAction(actor.db, actor, null, 'ok', { inputRequestsListed: page.items.length });
   return page;

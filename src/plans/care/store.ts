@@ -252,15 +252,27 @@ export async function inputRequestsOfPlan(db: Db, carePlanId: string): Promise<I
 /** The requests still waiting for this colleague, oldest first, a page at a time by (asked at, id). */
 export async function openRequestsFor(
   db: Db,
-  colleagueId: string,
+  colleague: { id: string; teamIds: readonly string[] },
   after: readonly [string, string] | undefined,
   limit: number,
 ) {
+  if (colleague.teamIds.length === 0) return [];
   let q = selectRequests(db)
     .innerJoin('patients', 'patients.id', 'input_requests.patient_id')
     .select(['patients.given_name', 'patients.family_name'])
-    .where('input_requests.colleague_id', '=', colleagueId)
-    .where('input_requests.answered_at', 'is', null);
+    .where('input_requests.colleague_id', '=', colleague.id)
+    .where('input_requests.answered_at', 'is', null)
+    // Only people the colleague's teams still care for: a request about someone since discharged
+    // could not be opened, so it is not listed either.
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('care_relationships')
+          .select('care_relationships.id')
+          .whereRef('care_relationships.patient_id', '=', 'input_requests.patient_id')
+          .where('care_relationships.team_id', 'in', colleague.teamIds)
+          .where('care_relationships.ended_at', 'is', null),
+      ),
+    );
   if (after)
     q = q.where(
       sql<boolean>`(input_requests.requested_at, input_requests.id) > (${new Date(after[0])}, ${after[1]}::uuid)`,

@@ -65,6 +65,21 @@ test('requests for input are a worklist: the oldest few at home, all of them a p
     asked.map((id) => `/input-requests/${id}`),
   );
   assert.equal((await client.get('/input-requests?after=forged')).status, 400);
+  // Someone discharged since is no longer the team's to give input on: off the list.
+  const discharged = await db
+    .selectFrom('input_requests')
+    .select('patient_id')
+    .where('id', '=', asked[6]!)
+    .executeTakeFirstOrThrow();
+  await db
+    .updateTable('care_relationships')
+    .set({ ended_at: new Date('2026-11-25T09:30:00Z'), ended_by: nurse.id, end_reason: 'aftercare-in-place' })
+    .where('patient_id', '=', discharged.patient_id)
+    .execute();
+  assert.deepEqual(
+    links(await client.get('/input-requests'), 'tbody a'),
+    asked.slice(0, 6).map((id) => `/input-requests/${id}`),
+  );
   // The list is each person's own: the nurse who asked sees nothing waiting for them.
   const nurseClient = new Client(app);
   await nurseClient.signIn(nurse.username, PASSWORD);
