@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
+import { changeState } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { changeState, transition } from '#platform/state.ts';
+import { transition } from '#platform/state.ts';
 import { recordVersion, type StaleSave, saveVersion } from '#platform/versions.ts';
 import type { Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';

@@ -1,7 +1,7 @@
 import { londonWallTime, londonWallTimeToUtc } from '#platform/clock.ts';
 import { Conflict, Invalid } from '#platform/errors.ts';
+import { changeState } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { changeState } from '#platform/state.ts';
 import { requireCare } from '../patients/service.ts';
 import { careStates, checkDischarge, type Discharge, followUpStillDue } from './model.ts';
 import * as store from './store.ts';

@@ -27,13 +27,6 @@ export async function searchPatients(
   return { patients: found.slice(0, SEARCH_LIMIT), limited: found.length > SEARCH_LIMIT };
 }
 
-/** The home page's list of people the team most recently began caring for: a read of identities, so audited. */
-export async function recentCaseload(actor: Actor, limit = 20) {
-  const patients = await store.recentCaseload(actor.db, actor.user.teamIds, limit);
-  await auditAction(actor.db, actor, null, 'ok', { listed: patients.length });
-  return patients;
-}
-
 /**
  * The care-relationship check every use of a patient's record goes through. Someone whose team
  * is not caring for the person gets the same "not found" as for a record that does not exist, so

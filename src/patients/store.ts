@@ -205,22 +205,3 @@ export async function startCare(db: Db, patientId: string, teamId: string, at: D
     .values({ patient_id: patientId, team_id: teamId, started_at: at })
     .execute();
 }
-
-/** The people these teams most recently began caring for, newest first, a page at a time. */
-export async function recentCaseload(
-  db: Db,
-  teamIds: readonly string[],
-  limit: number,
-): Promise<(Patient & { careStartedAt: Date })[]> {
-  if (teamIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('care_relationships')
-    .innerJoin('patients', 'patients.id', 'care_relationships.patient_id')
-    .select([...columns, 'care_relationships.started_at'])
-    .where('care_relationships.team_id', 'in', teamIds)
-    .where('care_relationships.ended_at', 'is', null)
-    .orderBy('care_relationships.started_at', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ ...toPatient(r), careStartedAt: r.started_at }));
-}

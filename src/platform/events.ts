@@ -1,5 +1,8 @@
+import { auditAction } from './audit/store.ts';
 import type { Db } from './db/schema.ts';
 import { listQuery } from './db/together.ts';
+import type { Actor } from './http/pages.ts';
+import { type Machine, type Transition, transition } from './state.ts';
 
 // Every change to the clinical record is an event (DESIGN rule 1): appended, never changed, in
 // the same transaction as the state it produces. Events are also what a record's history is read
@@ -88,4 +91,46 @@ export function historyOfPatient(
       data: (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>,
     }),
   });
+}
+
+/** The audit details a change adds (the record's id under its own name, a version …). */
+type Detail = Record<string, string | number | boolean | null>;
+
+/**
+ * Move a record from its current state by an event, in the caller's transaction: refused as a
+ * Conflict naming the current state if the machine does not allow it; otherwise the part writes
+ * the new state (`write`), and the event and the audit row are appended beside it — all three or
+ * none. The caller holds the record's row (SELECT … FOR UPDATE) so `current` is still true.
+ */
+export async function changeState<S extends string, E extends string>(
+  tx: Db,
+  actor: Actor,
+  machine: Machine<S, E>,
+  change: {
+    subjectType: string;
+    subjectId: string;
+    patientId: string;
+    current: S;
+    event: E;
+    /** What the step records besides who and when: the reason, the version it was for … */
+    data?: Record<string, unknown>;
+    audit: Detail;
+    write: (to: S) => Promise<void>;
+  },
+): Promise<Transition<S>> {
+  const moved = transition(machine, change.current, change.event);
+  await change.write(moved.to);
+  await appendEvent(tx, {
+    at: actor.clock.now(),
+    userId: actor.user.id,
+    patientId: change.patientId,
+    subjectType: change.subjectType,
+    subjectId: change.subjectId,
+    type: change.event,
+    fromState: moved.from,
+    toState: moved.to,
+    data: change.data ?? {},
+  });
+  await auditAction(tx, actor, change.patientId, 'ok', change.audit);
+  return moved;
 }

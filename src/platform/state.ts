@@ -1,14 +1,11 @@
-import { auditAction } from './audit/store.ts';
-import type { Db } from './db/schema.ts';
 import { Conflict, type RefusalCode } from './errors.ts';
-import { appendEvent } from './events.ts';
-import type { Actor } from './http/pages.ts';
 
 // One way to say how a record moves between states. A part declares its states and, for each
 // event, the states it may happen from and the state it leads to, as `as const` data in its
 // model.ts; every change asks `transition` first, so an illegal one is refused the same way
-// everywhere: a Conflict that names the state the record is in now. `changeState` then makes the
-// change, its event row (who, when, from, to, why) and its audit row in the caller's transaction.
+// everywhere: a Conflict that names the state the record is in now. Pure, so a part's model.ts can
+// declare its machine; `changeState` (events.ts) makes the change, its event row (who, when, from,
+// to, why) and its audit row in the caller's transaction.
 
 export type Machine<S extends string, E extends string> = {
   /** What the record is called in messages: "This assessment". */
@@ -50,46 +47,4 @@ export function transition<S extends string, E extends string>(
 /** The events that may happen from a state: what a page may offer. */
 export function eventsFrom<S extends string, E extends string>(machine: Machine<S, E>, current: S): E[] {
   return (Object.keys(machine.events) as E[]).filter((e) => machine.events[e].from.includes(current));
-}
-
-/** The audit details a change adds (the record's id under its own name, a version …). */
-type Detail = Record<string, string | number | boolean | null>;
-
-/**
- * Move a record from its current state by an event, in the caller's transaction: refused as a
- * Conflict naming the current state if the machine does not allow it; otherwise the part writes
- * the new state (`write`), and the event and the audit row are appended beside it — all three or
- * none. The caller holds the record's row (SELECT … FOR UPDATE) so `current` is still true.
- */
-export async function changeState<S extends string, E extends string>(
-  tx: Db,
-  actor: Actor,
-  machine: Machine<S, E>,
-  change: {
-    subjectType: string;
-    subjectId: string;
-    patientId: string;
-    current: S;
-    event: E;
-    /** What the step records besides who and when: the reason, the version it was for … */
-    data?: Record<string, unknown>;
-    audit: Detail;
-    write: (to: S) => Promise<void>;
-  },
-): Promise<Transition<S>> {
-  const moved = transition(machine, change.current, change.event);
-  await change.write(moved.to);
-  await appendEvent(tx, {
-    at: actor.clock.now(),
-    userId: actor.user.id,
-    patientId: change.patientId,
-    subjectType: change.subjectType,
-    subjectId: change.subjectId,
-    type: change.event,
-    fromState: moved.from,
-    toState: moved.to,
-    data: change.data ?? {},
-  });
-  await auditAction(tx, actor, change.patientId, 'ok', change.audit);
-  return moved;
 }

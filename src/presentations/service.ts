@@ -1,9 +1,9 @@
 import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
 import { auditAction } from '#platform/audit/store.ts';
 import { Forbidden, Invalid, NotFound } from '#platform/errors.ts';
-import { appendEvent } from '#platform/events.ts';
+import { appendEvent, changeState } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { changeState, transition } from '#platform/state.ts';
+import { transition } from '#platform/state.ts';
 import { findVersion, keepVersion, saveVersion, type VersionedSave } from '#platform/versions.ts';
 import type { Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';

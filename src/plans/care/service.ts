@@ -4,10 +4,10 @@ import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
 import { auditAction } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
-import { appendEvent, type HistoryEntry, historyOfPatient } from '#platform/events.ts';
+import { appendEvent, changeState, type HistoryEntry, historyOfPatient } from '#platform/events.ts';
 import { isKeyOf } from '#platform/http/input.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { changeState, transition } from '#platform/state.ts';
+import { transition } from '#platform/state.ts';
 import {
   findVersion,
   listVersions,

@@ -38,7 +38,12 @@ export function openThroughCare<T extends object>(
 ): OpenedRecord<T> | undefined {
   const teamIds = caringTeamIds.filter((t) => caller.teamIds.includes(t));
   if (teamIds.length === 0) return undefined;
-  return Object.assign(Object.create(Object.getPrototypeOf(record)), record, { [opened]: { kind: 'care', teamIds } });
+  return openedAs(record, { kind: 'care', teamIds });
+}
+
+/** A copy of the record carrying how it was opened; the original is left as it was. */
+function openedAs<T extends object>(record: T, path: AccessPath): OpenedRecord<T> {
+  return Object.assign(Object.create(Object.getPrototypeOf(record)), record, { [opened]: path });
 }
 
 /**
@@ -52,13 +57,11 @@ export function openThroughReferral<T extends object>(
   referral: { id: string; serviceTeamId: string; live: boolean; consented: readonly SharedDocument[] },
 ): OpenedRecord<T> | undefined {
   if (!referral.live || !caller.teamIds.includes(referral.serviceTeamId)) return undefined;
-  return Object.assign(Object.create(Object.getPrototypeOf(record)), record, {
-    [opened]: {
-      kind: 'referral',
-      referralId: referral.id,
-      serviceTeamId: referral.serviceTeamId,
-      shared: [...referral.consented],
-    },
+  return openedAs(record, {
+    kind: 'referral',
+    referralId: referral.id,
+    serviceTeamId: referral.serviceTeamId,
+    shared: [...referral.consented],
   });
 }
 
