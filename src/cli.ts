@@ -18,7 +18,7 @@ const usage = `Usage: onward <command>
 
   serve                          run the web service (migrates, seeds the demo on first start)
   migrate                        apply database migrations
-  seed [--seed S] [--patients N] [--as-of YYYY-MM-DD]
+  seed [--seed S] [--patients N] [--population N] [--as-of YYYY-MM-DD]
                                  build the demo ICS with N synthetic patients into an empty database
   safety-case [--results FILE]   check the hazard log and write docs/safety/safety-case-report.md from it
                                  and the last test run's results (default test-results/results.jsonl)
@@ -112,21 +112,29 @@ async function runSeed(config: Config, args: string[]): Promise<number> {
     options: {
       seed: { type: 'string', default: '1' },
       patients: { type: 'string', default: '500' },
+      population: { type: 'string', default: '5000' },
       'as-of': { type: 'string' },
     },
   });
   const seed = Number(values.seed);
   const patients = Number(values.patients);
+  const population = Number(values.population);
   const asOf = values['as-of'] ? new Date(`${values['as-of']}T12:00:00Z`) : new Date();
   if (!Number.isInteger(seed) || seed < 0) return usageError('--seed must be a whole number, 0 or more');
   if (!Number.isInteger(patients) || patients < 0 || patients > 5_000_000)
     return usageError('--patients must be a whole number from 0 to 5,000,000');
+  if (!Number.isInteger(population) || population < 0 || population > 5_000_000)
+    return usageError('--population must be a whole number from 0 to 5,000,000');
   if (Number.isNaN(asOf.getTime())) return usageError('--as-of must be a date written YYYY-MM-DD');
   const connection = await openDatabase(config);
   try {
     await migrateToLatest(connection.db);
     const started = performance.now();
-    const report = await seedDemo(connection, { seed, patients, asOf, passwordHashCost: config.passwordHashCost }, say);
+    const report = await seedDemo(
+      connection,
+      { seed, patients, population, asOf, passwordHashCost: config.passwordHashCost },
+      say,
+    );
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     say(
       `Seeded ${report.patients.toLocaleString('en-GB')} patients and ${report.presentations.toLocaleString('en-GB')} presentations in ${seconds} s (seed ${seed}).`,
@@ -134,6 +142,7 @@ async function runSeed(config: Config, args: string[]): Promise<number> {
     say(
       `With ${report.assessments.toLocaleString('en-GB')} assessments, ${report.carePlans.toLocaleString('en-GB')} care plans and ${report.safetyPlans.toLocaleString('en-GB')} safety plans.`,
     );
+    say(`The population register holds ${report.register.toLocaleString('en-GB')} people, patients included.`);
     if (report.withoutNhsNumber > 0) {
       say(
         `${report.withoutNhsNumber.toLocaleString('en-GB')} have no NHS number: the 999 test range holds only 909,091 valid numbers.`,

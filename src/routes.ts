@@ -3,6 +3,7 @@ import type { Page } from '#platform/http/pages.ts';
 import { analyticsPages } from './analytics/routes.ts';
 import { assessmentPages } from './assessments/routes.ts';
 import { carePages } from './care/routes.ts';
+import { edReferralPages } from './ed-referrals/routes.ts';
 import { homePages } from './home/routes.ts';
 import { patientPages } from './patients/routes.ts';
 import { inputRequestPages } from './plans/care/input/routes.ts';
@@ -18,6 +19,7 @@ export const pages: readonly Page[] = [
   ...homePages,
   ...patientPages,
   ...carePages,
+  ...edReferralPages,
   ...presentationPages,
   ...assessmentPages,
   ...carePlanPages,

@@ -17,8 +17,14 @@ export type DischargeReason = keyof typeof dischargeReasons;
 
 export const careStates = defineMachine({
   subject: 'This person',
-  states: { 'in-care': 'is in the team’s care', discharged: 'has already been discharged from the team’s care' },
+  states: {
+    'not-in-care': 'has never been in the team’s care',
+    'in-care': 'is in the team’s care',
+    discharged: 'has already been discharged from the team’s care',
+  },
   events: {
+    // Taking someone on (the front door), or again after a discharge: a new relationship each time.
+    'care.started': { from: ['not-in-care', 'discharged'], to: 'in-care', code: 'already-in-care' },
     'care.ended': { from: ['in-care'], to: 'discharged', code: 'already-discharged' },
   },
 });

@@ -18,9 +18,18 @@ import { generatePatients } from './patients.ts';
 import { presentationsFor } from './presentations.ts';
 import { seededRandom } from './random.ts';
 
-export type SeedOptions = { seed: number; patients: number; asOf: Date; passwordHashCost: number };
+export type SeedOptions = {
+  seed: number;
+  patients: number;
+  /** People on the population register who are in nobody's care (default none). */
+  population?: number;
+  asOf: Date;
+  passwordHashCost: number;
+};
 export type SeedReport = {
   patients: number;
+  /** Everyone on the population register: the patients and the people in nobody's care. */
+  register: number;
   presentations: number;
   assessments: number;
   carePlans: number;
@@ -31,6 +40,16 @@ export type SeedReport = {
 };
 
 const CHUNK = 50_000;
+const registerColumns = [
+  'id',
+  'nhs_number',
+  'given_name',
+  'family_name',
+  'date_of_birth',
+  'sex',
+  'postcode',
+  'gp_practice_ods',
+] as const;
 const patientColumns = [
   'id',
   'nhs_number',
@@ -189,6 +208,7 @@ export async function seedDemo(
       safetyPlans: [] as string[],
       versions: [] as string[],
       events: [] as string[],
+      register: [] as string[],
     });
     let rows = csv();
     const flush = async () => {
@@ -202,14 +222,31 @@ export async function seedDemo(
       await session.copyCsv('safety_plans', safetyPlanColumns, rows.safetyPlans.join(''));
       await session.copyCsv('record_versions', versionColumns, rows.versions.join(''));
       await session.copyCsv('record_events', eventColumns, rows.events.join(''));
+      await session.copyCsv('population_register', registerColumns, rows.register.join(''));
       rows = csv();
     };
+    let register = 0;
+    let index = 0;
+    // One stream of people: the first are in a liaison team's care; everyone, those and the rest,
+    // is on the population register, as everyone is on the national one.
     for (const p of generatePatients({
       seed: options.seed,
-      count: options.patients,
+      count: options.patients + (options.population ?? 0),
       asOf: options.asOf,
       hospitalShares: hospitals.map((h) => h.share),
     })) {
+      const inCare = index++ < options.patients;
+      // Past the 909,091 numbers of the 999 test range people have none, on the register too: a
+      // real register numbers everyone, but the test range cannot (this matters only at the
+      // benchmark's million; the demo's few thousand are all numbered).
+      rows.register.push(
+        line([p.id, p.nhsNumber, p.givenName, p.familyName, p.dateOfBirth, p.sex, p.postcode, p.gpPracticeOds]),
+      );
+      register++;
+      if (!inCare) {
+        if (rows.register.length >= CHUNK) await flush();
+        continue;
+      }
       rows.patients.push(
         `${[p.id, p.nhsNumber, p.givenName, p.familyName, p.dateOfBirth, p.sex, p.ethnicCategory, p.postcode, p.imdDecile, p.gpPracticeOds].map(csvField).join(',')}\n`,
       );
@@ -238,8 +275,8 @@ export async function seedDemo(
         if (patients % 200_000 === 0) say(`  ${patients.toLocaleString('en-GB')} patients`);
       }
     }
-    if (rows.patients.length > 0) await flush();
-    return { patients, withoutNhsNumber, presentations, ...counts };
+    if (rows.patients.length > 0 || rows.register.length > 0) await flush();
+    return { patients, register, withoutNhsNumber, presentations, ...counts };
   });
   // Fresh statistics, so the planner uses the indexes on the first query after a big load.
   await sql`ANALYZE`.execute(connection.db);
@@ -417,10 +454,18 @@ export async function seedDemoIfEmpty(
   say: (line: string) => void,
 ): Promise<SeedReport | undefined> {
   if ((await countOrganisations(connection.db)) > 0) return undefined;
-  say(`First start: building the demo with ${config.demoPatients} synthetic patients…`);
+  say(
+    `First start: building the demo with ${config.demoPatients} synthetic patients and ${config.demoPopulation} more people on its population register…`,
+  );
   return seedDemo(
     connection,
-    { seed: 1, patients: config.demoPatients, asOf: new Date(), passwordHashCost: config.passwordHashCost },
+    {
+      seed: 1,
+      patients: config.demoPatients,
+      population: config.demoPopulation,
+      asOf: new Date(),
+      passwordHashCost: config.passwordHashCost,
+    },
     say,
   );
 }

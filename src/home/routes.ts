@@ -85,6 +85,8 @@ export const homePages: Page[] = [
         inputRequests: inputRequests.items,
         moreInputRequests: inputRequests.next !== null,
         canSeeFigures: may(user.role, 'figures:read'),
+        canTakeReferrals: may(user.role, 'record:write'),
+        canReviewCareStarts: may(user.role, 'care:review'),
         canAdminister: may(user.role, 'admin:accounts'),
         receiving: may(user.role, 'referral:inbox'),
       });

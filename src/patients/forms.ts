@@ -5,7 +5,7 @@ export type PatientQuery =
   | { by: 'nhs-number'; nhsNumber: string }
   | { by: 'name'; familyName: string; givenName: string; dateOfBirth: string };
 
-const nhsNumberMessages = {
+export const nhsNumberMessages = {
   empty: 'Enter an NHS number',
   'not-ten-digits': 'NHS number must be 10 digits',
   'check-digit': 'Enter a valid NHS number: this one has a wrong digit (the check digit does not match)',
@@ -19,7 +19,7 @@ export function parseNhsNumberSearch(input: { nhsNumber: string }): Parsed<Patie
 }
 
 // Letters of any alphabet, spaces, hyphens and apostrophes: names are not only ASCII.
-const namePattern = /^[\p{L}\p{M}' .-]+$/u;
+export const namePattern = /^[\p{L}\p{M}' .-]+$/u;
 
 export function parseNameSearch(
   input: { familyName: string; givenName: string; dateOfBirth: DateParts },

@@ -45,6 +45,10 @@ export type Patient = {
   imdDecile: number | null;
   gpPracticeOds: string | null;
   version: number;
+  /** Traced on the demographics service, or registered untraced and not yet confirmed. */
+  identity: 'traced' | 'unverified';
+  /** The record this one was merged into, if it was: its contents now live there. */
+  mergedInto: string | null;
 };
 
 /**
@@ -103,5 +107,6 @@ export function bannerOf(p: Patient, now: Date) {
     dateOfBirth: p.dateOfBirth,
     age: ageOn(p.dateOfBirth, now),
     sex: sexNames[p.sex],
+    unverified: p.identity === 'unverified',
   };
 }

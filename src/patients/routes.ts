@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { may, roleNames } from '#platform/access/model.ts';
 import { showDateTime } from '#platform/clock.ts';
 import { dateParts, errorList, londonToday, text } from '#platform/forms.ts';
@@ -13,6 +14,10 @@ import { parseNameSearch, parseNhsNumberSearch } from './forms.ts';
 import { bannerName, bannerOf, ethnicCategories } from './model.ts';
 import { patientAccessLog, patientSummary, searchPatients } from './service.ts';
 import { timeline } from './timeline.ts';
+
+const summaryQuery = z.object({
+  notice: z.enum(['already-in-care'], { message: 'The link names a notice Onward does not know' }).optional(),
+});
 
 export const patientPages: Page[] = [
   definePage({
@@ -70,8 +75,10 @@ export const patientPages: Page[] = [
     url: '/patients/:patientId',
     permission: 'patient:read',
     audit: 'patient.read',
+    query: summaryQuery,
     handler: async (request, reply, deps) => {
       const who = actor(request, deps);
+      const { notice } = queryOf(request, summaryQuery);
       // The timeline's sources, each part's own list, read in the same statement as the care check.
       const { patient, teams, lists } = await patientSummary(who, patientParam(request.params), (gate) => ({
         presentations: presentationsForTimeline(who, gate),
@@ -90,6 +97,8 @@ export const patientPages: Page[] = [
         ethnicity: ethnicCategories[patient.ethnicCategory],
         teams,
         canSeeAccessLog: may(who.user.role, 'audit:read-patient-access'),
+        alreadyInCare: notice === 'already-in-care',
+        mergedInto: patient.mergedInto,
         canRecord: may(who.user.role, 'record:write'),
         // Groups go latest step first, so records made at the same moment read newest first too.
         timeline: timeline(

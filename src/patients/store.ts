@@ -7,7 +7,7 @@ import { type Lists, listColumns, type Results, reviveLists } from '#platform/db
 import type { PatientQuery } from './forms.ts';
 import type { EthnicCategory, Patient, Sex } from './model.ts';
 
-type PatientRow = Omit<Selectable<PatientsTable>, 'created_at'>;
+type PatientRow = Omit<Selectable<PatientsTable>, 'created_at' | 'registered_by'>;
 
 const columns = [
   'patients.id',
@@ -21,6 +21,8 @@ const columns = [
   'patients.imd_decile',
   'patients.gp_practice_ods',
   'patients.version',
+  'patients.identity',
+  'patients.merged_into',
 ] as const;
 
 function toPatient(r: PatientRow): Patient {
@@ -36,6 +38,8 @@ function toPatient(r: PatientRow): Patient {
     imdDecile: r.imd_decile,
     gpPracticeOds: r.gp_practice_ods,
     version: r.version,
+    identity: r.identity as Patient['identity'],
+    mergedInto: r.merged_into,
   };
 }
 
@@ -180,7 +184,10 @@ export async function searchPatients(
 
 export type CaringTeam = { teamName: string; organisationName: string; since: Date };
 
-export async function insertPatient(db: Db, p: Omit<Patient, 'id' | 'version'>): Promise<string> {
+export async function insertPatient(
+  db: Db,
+  p: Omit<Patient, 'id' | 'version' | 'identity' | 'mergedInto'> & Partial<Pick<Patient, 'identity'>>,
+): Promise<string> {
   const row = await db
     .insertInto('patients')
     .values({
@@ -193,6 +200,7 @@ export async function insertPatient(db: Db, p: Omit<Patient, 'id' | 'version'>):
       postcode: p.postcode,
       imd_decile: p.imdDecile,
       gp_practice_ods: p.gpPracticeOds,
+      identity: p.identity ?? (p.nhsNumber ? 'traced' : 'unverified'),
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -33,6 +33,14 @@ const environment = z.object({
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   SEED_DEMO: booleanText.optional(),
   DEMO_PATIENTS: z.coerce.number().int().min(0).max(2_000_000).default(500),
+  // People in the demo population register who are in nobody's care: whom the front door traces.
+  DEMO_POPULATION: z.coerce.number().int().min(0).max(2_000_000).default(5000),
+  // Unset: trace against the embedded population register. Set: a PDS FHIR API's base URL.
+  PDS_URL: z
+    .string()
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { message: 'must be an http:// or https:// URL' })
+    .optional(),
+  PDS_TOKEN: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(16),
   AUDIT_ANCHOR_FILE: z.string().min(1).default('./audit-anchors.jsonl'),
@@ -63,6 +71,10 @@ export type Config = {
   signInRateLimit: number;
   seedDemo: boolean;
   demoPatients: number;
+  /** People on the demo's population register beyond those in care. */
+  demoPopulation: number;
+  /** The demographics service the front door traces against: the embedded register, or PDS. */
+  pds: { url: string; token: string | undefined } | undefined;
   logLevel: string;
   /** log2 of scrypt's N: 16 means 64 MiB per hash with r=8. */
   passwordHashCost: number;
@@ -116,6 +128,8 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
       signInRateLimit: e.SIGN_IN_RATE_LIMIT,
       seedDemo: e.SEED_DEMO ?? !production,
       demoPatients: e.DEMO_PATIENTS,
+      demoPopulation: e.DEMO_POPULATION,
+      pds: e.PDS_URL ? { url: e.PDS_URL.replace(/\/+$/, ''), token: e.PDS_TOKEN } : undefined,
       logLevel: e.LOG_LEVEL,
       passwordHashCost: e.PASSWORD_HASH_COST,
       auditAnchorFile: isAbsolute(e.AUDIT_ANCHOR_FILE) ? e.AUDIT_ANCHOR_FILE : resolve(cwd, e.AUDIT_ANCHOR_FILE),
@@ -130,7 +144,8 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
 function show(env: Record<string, unknown>, path: PropertyKey[]): string {
   const key = String(path[0] ?? '');
   // Never echo a secret or a connection string with its password back into a log.
-  if (key === 'SESSION_SECRET' || key === 'DATABASE_URL' || key === 'METRICS_TOKEN') return 'a value that is not shown';
+  if (key === 'SESSION_SECRET' || key === 'DATABASE_URL' || key === 'METRICS_TOKEN' || key === 'PDS_TOKEN')
+    return 'a value that is not shown';
   return JSON.stringify(env[key]);
 }
 

@@ -35,6 +35,10 @@ export const ruleCodes = [
   'already-discharged',
   'entered-in-error',
   'not-the-author',
+  'already-in-care',
+  'not-a-candidate',
+  'demographics-unavailable',
+  'merge-refused',
 ] as const;
 
 export const refusalCodes = [...generalCodes, ...ruleCodes] as const;

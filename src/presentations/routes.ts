@@ -5,7 +5,7 @@ import { londonWallTime, showDateTime } from '#platform/clock.ts';
 import { Invalid } from '#platform/errors.ts';
 import { cleanText, dateParts, errorList, formParser, list, parseVersion, proseText, text } from '#platform/forms.ts';
 import { idParam, patientParam } from '#platform/http/input.ts';
-import { type Actor, actor, definePage, type Page } from '#platform/http/pages.ts';
+import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { bannerOf } from '../patients/model.ts';
 import { refuseInvalid, requireCare } from '../patients/service.ts';
 import { myTeams } from '../teams/service.ts';
@@ -141,14 +141,21 @@ async function changePage(
   });
 }
 
+// Straight after a person is taken into care, the presentation form says so.
+const newPresentationQuery = z.object({
+  notice: z.enum(['care-started'], { message: 'The link names a notice Onward does not know' }).optional(),
+});
+
 export const presentationPages: Page[] = [
   definePage({
     method: 'GET',
     url: '/patients/:patientId/presentations/new',
     permission: 'record:write',
     audit: 'presentation.new',
+    query: newPresentationQuery,
     handler: async (request, reply, deps) => {
       const who = actor(request, deps);
+      const { notice } = queryOf(request, newPresentationQuery);
       const patient = await requireCare(who, patientParam(request.params));
       const hospitals = await myTeams(who, 'liaison-psychiatry');
       return reply.page('presentations/views/new.njk', {
@@ -158,6 +165,7 @@ export const presentationPages: Page[] = [
         choices: choices({ methods: [] }),
         values: { teamId: hospitals.length === 1 ? hospitals[0]!.id : '', methods: [] },
         errors: {},
+        careStarted: notice === 'care-started',
         backHref: `/patients/${patient.id}`,
       });
     },

@@ -99,3 +99,48 @@ export async function makePresentation(
     recordedAt: arrivedAt,
   });
 }
+
+/** Someone on the population register (in nobody's care), with a fresh test-range NHS number. */
+export async function makeRegisterPerson(
+  db: Db,
+  overrides: Partial<{
+    nhsNumber: string | null;
+    givenName: string;
+    familyName: string;
+    dateOfBirth: string;
+    sex: string;
+    postcode: string | null;
+    gpPracticeOds: string | null;
+  }> = {},
+) {
+  for (let attempt = 0; ; attempt++) {
+    const person = {
+      nhsNumber: testNhsNumber(),
+      givenName: 'Jordan',
+      familyName: `Registerperson${unique().replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]!)}`,
+      dateOfBirth: '1994-03-09',
+      sex: 'male',
+      postcode: 'M8 2BB',
+      gpPracticeOds: 'Z10002',
+      ...overrides,
+    };
+    try {
+      await db
+        .insertInto('population_register')
+        .values({
+          nhs_number: person.nhsNumber,
+          given_name: person.givenName,
+          family_name: person.familyName,
+          date_of_birth: person.dateOfBirth,
+          sex: person.sex,
+          postcode: person.postcode,
+          gp_practice_ods: person.gpPracticeOds,
+        })
+        .execute();
+      return { ...person, nhsNumber: person.nhsNumber as string };
+    } catch (error) {
+      if (attempt < 5 && String((error as Error).message).includes('nhs_number')) continue;
+      throw error;
+    }
+  }
+}

@@ -68,6 +68,8 @@ export const permissions = [
   /** Answer a request for multidisciplinary input to a care plan, when named in it. */
   'input:answer',
   'audit:read-patient-access',
+  /** Review the care relationships colleagues started (self-claimed legitimate relationships). */
+  'care:review',
   'referral:inbox',
   'figures:read',
   'admin:accounts',
@@ -82,7 +84,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   'mdt-contributor': [...clinical, 'input:answer'],
   // A receiving service sees what is referred to it, never a search over the hospital's patients.
   'receiving-clinician': ['signed-in', 'referral:inbox'],
-  'team-manager': [...clinical, 'audit:read-patient-access', 'figures:read'],
+  'team-manager': [...clinical, 'audit:read-patient-access', 'care:review', 'figures:read'],
   // De-identified aggregates only: no permission touches an identifiable record.
   analyst: ['signed-in', 'figures:read'],
   administrator: ['signed-in', 'admin:accounts'],

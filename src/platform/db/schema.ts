@@ -52,6 +52,30 @@ export type PatientsTable = {
   gp_practice_ods: string | null;
   created_at: CreatedAt;
   version: Generated<number>;
+  identity: Generated<string>;
+  registered_by: string | null;
+  merged_into: string | null;
+};
+
+export type PopulationRegisterTable = {
+  id: Generated<string>;
+  nhs_number: string | null;
+  given_name: string;
+  family_name: string;
+  date_of_birth: string;
+  sex: string;
+  postcode: string | null;
+  gp_practice_ods: string | null;
+};
+
+export type PatientMergesTable = {
+  id: Generated<string>;
+  survivor_id: string;
+  merged_id: string;
+  merged_by: string;
+  merged_at: Date;
+  reason: string;
+  moved: ColumnType<unknown, string, string>;
 };
 
 export type CareRelationshipsTable = {
@@ -64,6 +88,10 @@ export type CareRelationshipsTable = {
   end_reason: string | null;
   end_reason_text: string | null;
   follow_up_reason: string | null;
+  started_by: string | null;
+  start_reason: string | null;
+  start_reason_text: string | null;
+  found_by: string | null;
 };
 
 export type SessionsTable = {
@@ -212,6 +240,8 @@ export type Database = {
   users: UsersTable;
   team_memberships: TeamMembershipsTable;
   patients: PatientsTable;
+  population_register: PopulationRegisterTable;
+  patient_merges: PatientMergesTable;
   care_relationships: CareRelationshipsTable;
   sessions: SessionsTable;
   audit_log: AuditLogTable;

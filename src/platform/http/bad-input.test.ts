@@ -5,7 +5,14 @@ import { sql } from 'kysely';
 import { testApp } from '../../../test/support/app.ts';
 import { Client } from '../../../test/support/client.ts';
 import { closeTestDatabase } from '../../../test/support/database.ts';
-import { makePatient, makePresentation, makeTeam, makeUser, PASSWORD } from '../../../test/support/factories.ts';
+import {
+  makePatient,
+  makePresentation,
+  makeRegisterPerson,
+  makeTeam,
+  makeUser,
+  PASSWORD,
+} from '../../../test/support/factories.ts';
 import {
   type FormValues,
   findForm,
@@ -74,7 +81,8 @@ const seed = Number(process.env.BAD_INPUT_SEED ?? Date.now() % 1_000_000);
 const generated = fc.sample(fc.string({ unit: 'binary', maxLength: 60 }), { numRuns: 4, seed });
 const strings = [...corpus, ...generated];
 
-type Source = { role: Role | 'signed-out'; source: string; action: string };
+/** Where a form is posted from: a page got by GET, or (`via`) the answer to a POST, for forms that appear only there. */
+type Source = { role: Role | 'signed-out'; source: string; action: string; via?: Record<string, string> };
 
 // About 6,000 requests: 3–4 minutes on a quiet two-core machine, longer beside the rest of the suite
 // on a loaded one. Its own limit is generous; a hang still ends it, and the suite, in ten minutes.
@@ -251,6 +259,42 @@ test('bad-input matrix: every route, parameter and field against hostile strings
       const own = `/patients/${(await makePatient(db, { teamId: team, at: new Date('2026-11-01T09:00:00Z') })).id}`;
       return { role: 'liaison-practitioner', source: `${own}/discharge`, action: `${own}/discharge` };
     },
+    'POST /ed-referrals/trace': async () => ({
+      role: 'liaison-practitioner',
+      source: '/ed-referrals/new',
+      action: '/ed-referrals/trace',
+    }),
+    // The front door's later steps are forms on the answers to POSTs (identifiers never in an
+    // address); an accepted start takes someone into care, so each case traces someone new.
+    'POST /ed-referrals/confirm': async () => ({
+      role: 'liaison-practitioner',
+      source: '/ed-referrals/trace',
+      via: { by: 'nhs-number', nhsNumber: (await makeRegisterPerson(db)).nhsNumber },
+      action: '/ed-referrals/confirm',
+    }),
+    'POST /ed-referrals/start': async () => ({
+      role: 'liaison-practitioner',
+      source: '/ed-referrals/confirm',
+      via: { nhsNumber: (await makeRegisterPerson(db)).nhsNumber },
+      action: '/ed-referrals/start',
+    }),
+    'POST /ed-referrals/untraced': async () => ({
+      role: 'liaison-practitioner',
+      source: '/ed-referrals/untraced',
+      via: {
+        step: 'start',
+        familyName: `Untraced${Math.random()
+          .toString(36)
+          .replace(/[^a-z]/g, '')}`,
+        givenName: 'Robin',
+        'dateOfBirth[day]': '3',
+        'dateOfBirth[month]': '4',
+        'dateOfBirth[year]': '1985',
+        sex: 'unknown',
+        reason: 'ed-referral',
+      },
+      action: '/ed-referrals/untraced',
+    }),
   };
   // Routes that take no answers at all: checked for their parameters only.
   const noForm = new Set(['POST /sign-out']);
@@ -266,6 +310,12 @@ test('bad-input matrix: every route, parameter and field against hostile strings
     if (route.permission === 'public') return ['signed-out', clients.get('signed-out')!];
     const role = roles.find((r) => may(r, route.permission as never))!;
     return [role, clients.get(role)!];
+  };
+  const sourcePage = async (at: Source) => {
+    const c = clients.get(at.role)!;
+    if (!at.via) return c.get(at.source);
+    await c.get('/accessibility'); // a fresh CSRF token
+    return c.post(at.source, at.via);
   };
   const fill = (url: string, params: Record<string, string>) =>
     url.replace(/:([A-Za-z]+)/g, (_m, name: string) => params[name] ?? (ids as Record<string, string>)[name]!);
@@ -308,7 +358,7 @@ test('bad-input matrix: every route, parameter and field against hostile strings
     }
     // Every field of the form, one at a time, the rest as a person would fill them.
     const first = await open();
-    const firstPage = await clients.get(first.role)!.get(first.source);
+    const firstPage = await sourcePage(first);
     const form = findForm(firstPage.html, first.action);
     if (!form) {
       failures.push(`${key}: ${first.source} has no form posting to it`);
@@ -331,7 +381,7 @@ test('bad-input matrix: every route, parameter and field against hostile strings
       for (const value of strings) {
         if (!current) {
           const at = await open();
-          const page = await clients.get(at.role)!.get(at.source);
+          const page = await sourcePage(at);
           const currentForm = findForm(page.html, at.action);
           if (!currentForm) {
             failures.push(`${key}: ${at.source} no longer has its form`);

@@ -8,6 +8,7 @@ import * as caseload from './0006_caseload.ts';
 import * as careDecisions from './0007_care_decisions.ts';
 import * as corrections from './0008_corrections.ts';
 import * as enteredInError from './0009_entered_in_error.ts';
+import * as frontDoor from './0010_front_door.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0007_care_decisions': careDecisions,
   '0008_corrections': corrections,
   '0009_entered_in_error': enteredInError,
+  '0010_front_door': frontDoor,
 };
 
 export const migrationProvider: MigrationProvider = {
