@@ -5,6 +5,7 @@ import { assessmentPages } from './assessments/routes.ts';
 import { carePages } from './care/routes.ts';
 import { edReferralPages } from './ed-referrals/routes.ts';
 import { homePages } from './home/routes.ts';
+import { mergePages } from './patients/merge/routes.ts';
 import { patientPages } from './patients/routes.ts';
 import { inputRequestPages } from './plans/care/input/routes.ts';
 import { carePlanPages } from './plans/care/routes.ts';
@@ -18,6 +19,7 @@ export const pages: readonly Page[] = [
   ...authPages,
   ...homePages,
   ...patientPages,
+  ...mergePages,
   ...carePages,
   ...edReferralPages,
   ...presentationPages,

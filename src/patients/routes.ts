@@ -11,7 +11,9 @@ import { safetyPlanTimelineEntries, safetyPlanTimelineList } from '../plans/safe
 import { methodSummary, outcomes } from '../presentations/model.ts';
 import { presentationsForTimeline } from '../presentations/service.ts';
 import { parseNameSearch, parseNhsNumberSearch } from './forms.ts';
-import { bannerName, bannerOf, ethnicCategories } from './model.ts';
+import { movedSummary } from './merge/model.ts';
+import { mergesForSummary } from './merge/service.ts';
+import { bannerName, bannerOf, ethnicCategories, formatNhsNumber } from './model.ts';
 import { patientAccessLog, patientSummary, searchPatients } from './service.ts';
 import { timeline } from './timeline.ts';
 
@@ -85,6 +87,7 @@ export const patientPages: Page[] = [
         assessments: assessmentsForTimeline(who, gate),
         ...carePlanTimelineLists(who, gate),
         safetyPlanVersions: safetyPlanTimelineList(who, gate),
+        merges: mergesForSummary(who, gate),
       }));
       const { presentations, assessments } = lists;
       const carePlans = carePlanTimelineEntries(patient, lists.carePlanHistory, lists.carePlanVersions);
@@ -98,6 +101,13 @@ export const patientPages: Page[] = [
         teams,
         canSeeAccessLog: may(who.user.role, 'audit:read-patient-access'),
         alreadyInCare: notice === 'already-in-care',
+        canMerge: may(who.user.role, 'record:merge'),
+        merges: lists.merges.map((m) => ({
+          ...m,
+          mergedNhsNumber: m.mergedNhsNumber ? formatNhsNumber(m.mergedNhsNumber) : 'not known',
+          moved: movedSummary(m.moved),
+        })),
+        fromMerge: lists.merges.flatMap((m) => [...(m.moved.presentations ?? []), ...(m.moved.assessments ?? [])]),
         mergedInto: patient.mergedInto,
         canRecord: may(who.user.role, 'record:write'),
         // Groups go latest step first, so records made at the same moment read newest first too.

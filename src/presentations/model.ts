@@ -145,23 +145,14 @@ export function presentationContent(p: PresentationInput) {
 export type PresentationContent = ReturnType<typeof presentationContent>;
 
 /** A presentation is current until it is withdrawn as entered in error; nothing moves it back. */
-export const presentationStates = defineMachine({
+export const presentationStates = defineMachine<'current' | 'entered-in-error', 'presentation.changed'>({
   subject: 'This presentation',
   states: { current: 'is current', 'entered-in-error': 'has been withdrawn as entered in error' },
   events: {
     'presentation.changed': { from: ['current'], to: 'current', code: 'entered-in-error' },
-    'presentation.entered-in-error': { from: ['current'], to: 'entered-in-error', code: 'entered-in-error' },
   },
 });
 export type PresentationState = keyof typeof presentationStates.states;
 
 export const stateOf = (p: Pick<Presentation, 'enteredInError'>): PresentationState =>
   p.enteredInError ? 'entered-in-error' : 'current';
-
-/**
- * Who may withdraw a presentation as entered in error: the person who recorded it, or a senior
- * clinician (a consultant taking responsibility for the record). Anyone else asks one of them.
- */
-export function mayWithdraw(user: { id: string; role: string }, recordedBy: string): boolean {
-  return user.id === recordedBy || user.role === 'senior-clinician';
-}

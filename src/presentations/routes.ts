@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { may } from '#platform/access/model.ts';
 import { londonWallTime, showDateTime } from '#platform/clock.ts';
 import { Invalid } from '#platform/errors.ts';
-import { cleanText, dateParts, errorList, formParser, list, parseVersion, proseText, text } from '#platform/forms.ts';
+import { cleanText, dateParts, errorList, list, parseVersion, text } from '#platform/forms.ts';
 import { idParam, patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
+import { withdrawalPages } from '#platform/http/withdrawal-pages.ts';
+import { mayWithdraw, withdrawables } from '#platform/withdrawal.ts';
 import { bannerOf } from '../patients/model.ts';
 import { refuseInvalid, requireCare } from '../patients/service.ts';
 import { myTeams } from '../teams/service.ts';
@@ -14,7 +16,6 @@ import {
   CHANGE_REASON_MAX,
   isOutcome,
   type MethodCode,
-  mayWithdraw,
   methodCodes,
   methodSummary,
   methods,
@@ -27,7 +28,6 @@ import {
   presentationForForm,
   presentationHistory,
   recordPresentation,
-  WITHDRAW_REASON_MAX,
   withdrawPresentation,
 } from './service.ts';
 
@@ -220,7 +220,7 @@ presentationPages.push(
       );
       const what = { recorded: 'Recorded', completed: 'Completed: when they left and how', amended: 'Corrected' };
       return reply.page('presentations/views/read.njk', {
-        canWithdraw: mayWithdraw(who.user, presentation.recordedBy),
+        canWithdraw: mayWithdraw(who.user, [presentation.recordedBy]),
         title: `Presentation at ${presentation.hospitalName}`,
         banner: bannerOf(patient, deps.clock.now()),
         presentation,
@@ -321,66 +321,22 @@ presentationPages.push(
   }),
 );
 
-async function withdrawPage(
-  reply: FastifyReply,
-  who: Actor,
-  params: unknown,
-  status: number,
-  o: { reason: string; errors: Record<string, string> },
-) {
-  const { patient, presentation } = await presentationForForm(
-    who,
-    patientParam(params),
-    idParam(params, 'presentationId'),
-  );
-  return reply.code(status).page('presentations/views/withdraw.njk', {
-    title: 'Withdraw a presentation entered in error',
-    banner: bannerOf(patient, who.clock.now()),
-    presentation,
-    reason: o.reason,
-    errors: o.errors,
-    errorList: errorList(o.errors, ['reason']),
-    backHref: `/patients/${patient.id}/presentations/${presentation.id}`,
-  });
-}
-
-const parseWithdrawal = formParser(
-  z.object({
-    reason: proseText('The reason', WITHDRAW_REASON_MAX).refine((v) => v.trim() !== '', {
-      message: 'Say why the presentation was entered in error',
-    }),
-  }),
-);
-
 presentationPages.push(
-  definePage({
-    method: 'GET',
-    url: '/patients/:patientId/presentations/:presentationId/withdraw',
-    permission: 'record:write',
-    audit: 'presentation.withdraw-form',
-    handler: async (request, reply, deps) =>
-      withdrawPage(reply, actor(request, deps), request.params, 200, { reason: '', errors: {} }),
-  }),
-  definePage({
-    method: 'POST',
-    url: '/patients/:patientId/presentations/:presentationId/withdraw',
-    permission: 'record:write',
-    audit: 'presentation.withdraw',
-    handler: async (request, reply, deps) => {
-      const who = actor(request, deps);
-      const patientId = patientParam(request.params);
-      const presentationId = idParam(request.params, 'presentationId');
-      const parsed = parseWithdrawal(request.body);
-      if (!parsed.ok) {
-        await presentationForForm(who, patientId, presentationId);
-        await refuseInvalid(who, patientId, Object.keys(parsed.issues));
-        return withdrawPage(reply, who, request.params, 400, {
-          reason: text(request.body, 'reason'),
-          errors: parsed.issues,
-        });
-      }
-      await withdrawPresentation(who, patientId, presentationId, parsed.value.reason);
-      return reply.redirect(`/patients/${patientId}/presentations/${presentationId}#entered-in-error`, 303);
+  ...withdrawalPages({
+    kind: withdrawables.presentation,
+    url: '/patients/:patientId/presentations/:presentationId',
+    idParam: 'presentationId',
+    audit: 'presentation',
+    describe: async (who, patientId, id) => {
+      const { patient, presentation } = await presentationForForm(who, patientId, id);
+      return {
+        banner: bannerOf(patient, who.clock.now()),
+        description: `The presentation at ${presentation.hospitalName} on ${showDateTime(presentation.arrivedAt)}.`,
+      };
     },
+    withdraw: withdrawPresentation,
+    guidance:
+      'Use this when the presentation was recorded on the wrong person, or never happened. To put right a time, method or outcome, correct the presentation instead.',
+    refuse: refuseInvalid,
   }),
 );

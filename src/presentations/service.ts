@@ -1,17 +1,17 @@
 import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
 import { auditAction } from '#platform/audit/store.ts';
-import { Forbidden, Invalid, NotFound } from '#platform/errors.ts';
-import { appendEvent, changeState } from '#platform/events.ts';
+import { Invalid, NotFound } from '#platform/errors.ts';
+import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { transition } from '#platform/state.ts';
 import { findVersion, keepVersion, saveVersion, type VersionedSave } from '#platform/versions.ts';
+import { withdrawables, withdrawRecord } from '#platform/withdrawal.ts';
 import type { Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
 import {
   changedFields,
   checkPresentation,
   kindOfChange,
-  mayWithdraw,
   type Presentation,
   type PresentationContent,
   type PresentationInput,
@@ -139,11 +139,9 @@ export async function changePresentation(
   });
 }
 
-export const WITHDRAW_REASON_MAX = 2000;
-
 /**
- * Withdraw a presentation as entered in error: by the person who recorded it or a senior clinician,
- * with a reason; kept and readable, out of the default views; one transaction through changeState.
+ * Withdraw a presentation as entered in error (the shared withdrawal: its author or a senior
+ * clinician, with a reason; kept and readable, out of the default views).
  */
 export async function withdrawPresentation(
   actor: Actor,
@@ -152,26 +150,7 @@ export async function withdrawPresentation(
   reason: string,
 ): Promise<void> {
   await requireCare(actor, patientId);
-  const now = actor.clock.now();
-  await actor.db.transaction().execute(async (tx) => {
-    const row = await store.lockPresentation(tx, presentationId);
-    if (!row || row.patient_id !== patientId) throw new NotFound('There is no such presentation for this person.');
-    if (!mayWithdraw(actor.user, row.recorded_by))
-      throw new Forbidden(
-        'Only the person who recorded this presentation or a senior clinician can withdraw it. Ask one of them',
-        'not-the-author',
-      );
-    await changeState(tx, actor, presentationStates, {
-      subjectType: 'presentation',
-      subjectId: presentationId,
-      patientId,
-      current: row.entered_in_error_at ? 'entered-in-error' : 'current',
-      event: 'presentation.entered-in-error',
-      data: { reason },
-      audit: { presentation: presentationId },
-      write: () => store.withdrawPresentation(tx, { id: presentationId, at: now, by: actor.user.id, reason }),
-    });
-  });
+  await withdrawRecord(actor, withdrawables.presentation, patientId, presentationId, reason);
 }
 
 /** One presentation with every kept version and why each change was made, for its own page. Audited. */

@@ -81,7 +81,7 @@ test('withdrawing needs a reason, and is for the author or a senior clinician on
   assert.equal(refused.status, 403);
   assert.match(
     refused.html.querySelector('main')!.text,
-    /Only the person who recorded this presentation or a senior clinician/,
+    /Only the person who wrote this presentation or a senior clinician/,
   );
   assert.equal((await w.row()).entered_in_error_at, null);
   const senior = await w.signedIn('senior-clinician');

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { Db } from '#platform/db/schema.ts';
 import { type SafetyPlan, type Sections, toSections } from './model.ts';
 
-// One safety plan per person (UNIQUE patient_id); its versions are kept whole in record_versions.
+// One current safety plan per person (unique patient_id among plans not withdrawn as entered in
+// error); its versions are kept whole in record_versions.
 
 function selectPlans(db: Db) {
   return db
@@ -42,7 +43,10 @@ function toPlan(r: Row): SafetyPlan {
 }
 
 export async function findPlanOfPatient(db: Db, patientId: string): Promise<SafetyPlan | undefined> {
-  const row = await selectPlans(db).where('safety_plans.patient_id', '=', patientId).executeTakeFirst();
+  const row = await selectPlans(db)
+    .where('safety_plans.patient_id', '=', patientId)
+    .where('safety_plans.entered_in_error_at', 'is', null)
+    .executeTakeFirst();
   return row && toPlan(row);
 }
 
@@ -55,6 +59,7 @@ export async function lockPlanOfPatient(
     .selectFrom('safety_plans')
     .select(['id', 'version'])
     .where('patient_id', '=', patientId)
+    .where('entered_in_error_at', 'is', null)
     .forUpdate()
     .executeTakeFirst();
 }
@@ -80,7 +85,7 @@ export async function insertPlan(
       updated_by: p.userId,
       updated_at: p.at,
     })
-    .onConflict((oc) => oc.column('patient_id').doNothing())
+    .onConflict((oc) => oc.column('patient_id').where('entered_in_error_at', 'is', null).doNothing())
     .returning('id')
     .executeTakeFirst();
   return row?.id;

@@ -70,6 +70,8 @@ export const permissions = [
   'audit:read-patient-access',
   /** Review the care relationships colleagues started (self-claimed legitimate relationships). */
   'care:review',
+  /** Merge two records of one person: a senior clinician's named action. */
+  'record:merge',
   'referral:inbox',
   'figures:read',
   'admin:accounts',
@@ -80,7 +82,7 @@ const clinical: Permission[] = ['signed-in', 'patient:search', 'patient:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   'liaison-practitioner': [...clinical, 'record:write', 'input:answer'],
-  'senior-clinician': [...clinical, 'record:write', 'input:answer'],
+  'senior-clinician': [...clinical, 'record:write', 'record:merge', 'input:answer'],
   'mdt-contributor': [...clinical, 'input:answer'],
   // A receiving service sees what is referred to it, never a search over the hospital's patients.
   'receiving-clinician': ['signed-in', 'referral:inbox'],

@@ -185,6 +185,9 @@ export type AssessmentsTable = {
   finalised_by: string | null;
   finalised_at: Date | null;
   follow_up_due_at: Date | null;
+  entered_in_error_at: Date | null;
+  entered_in_error_by: string | null;
+  entered_in_error_reason: string | null;
 };
 
 export type CarePlansTable = {
@@ -206,6 +209,9 @@ export type CarePlansTable = {
   shared_version: number | null;
   shared_at: Date | null;
   shared_by: string | null;
+  entered_in_error_at: Date | null;
+  entered_in_error_by: string | null;
+  entered_in_error_reason: string | null;
 };
 
 export type InputRequestsTable = {
@@ -232,6 +238,9 @@ export type SafetyPlansTable = {
   created_at: Date;
   updated_by: string;
   updated_at: Date;
+  entered_in_error_at: Date | null;
+  entered_in_error_by: string | null;
+  entered_in_error_reason: string | null;
 };
 
 export type Database = {

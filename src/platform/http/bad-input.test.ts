@@ -259,6 +259,17 @@ test('bad-input matrix: every route, parameter and field against hostile strings
       const own = `/patients/${(await makePatient(db, { teamId: team, at: new Date('2026-11-01T09:00:00Z') })).id}`;
       return { role: 'liaison-practitioner', source: `${own}/discharge`, action: `${own}/discharge` };
     },
+    // An accepted merge uses up the record merged: each case makes a fresh duplicate of the patient.
+    'POST /patients/:patientId/merge': async () => {
+      await makePatient(db, {
+        teamId: team,
+        nhsNumber: null,
+        familyName: patient.familyName,
+        givenName: patient.givenName,
+        dateOfBirth: patient.dateOfBirth,
+      });
+      return { role: 'senior-clinician', source: `${p}/merge`, action: `${p}/merge` };
+    },
     'POST /ed-referrals/trace': async () => ({
       role: 'liaison-practitioner',
       source: '/ed-referrals/new',

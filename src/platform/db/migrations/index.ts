@@ -9,6 +9,7 @@ import * as careDecisions from './0007_care_decisions.ts';
 import * as corrections from './0008_corrections.ts';
 import * as enteredInError from './0009_entered_in_error.ts';
 import * as frontDoor from './0010_front_door.ts';
+import * as documentsInError from './0011_documents_in_error.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0008_corrections': corrections,
   '0009_entered_in_error': enteredInError,
   '0010_front_door': frontDoor,
+  '0011_documents_in_error': documentsInError,
 };
 
 export const migrationProvider: MigrationProvider = {
