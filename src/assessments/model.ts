@@ -1,4 +1,5 @@
 import { defineMachine } from '#platform/state.ts';
+import type { InError } from '#platform/withdrawal.ts';
 // The needs-led psychosocial assessment (docs/clinical-rules.md step 2; NICE NG225 section 1.5). It is a set of
 // prose sections written with the person. There is deliberately no risk score, risk level or
 // scale here (NG225 section 1.6): the risk formulation is a narrative like every other section.
@@ -127,6 +128,9 @@ export type Assessment = {
   finalisedByName: string | null;
   finalisedAt: Date | null;
   followUpDueAt: Date | null;
+  finalisedBy: string | null;
+  /** Withdrawn as entered in error: who, when and why. Still readable, out of the default views. */
+  enteredInError: InError;
 };
 
 export type SectionProblem = { field: SectionKey; message: string };

@@ -1,11 +1,14 @@
 import type { FastifyReply } from 'fastify';
 import { may } from '#platform/access/model.ts';
 import type { OpenedRecord } from '#platform/access/record.ts';
+import { showDateTime } from '#platform/clock.ts';
 import { Conflict, Invalid } from '#platform/errors.ts';
 import { errorList, text } from '#platform/forms.ts';
 import { canonicalId, idParam, patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page } from '#platform/http/pages.ts';
+import { withdrawalPages } from '#platform/http/withdrawal-pages.ts';
 import { staleRefusal } from '#platform/versions.ts';
+import { mayWithdraw, withdrawables } from '#platform/withdrawal.ts';
 import { bannerOf, type Patient } from '../patients/model.ts';
 import { refuseInvalid } from '../patients/service.ts';
 import { carePlanOfAssessment } from '../plans/care/service.ts';
@@ -21,7 +24,14 @@ import {
   sectionKeys,
   sections,
 } from './model.ts';
-import { addAddendum, assessmentForForm, openAssessment, saveAssessment, startAssessment } from './service.ts';
+import {
+  addAddendum,
+  assessmentForForm,
+  openAssessment,
+  saveAssessment,
+  startAssessment,
+  withdrawAssessment,
+} from './service.ts';
 import type { Addendum } from './store.ts';
 
 // Twelve sections of up to 10,000 characters each, URL-encoded: more than the default form limit.
@@ -64,7 +74,9 @@ async function assessmentPage(
   o: { addendum: string; errors: Record<string, string> },
 ) {
   const { patient, assessment, addenda } = opened;
-  const editable = assessment.status === 'draft' && may(who.user.role, 'record:write');
+  const withdrawn = assessment.enteredInError !== null;
+  const canWrite = may(who.user.role, 'record:write') && !withdrawn;
+  const editable = assessment.status === 'draft' && canWrite;
   const attendance = await presentationOf(who, patient, assessment.presentationId);
   const carePlanId = assessment.status === 'final' ? await carePlanOfAssessment(who, assessment.id) : undefined;
   return reply.code(status).page(editable ? 'assessments/views/edit.njk' : 'assessments/views/read.njk', {
@@ -74,7 +86,13 @@ async function assessmentPage(
     fields: sectionFields(assessment.sections, {}),
     carePlanId,
     attendance: { ...attendance, methodText: methodSummary(attendance.methods) },
-    canWrite: may(who.user.role, 'record:write'),
+    canWrite,
+    inError: assessment.enteredInError,
+    inErrorName: 'assessment',
+    canWithdraw:
+      !withdrawn &&
+      may(who.user.role, 'record:write') &&
+      mayWithdraw(who.user, [assessment.startedBy, assessment.finalisedBy]),
     addenda,
     addendum: o.addendum,
     addendumMax: ADDENDUM_MAX,
@@ -213,3 +231,24 @@ export const assessmentPages: Page[] = [
     },
   }),
 ];
+
+assessmentPages.push(
+  ...withdrawalPages({
+    kind: withdrawables.assessment,
+    url: '/patients/:patientId/assessments/:assessmentId',
+    idParam: 'assessmentId',
+    audit: 'assessment',
+    describe: async (who, patientId, id) => {
+      const { patient, assessment } = await assessmentForForm(who, patientId, id);
+      const when = assessment.finalisedAt ?? assessment.startedAt;
+      return {
+        banner: bannerOf(patient, who.clock.now()),
+        description: `The psychosocial assessment ${assessment.status === 'final' ? 'finalised' : 'started'} by ${assessment.finalisedByName ?? assessment.startedByName} on ${showDateTime(when)}.`,
+      };
+    },
+    withdraw: withdrawAssessment,
+    guidance:
+      'Use this when the assessment was written on the wrong person, or for an attendance it was not about. To add to or correct what a finalised assessment says, write an addendum instead.',
+    refuse: refuseInvalid,
+  }),
+);

@@ -5,6 +5,7 @@ import { changeState } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { transition } from '#platform/state.ts';
 import { recordVersion, type StaleSave, saveVersion } from '#platform/versions.ts';
+import { refuseIfWithdrawn, withdrawables, withdrawRecord } from '#platform/withdrawal.ts';
 import type { Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
 import { presentationOf } from '../presentations/service.ts';
@@ -76,6 +77,7 @@ export async function addAddendum(actor: Actor, patientId: string, assessmentId:
   await actor.db.transaction().execute(async (tx) => {
     const locked = await store.lockAssessment(tx, assessmentId);
     if (!locked || locked.patientId !== patientId) throw new NotFound('There is no such assessment for this person.');
+    refuseIfWithdrawn(locked.enteredInError, 'assessment');
     await changeState(tx, actor, assessmentStates, {
       subjectType: 'assessment',
       subjectId: assessmentId,
@@ -87,6 +89,12 @@ export async function addAddendum(actor: Actor, patientId: string, assessmentId:
       write: () => store.insertAddendum(tx, { id, assessmentId, patientId, text, userId: actor.user.id, at: now }),
     });
   });
+}
+
+/** Withdraw an assessment as entered in error (the shared withdrawal: its author or a senior clinician). */
+export async function withdrawAssessment(actor: Actor, patientId: string, assessmentId: string, reason: string) {
+  await requireCare(actor, patientId);
+  await withdrawRecord(actor, withdrawables.assessment, patientId, assessmentId, reason);
 }
 
 /** The assessment behind a refused form, shown again with the person's text: the refusal was audited, not a read. */
@@ -133,6 +141,7 @@ export async function saveAssessment(
     },
     read: toSections,
     step: async (_tx, locked) => {
+      refuseIfWithdrawn(locked.enteredInError, 'assessment');
       // Finalising is a change of state like any other: refused from a state that does not allow it.
       const moved = transition(assessmentStates, locked.status, event);
       return {
@@ -170,6 +179,7 @@ export async function finalisedAssessmentOf(
 ): Promise<Assessment> {
   const found = await store.findAssessment(actor.db, assessmentId);
   if (!found || found.patientId !== opened.id) throw new NotFound('There is no such assessment for this person.');
+  refuseIfWithdrawn(found.enteredInError !== null, 'assessment');
   if (found.status !== 'final')
     throw new Conflict('Finalise the assessment before starting its care plan', 'assessment-not-final');
   return found;

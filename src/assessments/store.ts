@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '#platform/db/schema.ts';
 import { listQuery } from '#platform/db/together.ts';
+import type { InError } from '#platform/withdrawal.ts';
 import { type Assessment, type AssessmentStatus, type Sections, toSections } from './model.ts';
 
 export async function insertAssessment(
@@ -31,6 +32,7 @@ function selectAssessments(db: Db) {
     .innerJoin('users as starter', 'starter.id', 'assessments.started_by')
     .innerJoin('users as updater', 'updater.id', 'assessments.updated_by')
     .leftJoin('users as finaliser', 'finaliser.id', 'assessments.finalised_by')
+    .leftJoin('users as withdrawer', 'withdrawer.id', 'assessments.entered_in_error_by')
     .select([
       'assessments.id',
       'assessments.patient_id',
@@ -46,7 +48,11 @@ function selectAssessments(db: Db) {
       'assessments.updated_at',
       'finaliser.display_name as finalised_by_name',
       'assessments.finalised_at',
+      'assessments.finalised_by',
       'assessments.follow_up_due_at',
+      'assessments.entered_in_error_at',
+      'assessments.entered_in_error_reason',
+      'withdrawer.display_name as entered_in_error_by_name',
     ]);
 }
 
@@ -68,8 +74,21 @@ function toAssessment(r: Row): Assessment {
     updatedAt: r.updated_at,
     finalisedByName: r.finalised_by_name,
     finalisedAt: r.finalised_at,
+    finalisedBy: r.finalised_by,
     followUpDueAt: r.follow_up_due_at,
+    enteredInError: inErrorOf(r),
   };
+}
+
+/** The withdrawal columns of a row as the pages show them. */
+function inErrorOf(r: {
+  entered_in_error_at: Date | null;
+  entered_in_error_reason: string | null;
+  entered_in_error_by_name: string | null;
+}): InError {
+  return r.entered_in_error_at && r.entered_in_error_reason
+    ? { at: r.entered_in_error_at, byName: r.entered_in_error_by_name ?? '', reason: r.entered_in_error_reason }
+    : null;
 }
 
 export async function findAssessment(db: Db, id: string): Promise<Assessment | undefined> {
@@ -82,6 +101,7 @@ export async function findAssessmentOfPresentation(db: Db, presentationId: strin
     .selectFrom('assessments')
     .select('id')
     .where('presentation_id', '=', presentationId)
+    .where('entered_in_error_at', 'is', null)
     .executeTakeFirst();
   return row?.id;
 }
@@ -90,14 +110,21 @@ export async function findAssessmentOfPresentation(db: Db, presentationId: strin
 export async function lockAssessment(
   db: Db,
   id: string,
-): Promise<{ version: number; status: AssessmentStatus; patientId: string } | undefined> {
+): Promise<{ version: number; status: AssessmentStatus; patientId: string; enteredInError: boolean } | undefined> {
   const row = await db
     .selectFrom('assessments')
-    .select(['version', 'status', 'patient_id'])
+    .select(['version', 'status', 'patient_id', 'entered_in_error_at'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
-  return row && { version: row.version, status: row.status as AssessmentStatus, patientId: row.patient_id };
+  return (
+    row && {
+      version: row.version,
+      status: row.status as AssessmentStatus,
+      patientId: row.patient_id,
+      enteredInError: row.entered_in_error_at !== null,
+    }
+  );
 }
 
 /** Write the next version, only if nobody else has: the number of rows changed says whether it did. */
@@ -141,6 +168,7 @@ export type AssessmentEntry = Pick<
   | 'finalisedAt'
   | 'finalisedByName'
   | 'followUpDueAt'
+  | 'enteredInError'
 >;
 
 /** The timeline's view of a patient's assessments: who and when, never the sections' text. */
@@ -150,6 +178,7 @@ export function assessmentsOfPatient(db: Db, patientId: string, limit: number) {
       .selectFrom('assessments')
       .innerJoin('users as starter', 'starter.id', 'assessments.started_by')
       .leftJoin('users as finaliser', 'finaliser.id', 'assessments.finalised_by')
+      .leftJoin('users as withdrawer', 'withdrawer.id', 'assessments.entered_in_error_by')
       .select([
         'assessments.id',
         'assessments.presentation_id',
@@ -159,11 +188,14 @@ export function assessmentsOfPatient(db: Db, patientId: string, limit: number) {
         'assessments.finalised_at',
         'finaliser.display_name as finalised_by_name',
         'assessments.follow_up_due_at',
+        'assessments.entered_in_error_at',
+        'assessments.entered_in_error_reason',
+        'withdrawer.display_name as entered_in_error_by_name',
       ])
       .where('assessments.patient_id', '=', patientId)
       .orderBy('assessments.started_at', 'desc')
       .limit(limit),
-    times: ['started_at', 'finalised_at', 'follow_up_due_at'],
+    times: ['started_at', 'finalised_at', 'follow_up_due_at', 'entered_in_error_at'],
     map: (r): AssessmentEntry => ({
       id: r.id,
       presentationId: r.presentation_id,
@@ -173,6 +205,7 @@ export function assessmentsOfPatient(db: Db, patientId: string, limit: number) {
       finalisedAt: r.finalised_at,
       finalisedByName: r.finalised_by_name,
       followUpDueAt: r.follow_up_due_at,
+      enteredInError: inErrorOf(r),
     }),
   });
 }

@@ -37,6 +37,8 @@ export async function latestFollowUpDue(db: Db, patientId: string, teamId: strin
     .where('patient_id', '=', patientId)
     .where('team_id', '=', teamId)
     .where('status', '=', 'final')
+    // A withdrawn assessment starts no clock.
+    .where('entered_in_error_at', 'is', null)
     .orderBy('follow_up_due_at', 'desc')
     .limit(1)
     .executeTakeFirst();

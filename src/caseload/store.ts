@@ -103,9 +103,9 @@ export async function caseFacts(
       WHERE patient_id = p.id AND team_id = ${teamId} AND entered_in_error_at IS NULL
       ORDER BY arrived_at DESC LIMIT 1
     ) pr ON true
-    LEFT JOIN assessments a ON a.presentation_id = pr.id
-    LEFT JOIN care_plans cp ON cp.assessment_id = a.id
-    LEFT JOIN safety_plans sp ON sp.patient_id = p.id`.execute(db);
+    LEFT JOIN assessments a ON a.presentation_id = pr.id AND a.entered_in_error_at IS NULL
+    LEFT JOIN care_plans cp ON cp.assessment_id = a.id AND cp.entered_in_error_at IS NULL
+    LEFT JOIN safety_plans sp ON sp.patient_id = p.id AND sp.entered_in_error_at IS NULL`.execute(db);
   return new Map(
     rows.map((r) => [
       r.patient_id,

@@ -166,6 +166,7 @@ test('a trace with a wrong NHS number, missing details or markup is refused with
     [{ by: 'nhs-number', nhsNumber: '9'.repeat(5000) }, /10 digits/],
     [details({ familyName: '', givenName: '' }), /Enter the person’s last name/],
     [details({ familyName: '<script>alert(1)</script>', givenName: '' }), /only include letters/],
+    [details({ familyName: 'O’Reilly', givenName: 'Seán' }, { 'dateOfBirth[month]': '13' }), /must be a real date/],
     [details({ familyName: 'Smith', givenName: '' }, { 'dateOfBirth[year]': '2099' }), /must be today or in the past/],
     [details({ familyName: 'Smith', givenName: '' }, { sex: 'robot' }), /Select the person’s sex/],
     [details({ familyName: 'Smith', givenName: '' }, { postcode: 'NOT A POSTCODE' }), /real postcode/],
@@ -266,6 +267,11 @@ test('an untraced person is registered as unverified after a duplicate check who
   assert.ok(choices.includes(`local:${known.id}`), `candidates: ${choices.join(', ')}`);
   assert.ok(choices.includes('new'));
   assert.match(checked.html.querySelector('main')!.text, /Same date of birth, similar name/);
+  assert.match(checked.html.querySelector('main')!.text, new RegExp(`${choices.length - 1} records? match`));
+  // Shown the candidates, the practitioner must choose: going on without a choice is refused.
+  const unchosen = await w.client.post('/ed-referrals/untraced', { ...form, step: 'choose' });
+  assert.equal(unchosen.status, 400);
+  assert.match(errorSummary(unchosen), /Choose one of the records below/);
   const before = await w.db.selectFrom('patients').select('id').where('family_name', '=', 'MacDonald').execute();
   assert.deepEqual(before, [], 'nothing is made until the practitioner chooses');
   // A choice the check did not offer (another record's id) is refused, and nothing is written.

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { showDateTime } from '#platform/clock.ts';
+import { showDate, showDateTime } from '#platform/clock.ts';
 import { Invalid } from '#platform/errors.ts';
 import { errorList, londonToday } from '#platform/forms.ts';
 import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
@@ -93,7 +93,7 @@ async function tracePage(reply: FastifyReply, who: Actor, status: number, extra:
 function personRows(p: TracedPerson) {
   return [
     { key: { text: 'NHS number' }, value: { text: p.nhsNumber ? formatNhsNumber(p.nhsNumber) : 'Not known' } },
-    { key: { text: 'Date of birth' }, value: { text: p.dateOfBirth } },
+    { key: { text: 'Date of birth' }, value: { text: showDate(p.dateOfBirth) } },
     { key: { text: 'Sex' }, value: { text: sexNames[p.sex] } },
     { key: { text: 'Postcode' }, value: { text: p.postcode ?? 'Not known' } },
   ];
@@ -135,7 +135,7 @@ function candidateItems(candidates: Candidate[], chosen: string) {
       const unverified = c.kind === 'local' && c.record.identity === 'unverified' ? ' · unverified' : '';
       return {
         value: c.key,
-        text: `${bannerName(p)}, born ${p.dateOfBirth}`,
+        text: `${bannerName(p)}, born ${showDate(p.dateOfBirth)}`,
         hint: {
           text: `NHS number ${p.nhsNumber ? formatNhsNumber(p.nhsNumber) : 'not known'}${unverified} · ${sexNames[p.sex]}${p.postcode ? ` · ${p.postcode}` : ''} · ${where} · ${reasonsText(c.reasons)}`,
         },
@@ -168,6 +168,7 @@ async function untracedPage(
     sexItems: sexItems(values.sex),
     ...(await startChoices(who, values)),
     candidates: candidates.length > 0 ? candidateItems(candidates, values.choice) : [],
+    candidateCount: candidates.length,
     errorList: errorList(errors, [
       ['choice', candidates[0] ? `choice-${candidates[0].key.replace(':', '-')}` : 'choice-new'],
       ...personOrder,
@@ -302,7 +303,7 @@ export const edReferralPages: Page[] = [
         return untracedPage(reply, who, 400, values, issues);
       }
       try {
-        const result = await registerUntraced(who, person.value, start.value, values.choice);
+        const result = await registerUntraced(who, person.value, start.value, values.choice, body?.step === 'choose');
         if ('candidates' in result) return untracedPage(reply, who, 200, values, {}, result.candidates);
         return afterStart(reply, result);
       } catch (error) {

@@ -184,6 +184,8 @@ export async function registerUntraced(
   person: NewPerson,
   start: CareStart,
   choice: string,
+  /** The candidates were shown, so a choice is now required. */
+  choosing = false,
 ): Promise<Started | { candidates: Candidate[] }> {
   const candidates = await possibleRecordsOf(actor, person);
   const audit = { via: 'untraced', candidates: candidates.length, choice: choice.split(':')[0] || 'none' };
@@ -207,7 +209,7 @@ export async function registerUntraced(
         (tx) => store.insertUntraced(tx, person, actor.user.id),
         audit,
       );
-    if (choice !== '') {
+    if (choice !== '' || choosing) {
       await auditAction(actor.db, actor, null, 'refused', { reason: 'not-a-candidate' });
       throw new Invalid(
         { choice: 'Choose one of the records below, or say none of them is this person' },

@@ -71,6 +71,8 @@ function finalAssessment(): Assessment {
     updatedAt: finalisedAt,
     finalisedByName: 'Sam Okafor',
     finalisedAt,
+    finalisedBy: null,
+    enteredInError: null,
     followUpDueAt: followUpDue(finalisedAt),
   };
 }

@@ -19,7 +19,8 @@ export function parseNhsNumberSearch(input: { nhsNumber: string }): Parsed<Patie
 }
 
 // Letters of any alphabet, spaces, hyphens and apostrophes: names are not only ASCII.
-export const namePattern = /^[\p{L}\p{M}' .-]+$/u;
+// The typographic apostrophe too: phones and Macs type O’Reilly by default.
+export const namePattern = /^[\p{L}\p{M}'’ .-]+$/u;
 
 export function parseNameSearch(
   input: { familyName: string; givenName: string; dateOfBirth: DateParts },

@@ -7,7 +7,11 @@ import { actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { pageQuery } from '#platform/worklist.ts';
 import { assessmentsForTimeline } from '../assessments/service.ts';
 import { carePlanTimelineEntries, carePlanTimelineLists } from '../plans/care/service.ts';
-import { safetyPlanTimelineEntries, safetyPlanTimelineList } from '../plans/safety/service.ts';
+import {
+  safetyPlanTimelineEntries,
+  safetyPlanTimelineList,
+  withdrawnSafetyPlansList,
+} from '../plans/safety/service.ts';
 import { methodSummary, outcomes } from '../presentations/model.ts';
 import { presentationsForTimeline } from '../presentations/service.ts';
 import { parseNameSearch, parseNhsNumberSearch } from './forms.ts';
@@ -87,12 +91,14 @@ export const patientPages: Page[] = [
         assessments: assessmentsForTimeline(who, gate),
         ...carePlanTimelineLists(who, gate),
         safetyPlanVersions: safetyPlanTimelineList(who, gate),
+        safetyPlansWithdrawn: withdrawnSafetyPlansList(who, gate),
         merges: mergesForSummary(who, gate),
       }));
       const { presentations, assessments } = lists;
       const carePlans = carePlanTimelineEntries(patient, lists.carePlanHistory, lists.carePlanVersions);
-      const safetyPlans = safetyPlanTimelineEntries(patient, lists.safetyPlanVersions);
-      const assessmentOf = new Map(assessments.map((a) => [a.presentationId, a]));
+      const safetyPlans = safetyPlanTimelineEntries(patient, lists.safetyPlanVersions, lists.safetyPlansWithdrawn);
+      // A presentation's assessment is its current one: after a withdrawal it can be assessed again.
+      const assessmentOf = new Map(assessments.filter((a) => !a.enteredInError).map((a) => [a.presentationId, a]));
       return reply.page('patients/views/summary.njk', {
         title: bannerName(patient),
         banner: bannerOf(patient, deps.clock.now()),
@@ -124,7 +130,9 @@ export const patientPages: Page[] = [
             outcomeText: p.outcome ? outcomes[p.outcome] : 'Still in the emergency department',
           })),
         ),
-        hasSafetyPlan: safetyPlans.length > 0,
+        hasSafetyPlan: lists.safetyPlanVersions.some(
+          (v) => !lists.safetyPlansWithdrawn.some((w) => w.id === v.subjectId),
+        ),
         backHref: '/patients',
       });
     },

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { Forbidden, NotFound } from './errors.ts';
+import { Conflict, Forbidden, NotFound } from './errors.ts';
 import { changeState } from './events.ts';
 import { formParser, proseText } from './forms.ts';
 import type { Actor } from './http/pages.ts';
@@ -112,4 +112,13 @@ export async function withdrawRecord(
       },
     });
   });
+}
+
+/** A withdrawn record is read, never changed: every change to one is refused with this. */
+export function refuseIfWithdrawn(withdrawn: boolean, name: string): void {
+  if (withdrawn)
+    throw new Conflict(
+      `This ${name} has been withdrawn as entered in error: it is kept to be read, not changed`,
+      'entered-in-error',
+    );
 }

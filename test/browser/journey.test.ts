@@ -6,9 +6,10 @@ import { formatNhsNumber } from '../../src/patients/model.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { testApp } from '../support/app.ts';
 import { closeTestDatabase } from '../support/database.ts';
-import { makePatient, makeTeam, makeUser, PASSWORD } from '../support/factories.ts';
+import { makePatient, makeRegisterPerson, makeTeam, makeUser, PASSWORD } from '../support/factories.ts';
 import { expectAccessible, launch, screenshot } from './browser.ts';
 import { clinicalRecordJourney } from './clinical-journey.ts';
+import { frontDoorJourney } from './front-door-journey.ts';
 import { expectHeading, findPatientPage, header, signInPage } from './pages.ts';
 
 // The journey a liaison practitioner makes, in a real Chromium against the real server on a port:
@@ -35,7 +36,19 @@ async function makeWorld(db: Parameters<typeof makeTeam>[0]) {
     analyst: await makeUser(db, { role: 'analyst', teamIds: [await makeTeam(db, 'analytics')] }),
     administrator: await makeUser(db, { role: 'administrator', teamIds: [await makeTeam(db, 'administration')] }),
   };
-  return { team, practitioner, manager, pharmacist, patient, assessed, others };
+  const traced = await makeRegisterPerson(db, { familyName: 'Okonkwo', givenName: 'Adaeze' });
+  const known = await makePatient(db, {
+    teamId: team,
+    nhsNumber: null,
+    givenName: 'Bethan',
+    familyName: `Lloyd${Math.random()
+      .toString(36)
+      .replace(/[^a-z]/g, '')
+      .slice(0, 6)}`,
+    dateOfBirth: '1996-08-21',
+    sex: 'female',
+  });
+  return { team, practitioner, manager, pharmacist, patient, assessed, others, traced, known };
 }
 
 before(async () => {
@@ -149,6 +162,15 @@ test('the clinical record: presentation, assessment over two sittings, a pharmac
     practitioner: world.practitioner,
     pharmacist: world.pharmacist,
     patient: world.assessed,
+  });
+});
+
+test('the front door: a referral traced and taken into care, an untraced person registered after the duplicate check, and the manager’s review', async () => {
+  await frontDoorJourney(browser, base, {
+    practitioner: world.practitioner,
+    manager: world.manager,
+    traced: world.traced,
+    known: world.known,
   });
 });
 

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { showDate } from '#platform/clock.ts';
 import { Conflict, Invalid } from '#platform/errors.ts';
 import { errorList, formParser, proseText, text } from '#platform/forms.ts';
 import { patientParam } from '#platform/http/input.ts';
@@ -36,7 +37,7 @@ async function mergePage(
     banner: bannerOf(survivor, who.clock.now()),
     candidates: candidates.map((c) => ({
       value: c.person.id,
-      text: `${bannerName(c.person)}, born ${c.person.dateOfBirth}`,
+      text: `${bannerName(c.person)}, born ${showDate(c.person.dateOfBirth)}`,
       hint: {
         text: `NHS number ${c.person.nhsNumber ? formatNhsNumber(c.person.nhsNumber) : 'not known'}${c.person.identity === 'unverified' ? ' · unverified' : ''} · ${sexNames[c.person.sex]}${c.person.postcode ? ` · ${c.person.postcode}` : ''} · ${c.reasons.map((r) => duplicateReasonNames[r]).join('; ')}`,
       },

@@ -63,6 +63,18 @@ test('a match scores 1 only when every detail agrees, less for names that only s
   );
 });
 
+test('date of birth and sex alone never make a match, and a wrong sex is never more than a possible one', () => {
+  const stranger = { ...person, familyName: 'Lesch', givenName: 'Maria' };
+  // Family name typed, no given name: a stranger born the same day is not offered.
+  assert.equal(matchScore({ ...query, givenName: '', postcode: null }, stranger), 0);
+  // Only the given name agrees and nothing else narrows it: not enough either.
+  assert.ok(matchScore({ ...query, familyName: 'Jones', postcode: null }, person) < 0.5);
+  const wrongSex = matchScore({ ...query, sex: 'male', postcode: null }, person);
+  assert.equal(confidenceOf(wrongSex).text, 'Possible match: check with the person');
+  // Every detail given agrees: exact, whether or not a postcode was typed.
+  assert.equal(matchScore({ ...query, postcode: null }, person), 1);
+});
+
 test('matches rank best first, in the same order every time, at most ten', () => {
   const many = Array.from({ length: 14 }, (_, i) => ({
     person: { ...person, familyName: `N${i % 3}` },

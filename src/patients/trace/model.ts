@@ -86,23 +86,31 @@ export function compareNames(a: string, b: string): NameMatch {
 
 /**
  * How closely a person on the register matches a demographic query, from 0 to 1, as PDS scores
- * its fuzzy matches: 1 only when every given detail is the same; a name that only sounds alike,
- * a missing postcode or a different sex each lowers it. Below 0.5 it is not offered at all.
+ * its fuzzy matches: the share of the details given that agree, weighted (family name most, then
+ * given name, sex, postcode). 1 only when every detail given is the same; a name that only sounds
+ * alike, a different sex or another postcode each lowers it. Someone whose family name differs is
+ * a candidate only when the given name was typed and agrees (a name changed at marriage) — never
+ * on date of birth and sex alone, which would show strangers' details to the person tracing.
  */
 export function matchScore(query: Extract<TraceQuery, { by: 'demographics' }>, person: TracedPerson): number {
   if (person.dateOfBirth !== query.dateOfBirth) return 0;
   const family = compareNames(query.familyName, person.familyName);
-  const given = query.givenName ? compareNames(query.givenName, person.givenName) : 'same';
-  // The family name is the stronger identifier; a different one (say, a name changed at marriage)
-  // still leaves a candidate when the given name and postcode agree.
-  let score = family === 'same' ? 0.6 : family === 'sounds-alike' ? 0.45 : 0.15;
-  score += given === 'same' ? 0.2 : given === 'sounds-alike' ? 0.12 : 0;
-  if (query.sex === person.sex) score += 0.1;
-  if (query.postcode && person.postcode) {
-    if (normalisePostcode(query.postcode) === person.postcode) score += 0.1;
-    else if (outcode(query.postcode) === outcode(person.postcode)) score += 0.05;
-  } else if (!query.postcode) score += 0.1;
-  return Math.round(Math.min(score, 1) * 100) / 100;
+  const given = query.givenName ? compareNames(query.givenName, person.givenName) : null;
+  if (family === 'different' && (given === null || given === 'different')) return 0;
+  let earned = family === 'same' ? 0.5 : family === 'sounds-alike' ? 0.35 : 0;
+  let possible = 0.5;
+  if (given !== null) {
+    earned += given === 'same' ? 0.25 : given === 'sounds-alike' ? 0.15 : 0;
+    possible += 0.25;
+  }
+  possible += 0.15;
+  if (query.sex === person.sex) earned += 0.15;
+  if (query.postcode) {
+    possible += 0.1;
+    if (person.postcode && normalisePostcode(query.postcode) === person.postcode) earned += 0.1;
+    else if (person.postcode && outcode(query.postcode) === outcode(person.postcode)) earned += 0.05;
+  }
+  return Math.floor((earned / possible) * 100 + 1e-9) / 100;
 }
 
 export const MIN_SCORE = 0.5;

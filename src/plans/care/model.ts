@@ -1,5 +1,6 @@
 import type { Discipline } from '#platform/access/model.ts';
 import { defineMachine } from '#platform/state.ts';
+import type { InError } from '#platform/withdrawal.ts';
 
 // The care plan (docs/clinical-rules.md step 3): goals and actions, each with an owner and a date, built with
 // input from other disciplines where useful, agreed with the person and shared with them and,
@@ -56,6 +57,9 @@ export type CarePlan = {
   sharedVersion: number | null;
   sharedAt: Date | null;
   sharedByName: string | null;
+  createdBy: string;
+  /** Withdrawn as entered in error: who, when and why. Still readable, out of the default views. */
+  enteredInError: InError;
 };
 
 /** Where the plan stands: a change after agreement needs agreeing again before it is shared. */

@@ -1,12 +1,15 @@
 import type { FastifyReply } from 'fastify';
 import { disciplineNames, may } from '#platform/access/model.ts';
+import { showDateTime } from '#platform/clock.ts';
 import { crisisContacts } from '#platform/crisis-contacts.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
 import { errorList, londonToday, parseVersion, text } from '#platform/forms.ts';
 import { canonicalId, idParam, patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
+import { withdrawalPages } from '#platform/http/withdrawal-pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
 import { staleRefusal } from '#platform/versions.ts';
+import { mayWithdraw, withdrawables } from '#platform/withdrawal.ts';
 import { carePlanLetter as letterOf, letterPdf } from '../../letters/care-plan-letter.ts';
 import { bannerOf, formatNhsNumber } from '../../patients/model.ts';
 import { refuseInvalid } from '../../patients/service.ts';
@@ -30,6 +33,7 @@ import {
   saveCarePlan,
   shareCarePlan,
   startCarePlan,
+  withdrawCarePlan,
 } from './service.ts';
 
 const PLAN_BODY_LIMIT = 512 * 1024;
@@ -109,9 +113,10 @@ async function planPage(
   opened: Awaited<ReturnType<typeof openCarePlan>>,
   extra: Record<string, unknown>,
   now: Date,
-  role: string,
+  user: { id: string; role: string },
 ) {
   const { patient, plan } = opened;
+  const withdrawn = plan.enteredInError !== null;
   return reply.code(status).page('plans/care/views/plan.njk', {
     title: 'Care plan',
     banner: bannerOf(patient, now),
@@ -122,7 +127,10 @@ async function planPage(
     colleagues: opened.colleagues.map((c) => ({ value: c.id, text: `${c.name}, ${disciplineNames[c.discipline]}` })),
     versions: opened.versions,
     ways: Object.entries(agreementWays).map(([value, label]) => ({ value, text: label })),
-    canWrite: may(role, 'record:write'),
+    canWrite: may(user.role, 'record:write') && !withdrawn,
+    inError: plan.enteredInError,
+    inErrorName: 'care plan',
+    canWithdraw: !withdrawn && may(user.role, 'record:write') && mayWithdraw(user, [plan.createdBy]),
     empty: isEmptyPlan(plan.content),
     errors: {},
     values: {},
@@ -153,7 +161,7 @@ export const carePlanPages: Page[] = [
     handler: async (request, reply, deps) => {
       const who = actor(request, deps);
       const opened = await openCarePlan(who, patientParam(request.params), idParam(request.params, 'carePlanId'));
-      return planPage(reply, 200, opened, {}, deps.clock.now(), who.user.role);
+      return planPage(reply, 200, opened, {}, deps.clock.now(), who.user);
     },
   }),
   definePage({
@@ -293,7 +301,7 @@ export const carePlanPages: Page[] = [
             ]),
           },
           deps.clock.now(),
-          who.user.role,
+          who.user,
         );
       }
       try {
@@ -310,7 +318,7 @@ export const carePlanPages: Page[] = [
           opened,
           { errors: issues, values: answers, errorList: [{ text: issues.form, href: '#agreement' }] },
           deps.clock.now(),
-          who.user.role,
+          who.user,
         );
       }
       return reply.redirect(`${base(patientId, planId)}#agreement`, 303);
@@ -380,7 +388,7 @@ export const carePlanPages: Page[] = [
           opened,
           { errors: issues, values: answers, errorList: list },
           deps.clock.now(),
-          who.user.role,
+          who.user,
         );
       };
       const parsed = parseInputRequest(answers);
@@ -419,3 +427,23 @@ async function letterFor(who: ReturnType<typeof actor>, params: unknown) {
   });
   return { letter, patientId, planId, version: plan.agreedVersion! };
 }
+
+carePlanPages.push(
+  ...withdrawalPages({
+    kind: withdrawables['care-plan'],
+    url: '/patients/:patientId/care-plans/:carePlanId',
+    idParam: 'carePlanId',
+    audit: 'care-plan',
+    describe: async (who, patientId, id) => {
+      const { patient, plan } = await carePlanForForm(who, patientId, id);
+      return {
+        banner: bannerOf(patient, who.clock.now()),
+        description: `The care plan started by ${plan.createdByName} on ${showDateTime(plan.createdAt)}.`,
+      };
+    },
+    withdraw: withdrawCarePlan,
+    guidance:
+      'Use this when the care plan was written on the wrong person. To change what the plan says, edit it instead: every version is kept.',
+    refuse: refuseInvalid,
+  }),
+);

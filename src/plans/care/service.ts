@@ -17,6 +17,7 @@ import {
   type VersionedSave,
   versionsOfPatient,
 } from '#platform/versions.ts';
+import { refuseIfWithdrawn, withdrawables, withdrawRecord } from '#platform/withdrawal.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '#platform/worklist.ts';
 import { finalisedAssessmentOf } from '../../assessments/service.ts';
 import type { Patient } from '../../patients/model.ts';
@@ -59,6 +60,7 @@ function event(
 async function lockPlanOf(tx: Db, patientId: string, planId: string) {
   const locked = await store.lockCarePlan(tx, planId);
   if (!locked || locked.patient_id !== patientId) throw new NotFound('There is no such care plan for this person.');
+  refuseIfWithdrawn(locked.entered_in_error_at !== null, 'care plan');
   return locked;
 }
 
@@ -145,14 +147,17 @@ export async function saveCarePlan(
       return { ...current, content: current.content };
     },
     read: toContent,
-    step: async (_tx, locked) => ({
-      event: 'care-plan.saved',
-      fromState: statusOf({
-        version: locked.version,
-        agreedVersion: locked.agreed_version,
-        sharedVersion: locked.shared_version,
-      }),
-    }),
+    step: async (_tx, locked) => {
+      refuseIfWithdrawn(locked.entered_in_error_at !== null, 'care plan');
+      return {
+        event: 'care-plan.saved',
+        fromState: statusOf({
+          version: locked.version,
+          agreedVersion: locked.agreed_version,
+          sharedVersion: locked.shared_version,
+        }),
+      };
+    },
     write: (tx) =>
       store.updateContent(tx, {
         id: planId,
@@ -359,6 +364,7 @@ const timelineSteps = [
   'care-plan.shared',
   'care-plan.input-requested',
   'care-plan.input-given',
+  'care-plan.entered-in-error',
 ] as const;
 
 /**
@@ -419,6 +425,10 @@ export function carePlanTimelineEntries(
           text: `${step.byName} (${asDiscipline(step.data.discipline)}) gave their input`,
         });
         break;
+      // The reason stays on the plan's own page; the timeline says that it was withdrawn, and by whom.
+      case 'care-plan.entered-in-error':
+        entries.push({ ...base, title: 'Care plan withdrawn: entered in error', text: `Withdrawn by ${step.byName}` });
+        break;
     }
   }
   for (const v of versions) {
@@ -452,3 +462,9 @@ export async function openCarePlanVersion(actor: Actor, patientId: string, planI
 
 const statusOfLocked = (locked: { version: number; agreed_version: number | null; shared_version: number | null }) =>
   statusOf({ version: locked.version, agreedVersion: locked.agreed_version, sharedVersion: locked.shared_version });
+
+/** Withdraw a care plan as entered in error (the shared withdrawal: its author or a senior clinician). */
+export async function withdrawCarePlan(actor: Actor, patientId: string, planId: string, reason: string) {
+  await requireCare(actor, patientId);
+  await withdrawRecord(actor, withdrawables['care-plan'], patientId, planId, reason);
+}

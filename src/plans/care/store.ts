@@ -36,6 +36,7 @@ export async function findCarePlanOfAssessment(db: Db, assessmentId: string): Pr
     .selectFrom('care_plans')
     .select('id')
     .where('assessment_id', '=', assessmentId)
+    .where('entered_in_error_at', 'is', null)
     .executeTakeFirst();
   return row?.id;
 }
@@ -47,7 +48,12 @@ function selectPlans(db: Db) {
     .innerJoin('users as updater', 'updater.id', 'care_plans.updated_by')
     .leftJoin('users as agreer', 'agreer.id', 'care_plans.agreed_by')
     .leftJoin('users as sharer', 'sharer.id', 'care_plans.shared_by')
+    .leftJoin('users as withdrawer', 'withdrawer.id', 'care_plans.entered_in_error_by')
     .select([
+      'care_plans.created_by',
+      'care_plans.entered_in_error_at',
+      'care_plans.entered_in_error_reason',
+      'withdrawer.display_name as entered_in_error_by_name',
       'care_plans.id',
       'care_plans.patient_id',
       'care_plans.assessment_id',
@@ -89,6 +95,11 @@ function toPlan(r: Awaited<ReturnType<ReturnType<typeof selectPlans>['executeTak
     sharedVersion: r.shared_version,
     sharedAt: r.shared_at,
     sharedByName: r.shared_by_name,
+    createdBy: r.created_by,
+    enteredInError:
+      r.entered_in_error_at && r.entered_in_error_reason
+        ? { at: r.entered_in_error_at, byName: r.entered_in_error_by_name ?? '', reason: r.entered_in_error_reason }
+        : null,
   };
 }
 
@@ -101,7 +112,7 @@ export async function findCarePlan(db: Db, id: string): Promise<CarePlan | undef
 export async function lockCarePlan(db: Db, id: string) {
   return db
     .selectFrom('care_plans')
-    .select(['version', 'patient_id', 'agreed_version', 'shared_version', 'gp_consent'])
+    .select(['version', 'patient_id', 'agreed_version', 'shared_version', 'gp_consent', 'entered_in_error_at'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();

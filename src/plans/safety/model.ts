@@ -1,4 +1,5 @@
 import { blankProse, proseFrom } from '#platform/prose.ts';
+import type { InError } from '#platform/withdrawal.ts';
 
 // The safety plan (docs/clinical-rules.md step 4): written with the person, in their words, in the Stanley–Brown
 // structure with "reasons for living" first as in Beyond Now and many NHS templates. The person
@@ -85,6 +86,9 @@ export type SafetyPlan = {
   createdAt: Date;
   updatedByName: string;
   updatedAt: Date;
+  createdBy: string;
+  /** Withdrawn as entered in error: who, when and why. Still readable, no longer the person's plan. */
+  enteredInError: InError;
 };
 
 export type SectionProblem = { field: SectionKey | 'form'; message: string };

@@ -1,10 +1,13 @@
 import { may } from '#platform/access/model.ts';
+import { showDateTime } from '#platform/clock.ts';
 import { NotFound } from '#platform/errors.ts';
 import { errorList } from '#platform/forms.ts';
-import { patientParam } from '#platform/http/input.ts';
+import { idParam, patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page } from '#platform/http/pages.ts';
+import { withdrawalPages } from '#platform/http/withdrawal-pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
 import { staleRefusal } from '#platform/versions.ts';
+import { mayWithdraw, withdrawables } from '#platform/withdrawal.ts';
 import {
   copyDate,
   copyDocument,
@@ -18,7 +21,16 @@ import { bannerOf } from '../../patients/model.ts';
 import { refuseInvalid } from '../../patients/service.ts';
 import { parseSafetyPlan, parseVersionParam, safetyPlanAnswers } from './forms.ts';
 import { SECTION_MAX, type SectionKey, type Sections, sectionKeys, sections } from './model.ts';
-import { openSafetyPlan, openSafetyPlanVersion, safetyPlanCopy, safetyPlanForForm, saveSafetyPlan } from './service.ts';
+import {
+  openSafetyPlan,
+  openSafetyPlanById,
+  openSafetyPlanVersion,
+  safetyPlanByIdForForm,
+  safetyPlanCopy,
+  safetyPlanForForm,
+  saveSafetyPlan,
+  withdrawSafetyPlan,
+} from './service.ts';
 
 // Seven sections of up to 4,000 characters, URL-encoded (up to 9 bytes for one character): more
 // than the default form limit. Text a little over the limit gets a 400 with the text kept, not a 413.
@@ -57,14 +69,16 @@ export const safetyPlanPages: Page[] = [
     audit: 'safety-plan.read',
     handler: async (request, reply, deps) => {
       const who = actor(request, deps);
-      const { patient, plan, versions } = await openSafetyPlan(who, patientParam(request.params));
+      const { patient, plan, versions, withdrawn } = await openSafetyPlan(who, patientParam(request.params));
       return reply.page('plans/safety/views/plan.njk', {
         title: 'Safety plan',
         banner: bannerOf(patient, deps.clock.now()),
         plan,
         sections: plan ? readSections(plan.sections) : [],
         versions,
+        withdrawnPlans: withdrawn,
         canWrite: may(who.user.role, 'record:write'),
+        canWithdraw: plan !== null && may(who.user.role, 'record:write') && mayWithdraw(who.user, [plan.createdBy]),
         crisisLines: crisisLines(),
         backHref: `/patients/${patient.id}#timeline`,
       });
@@ -219,3 +233,46 @@ export const safetyPlanPages: Page[] = [
     },
   }),
 ];
+
+safetyPlanPages.push(
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId/safety-plans/:safetyPlanId',
+    permission: 'patient:read',
+    audit: 'safety-plan.read-one',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const { patient, plan } = await openSafetyPlanById(
+        who,
+        patientParam(request.params),
+        idParam(request.params, 'safetyPlanId'),
+      );
+      return reply.page('plans/safety/views/one.njk', {
+        title: plan.enteredInError ? 'Safety plan (withdrawn)' : 'Safety plan',
+        banner: bannerOf(patient, deps.clock.now()),
+        plan,
+        sections: readSections(plan.sections),
+        inError: plan.enteredInError,
+        inErrorName: 'safety plan',
+        backHref: `/patients/${patient.id}/safety-plan`,
+      });
+    },
+  }),
+  ...withdrawalPages({
+    kind: withdrawables['safety-plan'],
+    url: '/patients/:patientId/safety-plans/:safetyPlanId',
+    idParam: 'safetyPlanId',
+    audit: 'safety-plan',
+    describe: async (who, patientId, id) => {
+      const { patient, plan } = await safetyPlanByIdForForm(who, patientId, id);
+      return {
+        banner: bannerOf(patient, who.clock.now()),
+        description: `The safety plan first written by ${plan.createdByName} on ${showDateTime(plan.createdAt)}, at version ${plan.version}.`,
+      };
+    },
+    withdraw: withdrawSafetyPlan,
+    guidance:
+      'Use this when the safety plan was written on the wrong person. To change what it says, change the plan with the person instead: every version is kept. Once withdrawn, the person has no safety plan until a new one is written with them.',
+    refuse: refuseInvalid,
+  }),
+);

@@ -1,6 +1,7 @@
 import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
 import { auditAction } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
+import { runList } from '#platform/db/together.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import {
@@ -12,6 +13,7 @@ import {
   type VersionedSave,
   versionsOfPatient,
 } from '#platform/versions.ts';
+import { withdrawables, withdrawRecord } from '#platform/withdrawal.ts';
 import type { Patient } from '../../patients/model.ts';
 import { requireCare } from '../../patients/service.ts';
 import type { SafetyPlanSave } from './forms.ts';
@@ -37,12 +39,18 @@ export type SavedVersionEntry = Awaited<ReturnType<typeof listVersions>>[number]
 export async function openSafetyPlan(
   actor: Actor,
   patientId: string,
-): Promise<{ patient: OpenedRecord<Patient>; plan: SafetyPlan | null; versions: SavedVersionEntry[] }> {
+): Promise<{
+  patient: OpenedRecord<Patient>;
+  plan: SafetyPlan | null;
+  versions: SavedVersionEntry[];
+  withdrawn: { id: string; at: Date; byName: string }[];
+}> {
   const patient = await requireCare(actor, patientId);
   const plan = (await store.findPlanOfPatient(actor.db, patientId)) ?? null;
   const versions = plan ? await listVersions(actor.db, plan.id) : [];
+  const withdrawn = await runList(store.withdrawnPlansOf(actor.db, patientId));
   await auditAction(actor.db, actor, patientId, 'ok', plan ? { safetyPlan: plan.id, version: plan.version } : {});
-  return { patient, plan, versions };
+  return { patient, plan, versions, withdrawn };
 }
 
 /**
@@ -173,17 +181,66 @@ export function safetyPlanTimelineList(actor: Actor, opened: RecordRef) {
   return versionsOfPatient(actor.db, opened.id, 'safety-plan', 100);
 }
 
+/** The person's withdrawn plans, for the timeline: read in the same statement as the rest. */
+export function withdrawnSafetyPlansList(actor: Actor, opened: RecordRef) {
+  return store.withdrawnPlansOf(actor.db, opened.id);
+}
+
 export function safetyPlanTimelineEntries(
   opened: OpenedRecord<Patient>,
   versions: readonly VersionEntry[],
+  withdrawn: readonly { id: string; at: Date; byName: string }[] = [],
 ): SafetyPlanTimelineEntry[] {
-  const current = Math.max(0, ...versions.map((v) => v.version));
+  const gone = new Set(withdrawn.map((w) => w.id));
+  // The current plan's newest version opens the plan; a withdrawn plan's versions open that plan.
+  const current = Math.max(0, ...versions.filter((v) => !gone.has(v.subjectId)).map((v) => v.version));
   const base = `/patients/${opened.id}/safety-plan`;
-  return versions.map((v) => ({
-    at: v.savedAt,
-    kind: 'safety-plan' as const,
-    title: `Safety plan, version ${v.version}`,
-    text: `Saved by ${v.savedByName}`,
-    href: v.version === current ? base : `${base}/versions/${v.version}`,
-  }));
+  return [
+    ...versions.map((v) => ({
+      at: v.savedAt,
+      kind: 'safety-plan' as const,
+      title: gone.has(v.subjectId)
+        ? `Safety plan (withdrawn), version ${v.version}`
+        : `Safety plan, version ${v.version}`,
+      text: `Saved by ${v.savedByName}`,
+      href: gone.has(v.subjectId)
+        ? `/patients/${opened.id}/safety-plans/${v.subjectId}`
+        : v.version === current
+          ? base
+          : `${base}/versions/${v.version}`,
+    })),
+    ...withdrawn.map((w) => ({
+      at: w.at,
+      kind: 'safety-plan' as const,
+      title: 'Safety plan withdrawn: entered in error',
+      text: `Withdrawn by ${w.byName}`,
+      href: `/patients/${opened.id}/safety-plans/${w.id}`,
+    })),
+  ];
+}
+
+/** One of the person's plans by id, current or withdrawn, read whole: audited as a read. */
+export async function openSafetyPlanById(actor: Actor, patientId: string, planId: string) {
+  const patient = await requireCare(actor, patientId);
+  const plan = await store.findPlan(actor.db, planId);
+  if (!plan || plan.patientId !== patientId) {
+    await auditAction(actor.db, actor, patientId, 'refused', { reason: 'no-such-safety-plan' });
+    throw new NotFound('There is no such safety plan for this person.');
+  }
+  await auditAction(actor.db, actor, patientId, 'ok', { safetyPlan: plan.id, version: plan.version });
+  return { patient, plan };
+}
+
+/** The plan behind the withdrawal form: checked, not audited as a read (the withdrawal or refusal is). */
+export async function safetyPlanByIdForForm(actor: Actor, patientId: string, planId: string) {
+  const patient = await requireCare(actor, patientId);
+  const plan = await store.findPlan(actor.db, planId);
+  if (!plan || plan.patientId !== patientId) throw new NotFound('There is no such safety plan for this person.');
+  return { patient, plan };
+}
+
+/** Withdraw a safety plan as entered in error (the shared withdrawal): the person then has none until a new one is written. */
+export async function withdrawSafetyPlan(actor: Actor, patientId: string, planId: string, reason: string) {
+  await requireCare(actor, patientId);
+  await withdrawRecord(actor, withdrawables['safety-plan'], patientId, planId, reason);
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '#platform/db/schema.ts';
+import { listQuery } from '#platform/db/together.ts';
 import { type SafetyPlan, type Sections, toSections } from './model.ts';
 
 // One current safety plan per person (unique patient_id among plans not withdrawn as entered in
@@ -11,7 +12,12 @@ function selectPlans(db: Db) {
     .innerJoin('teams', 'teams.id', 'safety_plans.team_id')
     .innerJoin('users as creator', 'creator.id', 'safety_plans.created_by')
     .innerJoin('users as updater', 'updater.id', 'safety_plans.updated_by')
+    .leftJoin('users as withdrawer', 'withdrawer.id', 'safety_plans.entered_in_error_by')
     .select([
+      'safety_plans.created_by',
+      'safety_plans.entered_in_error_at',
+      'safety_plans.entered_in_error_reason',
+      'withdrawer.display_name as entered_in_error_by_name',
       'safety_plans.id',
       'safety_plans.patient_id',
       'safety_plans.team_id',
@@ -39,7 +45,37 @@ function toPlan(r: Row): SafetyPlan {
     createdAt: r.created_at,
     updatedByName: r.updated_by_name,
     updatedAt: r.updated_at,
+    createdBy: r.created_by,
+    enteredInError:
+      r.entered_in_error_at && r.entered_in_error_reason
+        ? { at: r.entered_in_error_at, byName: r.entered_in_error_by_name ?? '', reason: r.entered_in_error_reason }
+        : null,
   };
+}
+
+/** Any of the person's plans by its id, current or withdrawn. */
+export async function findPlan(db: Db, id: string): Promise<SafetyPlan | undefined> {
+  const row = await selectPlans(db).where('safety_plans.id', '=', id).executeTakeFirst();
+  return row && toPlan(row);
+}
+
+/** The person's plans withdrawn as entered in error, newest first: read with the timeline. */
+export function withdrawnPlansOf(db: Db, patientId: string) {
+  return listQuery({
+    builder: db
+      .selectFrom('safety_plans')
+      .innerJoin('users as withdrawer', 'withdrawer.id', 'safety_plans.entered_in_error_by')
+      .select([
+        'safety_plans.id',
+        'safety_plans.entered_in_error_at',
+        'withdrawer.display_name as entered_in_error_by_name',
+      ])
+      .where('safety_plans.patient_id', '=', patientId)
+      .where('safety_plans.entered_in_error_at', 'is not', null)
+      .orderBy('safety_plans.entered_in_error_at', 'desc'),
+    times: ['entered_in_error_at'],
+    map: (r) => ({ id: r.id, at: r.entered_in_error_at as Date, byName: r.entered_in_error_by_name }),
+  });
 }
 
 export async function findPlanOfPatient(db: Db, patientId: string): Promise<SafetyPlan | undefined> {

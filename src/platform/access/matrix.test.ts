@@ -55,6 +55,7 @@ test('role × route: each role reaches exactly what its permissions allow', asyn
       .replace(':carePlanId', ids.carePlan)
       .replace(':requestId', ids.request)
       .replace(':presentationId', ids.presentation)
+      .replace(':safetyPlanId', ids.safetyPlan)
       .replace(':version', '1');
     assert.doesNotMatch(url, /:/, `every parameter of ${page.url} has a real value`);
     for (const [who, client] of clients) {
@@ -122,6 +123,19 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const safetyPlan = await db
+    .insertInto('safety_plans')
+    .values({
+      patient_id: patientId,
+      team_id: teamId,
+      content: '{}',
+      created_by: practitioner,
+      created_at: at,
+      updated_by: practitioner,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   for (const [subject, type, c] of [
     [assessment.id, 'assessment', '{}'],
     [plan.id, 'care-plan', content],
@@ -139,7 +153,7 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
       })
       .execute();
   }
-  return { assessment: assessment.id, carePlan: plan.id, request: request.id, presentation };
+  return { assessment: assessment.id, carePlan: plan.id, request: request.id, presentation, safetyPlan: safetyPlan.id };
 }
 
 test('an unknown role cannot be given to an account', async () => {

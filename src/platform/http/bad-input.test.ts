@@ -164,7 +164,30 @@ test('bad-input matrix: every route, parameter and field against hostile strings
       .orderBy('arrived_at')
       .executeTakeFirstOrThrow()
   ).id;
+  /** A new assessment of a new presentation, finalised if asked: for answers that use one up. */
+  const freshAssessment = async (finalised: boolean) => {
+    const own = await makePresentation(db, {
+      patientId: patient.id,
+      teamId: team,
+      recordedBy: users.get('liaison-practitioner')!,
+    });
+    await nurse.get(p);
+    const started = await nurse.post(`${p}/assessments`, { presentationId: own });
+    assert.equal(started.status, 303, 'assessment started');
+    const a = location(started);
+    if (finalised) assert.equal((await submitForm(nurse, a, a, { action: 'finalise' })).status, 303, 'finalised');
+    return a;
+  };
+  // The patient's own safety plan, so a safety plan's address has a real id in it.
+  assert.equal(
+    (await submitForm(nurse, `${p}/safety-plan/edit`, `${p}/safety-plan`, { reasonsForLiving: 'My dog' })).status,
+    303,
+  );
+  const safetyPlanId = (
+    await db.selectFrom('safety_plans').select('id').where('patient_id', '=', patient.id).executeTakeFirstOrThrow()
+  ).id;
   const ids = {
+    safetyPlanId,
     patientId: patient.id,
     presentationId,
     assessmentId: assessments[0]!.split('/').pop()!,
@@ -259,6 +282,33 @@ test('bad-input matrix: every route, parameter and field against hostile strings
       const own = `/patients/${(await makePatient(db, { teamId: team, at: new Date('2026-11-01T09:00:00Z') })).id}`;
       return { role: 'liaison-practitioner', source: `${own}/discharge`, action: `${own}/discharge` };
     },
+    // Accepted withdrawals are final: each case withdraws a record of its own, made through the pages.
+    'POST /patients/:patientId/assessments/:assessmentId/withdraw': async () => {
+      const a = await freshAssessment(false);
+      return { role: 'liaison-practitioner', source: `${a}/withdraw`, action: `${a}/withdraw` };
+    },
+    // A withdrawn safety plan leaves the person without one: each case withdraws the plan of a person of its own.
+    'POST /patients/:patientId/safety-plans/:safetyPlanId/withdraw': async () => {
+      const own = `/patients/${(await makePatient(db, { teamId: team })).id}`;
+      const written = await submitForm(nurse, `${own}/safety-plan/edit`, `${own}/safety-plan`, {
+        reasonsForLiving: 'My daughter',
+      });
+      assert.equal(written.status, 303, 'safety plan written');
+      const plan = await db
+        .selectFrom('safety_plans')
+        .select('id')
+        .where('patient_id', '=', own.split('/').pop()!)
+        .executeTakeFirstOrThrow();
+      const at = `${own}/safety-plans/${plan.id}/withdraw`;
+      return { role: 'liaison-practitioner', source: at, action: at };
+    },
+    'POST /patients/:patientId/care-plans/:carePlanId/withdraw': async () => {
+      const a = await freshAssessment(true);
+      const started = await submitForm(nurse, a, `${p}/care-plans`);
+      assert.equal(started.status, 303, 'care plan started');
+      const plan = location(started);
+      return { role: 'liaison-practitioner', source: `${plan}/withdraw`, action: `${plan}/withdraw` };
+    },
     // An accepted merge uses up the record merged: each case makes a fresh duplicate of the patient.
     'POST /patients/:patientId/merge': async () => {
       await makePatient(db, {
@@ -273,7 +323,8 @@ test('bad-input matrix: every route, parameter and field against hostile strings
     'POST /ed-referrals/trace': async () => ({
       role: 'liaison-practitioner',
       source: '/ed-referrals/new',
-      action: '/ed-referrals/trace',
+      // The answer opens at its results.
+      action: '/ed-referrals/trace#results',
     }),
     // The front door's later steps are forms on the answers to POSTs (identifiers never in an
     // address); an accepted start takes someone into care, so each case traces someone new.
