@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '#platform/db/schema.ts';
 import { listQuery } from '#platform/db/together.ts';
-import type { InError } from '#platform/withdrawal.ts';
+import { inErrorOf } from '#platform/withdrawal.ts';
 import { type Assessment, type AssessmentStatus, type Sections, toSections } from './model.ts';
 
 export async function insertAssessment(
@@ -78,17 +78,6 @@ function toAssessment(r: Row): Assessment {
     followUpDueAt: r.follow_up_due_at,
     enteredInError: inErrorOf(r),
   };
-}
-
-/** The withdrawal columns of a row as the pages show them. */
-function inErrorOf(r: {
-  entered_in_error_at: Date | null;
-  entered_in_error_reason: string | null;
-  entered_in_error_by_name: string | null;
-}): InError {
-  return r.entered_in_error_at && r.entered_in_error_reason
-    ? { at: r.entered_in_error_at, byName: r.entered_in_error_by_name ?? '', reason: r.entered_in_error_reason }
-    : null;
 }
 
 export async function findAssessment(db: Db, id: string): Promise<Assessment | undefined> {

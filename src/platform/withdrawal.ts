@@ -122,3 +122,14 @@ export function refuseIfWithdrawn(withdrawn: boolean, name: string): void {
       'entered-in-error',
     );
 }
+
+/** A row's withdrawal columns (read beside its withdrawer's name) as the pages show them. */
+export function inErrorOf(r: {
+  entered_in_error_at: Date | null;
+  entered_in_error_reason: string | null;
+  entered_in_error_by_name: string | null;
+}): InError {
+  return r.entered_in_error_at && r.entered_in_error_reason
+    ? { at: r.entered_in_error_at, byName: r.entered_in_error_by_name ?? '', reason: r.entered_in_error_reason }
+    : null;
+}

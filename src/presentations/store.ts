@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '#platform/db/schema.ts';
 import { listQuery } from '#platform/db/together.ts';
+import { inErrorOf } from '#platform/withdrawal.ts';
 import type { MethodCode, Outcome, Presentation, PresentationContent, PresentationInput } from './model.ts';
 
 export async function insertPresentation(
@@ -122,10 +123,7 @@ function toPresentation(
     recordedBy: r.recorded_by,
     recordedAt: r.recorded_at,
     version: r.version,
-    enteredInError:
-      r.entered_in_error_at && r.entered_in_error_reason
-        ? { at: r.entered_in_error_at, byName: r.entered_in_error_by_name ?? '', reason: r.entered_in_error_reason }
-        : null,
+    enteredInError: inErrorOf(r),
   };
 }
 

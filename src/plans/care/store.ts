@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '#platform/db/schema.ts';
+import { inErrorOf } from '#platform/withdrawal.ts';
 import {
   type AgreementWay,
   type CarePlan,
@@ -96,10 +97,7 @@ function toPlan(r: Awaited<ReturnType<ReturnType<typeof selectPlans>['executeTak
     sharedAt: r.shared_at,
     sharedByName: r.shared_by_name,
     createdBy: r.created_by,
-    enteredInError:
-      r.entered_in_error_at && r.entered_in_error_reason
-        ? { at: r.entered_in_error_at, byName: r.entered_in_error_by_name ?? '', reason: r.entered_in_error_reason }
-        : null,
+    enteredInError: inErrorOf(r),
   };
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '#platform/db/schema.ts';
 import { listQuery } from '#platform/db/together.ts';
+import { inErrorOf } from '#platform/withdrawal.ts';
 import { type SafetyPlan, type Sections, toSections } from './model.ts';
 
 // One current safety plan per person (unique patient_id among plans not withdrawn as entered in
@@ -46,10 +47,7 @@ function toPlan(r: Row): SafetyPlan {
     updatedByName: r.updated_by_name,
     updatedAt: r.updated_at,
     createdBy: r.created_by,
-    enteredInError:
-      r.entered_in_error_at && r.entered_in_error_reason
-        ? { at: r.entered_in_error_at, byName: r.entered_in_error_by_name ?? '', reason: r.entered_in_error_reason }
-        : null,
+    enteredInError: inErrorOf(r),
   };
 }
 
