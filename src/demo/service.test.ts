@@ -34,10 +34,17 @@ test('the demo ICS: three hospitals with liaison teams, receiving services, a us
     const report = await seedDemo(connection, {
       seed: 9,
       patients: 1200,
+      population: 800,
       asOf: new Date('2026-06-01T12:00:00Z'),
       passwordHashCost: 10,
     });
     assert.equal(report.patients, 1200);
+    // The register holds everyone: the patients and the people in nobody's care.
+    assert.equal(report.register, 2000);
+    const register = await sql<{ n: number; patients: number }>`SELECT count(*)::int AS n,
+      count(*) FILTER (WHERE nhs_number IN (SELECT nhs_number FROM patients))::int AS patients
+      FROM population_register`.execute(connection.db);
+    assert.deepEqual(register.rows[0], { n: 2000, patients: 1200 });
     const db = connection.db;
     const liaison = await db.selectFrom('teams').select('name').where('kind', '=', 'liaison-psychiatry').execute();
     assert.equal(liaison.length, 3);
@@ -53,14 +60,28 @@ test('the demo ICS: three hospitals with liaison teams, receiving services, a us
     }
     const roles = new Set((await db.selectFrom('users').select('role').execute()).map((u) => u.role));
     assert.equal(roles.size, 7);
-    const patients = await db.selectFrom('patients').select(['nhs_number', 'date_of_birth']).execute();
+    const patients = await db
+      .selectFrom('patients')
+      .select(['nhs_number', 'date_of_birth', 'identity'])
+      .where('identity', '=', 'traced')
+      .execute();
     assert.equal(patients.length, 1200);
     assert.ok(patients.every((p) => p.nhs_number && isValidNhsNumber(p.nhs_number)));
     assert.equal(typeof patients[0]!.date_of_birth, 'string');
+    // The front door's examples: three people a team also registered untraced, for the merge to find.
+    const unverified = await sql<{ n: number; twins: number }>`SELECT count(*)::int AS n,
+      count(*) FILTER (WHERE EXISTS (SELECT 1 FROM patients t WHERE t.identity = 'traced'
+        AND t.family_name = u.family_name AND t.date_of_birth = u.date_of_birth))::int AS twins
+      FROM patients u WHERE identity = 'unverified'`.execute(db);
+    assert.deepEqual(unverified.rows[0], { n: 9, twins: 9 });
+    const starts = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM care_relationships WHERE started_by IS NOT NULL`.execute(db);
+    assert.ok(starts.rows[0]!.n > 9, 'recent care starts are shown as decisions');
     const care = await sql<{
       n: number;
     }>`SELECT count(DISTINCT patient_id)::int AS n FROM care_relationships WHERE ended_at IS NULL`.execute(db);
-    assert.equal(care.rows[0]!.n, 1200);
+    assert.equal(care.rows[0]!.n, 1209);
     // Everyone in care came through the emergency department; about one in five more than once.
     const visits = await sql<{ people: number; total: number; poisoning: number; bad: number }>`
       SELECT count(DISTINCT patient_id)::int AS people, count(*)::int AS total,

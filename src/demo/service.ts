@@ -276,6 +276,7 @@ export async function seedDemo(
       }
     }
     if (rows.patients.length > 0 || rows.register.length > 0) await flush();
+    await seedFrontDoor(session, liaisonTeams, recorders, options.asOf);
     return { patients, register, withoutNhsNumber, presentations, ...counts };
   });
   // Fresh statistics, so the planner uses the indexes on the first query after a big load.
@@ -285,6 +286,41 @@ export async function seedDemo(
     users: users.map((u) => ({ username: u.username, description: u.description })),
     password: DEMO_PASSWORD,
   };
+}
+
+/**
+ * The front door in the demo: care started in the last fortnight is shown as each hospital's
+ * practitioner taking the person on from an ED referral (so the team manager's list has entries),
+ * and the three newest of each team were also registered once as untraced — an unverified second
+ * record of the same person, in the same team's care — so the duplicate check and the merge have
+ * something to find.
+ */
+async function seedFrontDoor(
+  session: BulkSession,
+  teams: readonly string[],
+  recorders: readonly string[],
+  asOf: Date,
+): Promise<void> {
+  const since = new Date(asOf.getTime() - 14 * 86_400_000).toISOString();
+  for (const [i, team] of teams.entries()) {
+    await session.query(
+      `UPDATE care_relationships SET started_by = $1, start_reason = 'ed-referral', found_by = 'trace'
+       WHERE team_id = $2 AND started_at >= $3 AND ended_at IS NULL`,
+      [recorders[i], team, since],
+    );
+    await session.query(
+      `WITH newest AS (
+         SELECT p.* , c.started_at FROM patients p JOIN care_relationships c ON c.patient_id = p.id
+         WHERE c.team_id = $1 AND c.ended_at IS NULL ORDER BY c.started_at DESC LIMIT 3),
+       copies AS (
+         INSERT INTO patients (given_name, family_name, date_of_birth, sex, ethnic_category, postcode, identity, registered_by)
+         SELECT given_name, family_name, date_of_birth, sex, '99', NULL, 'unverified', $2 FROM newest
+         RETURNING id, created_at)
+       INSERT INTO care_relationships (patient_id, team_id, started_at, started_by, start_reason, found_by)
+       SELECT id, $1, $3::timestamptz, $2, 'ed-referral', 'registered-untraced' FROM copies`,
+      [team, recorders[i], asOf.toISOString()],
+    );
+  }
 }
 
 function addClinicalRows(
