@@ -12,6 +12,7 @@ import { expectHeading, findPatientPage, signInPage } from './pages.ts';
 export type FrontDoorWorld = {
   practitioner: { username: string };
   manager: { username: string };
+  consultant: { username: string };
   /** On the population register, in nobody's care. */
   traced: { nhsNumber: string; familyName: string; givenName: string };
   /** Already a record in the team's care, for the duplicate check to find. */
@@ -81,7 +82,45 @@ export async function frontDoorJourney(browser: Browser, base: string, w: FrontD
   await page.getByText('Unverified identity').first().waitFor();
   await expectAccessible(page, 'unverified record');
   await screenshot(page, '23-unverified-record');
+  const registered = page.url();
   await context.close();
+
+  // The consultant merges the earlier untraced record of the same person into this one, then
+  // withdraws the presentation that came across with it as entered in error.
+  const seniorContext = await browser.newContext();
+  const senior = await seniorContext.newPage();
+  await signInPage.open(senior, base);
+  await signInPage.signIn(senior, w.consultant.username, PASSWORD);
+  await senior.goto(registered);
+  await senior.getByRole('link', { name: 'Merge another record of this person into this one' }).click();
+  await expectHeading(senior, 'Merge another record into this one');
+  await expectAccessible(senior, 'merge');
+  await senior.getByRole('button', { name: 'Merge into this record' }).click();
+  assert.match(await findPatientPage.errorSummary(senior), /Select the record to merge/);
+  await senior.getByLabel(new RegExp(`${w.known.familyName.toUpperCase()}, ${w.known.givenName}, born`)).check();
+  await senior
+    .getByLabel('Why are these the same person?')
+    .fill('Both registered untraced on the same night; she confirmed her name.');
+  await senior.getByRole('button', { name: 'Merge into this record' }).click();
+  await senior.getByRole('heading', { name: 'Records merged into this one' }).waitFor();
+  await senior.getByText('From a merged record').first().waitFor();
+  await expectAccessible(senior, 'summary after a merge');
+  await screenshot(senior, '25-merged');
+  await senior
+    .locator('.onward-timeline')
+    .getByRole('link', { name: /Presentation at/ })
+    .first()
+    .click();
+  await senior.getByRole('link', { name: /Withdraw/ }).click();
+  await expectHeading(senior, 'Withdraw a presentation entered in error');
+  await expectAccessible(senior, 'withdraw');
+  await senior
+    .getByLabel('Why was it entered in error?')
+    .fill('Recorded twice: the same attendance is on the other record.');
+  await senior.getByRole('button', { name: 'Withdraw as entered in error' }).click();
+  await senior.getByText('Withdrawn: entered in error').first().waitFor();
+  await expectAccessible(senior, 'withdrawn presentation');
+  await seniorContext.close();
 
   // The team manager reviews who was taken on.
   const managerContext = await browser.newContext();

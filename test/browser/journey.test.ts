@@ -6,7 +6,14 @@ import { formatNhsNumber } from '../../src/patients/model.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { testApp } from '../support/app.ts';
 import { closeTestDatabase } from '../support/database.ts';
-import { makePatient, makeRegisterPerson, makeTeam, makeUser, PASSWORD } from '../support/factories.ts';
+import {
+  makePatient,
+  makePresentation,
+  makeRegisterPerson,
+  makeTeam,
+  makeUser,
+  PASSWORD,
+} from '../support/factories.ts';
 import { expectAccessible, launch, screenshot } from './browser.ts';
 import { clinicalRecordJourney } from './clinical-journey.ts';
 import { frontDoorJourney } from './front-door-journey.ts';
@@ -36,6 +43,11 @@ async function makeWorld(db: Parameters<typeof makeTeam>[0]) {
     analyst: await makeUser(db, { role: 'analyst', teamIds: [await makeTeam(db, 'analytics')] }),
     administrator: await makeUser(db, { role: 'administrator', teamIds: [await makeTeam(db, 'administration')] }),
   };
+  const consultant = await makeUser(db, {
+    role: 'senior-clinician',
+    teamIds: [team],
+    discipline: 'liaison-psychiatrist',
+  });
   const traced = await makeRegisterPerson(db, { familyName: 'Okonkwo', givenName: 'Adaeze' });
   const known = await makePatient(db, {
     teamId: team,
@@ -48,7 +60,8 @@ async function makeWorld(db: Parameters<typeof makeTeam>[0]) {
     dateOfBirth: '1996-08-21',
     sex: 'female',
   });
-  return { team, practitioner, manager, pharmacist, patient, assessed, others, traced, known };
+  await makePresentation(db, { patientId: known.id, teamId: team, recordedBy: practitioner.id });
+  return { team, practitioner, manager, pharmacist, patient, assessed, others, traced, known, consultant };
 }
 
 before(async () => {
@@ -169,6 +182,7 @@ test('the front door: a referral traced and taken into care, an untraced person 
   await frontDoorJourney(browser, base, {
     practitioner: world.practitioner,
     manager: world.manager,
+    consultant: world.consultant,
     traced: world.traced,
     known: world.known,
   });

@@ -68,7 +68,7 @@ test('a senior clinician merges an untraced record into the traced one: everythi
   const summary = await w.client.get(`/patients/${w.traced.id}`);
   const merges = summary.html.querySelector('#merges')!.nextElementSibling!.text;
   assert.match(merges, /SHARMAH, Priya/);
-  assert.match(merges, /1 presentations?/);
+  assert.match(merges, /1 presentation,/);
   assert.ok(!summary.body.includes('<b>untraced</b>'), 'the reason is shown as text');
   assert.match(summary.html.querySelector('ol.onward-timeline')!.text, /From a merged record/);
   const events = await w.db

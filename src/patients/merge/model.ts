@@ -9,15 +9,15 @@ export const MERGE_REASON_MAX = 2000;
 
 /** What a merge moves, in the order it is shown: the tables that hold a person's record. */
 export const mergedParts = {
-  presentations: 'presentations',
-  assessments: 'assessments',
-  assessment_addenda: 'assessment addenda',
-  care_plans: 'care plans',
-  input_requests: 'requests for input',
-  safety_plans: 'safety plans',
-  care_relationships: 'care relationships',
-  record_versions: 'kept versions',
-  record_events: 'recorded steps',
+  presentations: ['presentation', 'presentations'],
+  assessments: ['assessment', 'assessments'],
+  assessment_addenda: ['assessment addendum', 'assessment addenda'],
+  care_plans: ['care plan', 'care plans'],
+  input_requests: ['request for input', 'requests for input'],
+  safety_plans: ['safety plan', 'safety plans'],
+  care_relationships: ['care relationship', 'care relationships'],
+  record_versions: ['kept version', 'kept versions'],
+  record_events: ['recorded step', 'recorded steps'],
 } as const;
 export type MergedPart = keyof typeof mergedParts;
 export type Moved = Partial<Record<MergedPart, string[]>>;
@@ -57,7 +57,10 @@ export function checkMerge(survivor: MergeSide, merged: MergeSide): MergeRefusal
 export function movedSummary(moved: Moved): { part: string; count: number }[] {
   return (Object.keys(mergedParts) as MergedPart[])
     .filter((k) => (moved[k]?.length ?? 0) > 0)
-    .map((k) => ({ part: mergedParts[k], count: moved[k]!.length }));
+    .map((k) => {
+      const count = moved[k]!.length;
+      return { part: mergedParts[k][count === 1 ? 0 : 1], count };
+    });
 }
 
 /** A record is active until it is merged into another; a merge cannot be undone by another merge. */
