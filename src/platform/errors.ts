@@ -39,6 +39,7 @@ export const ruleCodes = [
   'not-a-candidate',
   'demographics-unavailable',
   'merge-refused',
+  'follow-up-closed',
 ] as const;
 
 export const refusalCodes = [...generalCodes, ...ruleCodes] as const;

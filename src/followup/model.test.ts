@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { transition } from '#platform/state.ts';
+import {
+  type Attempt,
+  checkAssessedAt,
+  checkAttempt,
+  checkStop,
+  dueAfter,
+  followUpStates,
+  makesDone,
+  timeLeftText,
+  urgencyOf,
+} from './model.ts';
+
+const assessedAt = new Date('2026-11-20T02:30:00Z');
+const now = new Date('2026-11-21T09:00:00Z');
+const attempt = (over: Partial<Attempt> = {}): Attempt => ({
+  at: new Date('2026-11-21T08:00:00Z'),
+  method: 'phone',
+  result: 'spoke',
+  note: 'Feeling a bit better; the safety plan helped on Tuesday night; GP on Friday.',
+  nextTryAt: null,
+  ...over,
+});
+
+test('the clock runs 48 hours from when the person was seen (NICE NG225)', () => {
+  assert.deepEqual(dueAfter(assessedAt), new Date('2026-11-22T02:30:00Z'));
+});
+
+test('the assessment time cannot be in the future or before the person arrived', () => {
+  const arrivedAt = new Date('2026-11-19T23:00:00Z');
+  assert.equal(checkAssessedAt(assessedAt, { arrivedAt, now }), null);
+  assert.match(checkAssessedAt(new Date('2026-11-22T00:00:00Z'), { arrivedAt, now })!, /now or in the past/);
+  assert.match(checkAssessedAt(new Date('2026-11-19T22:00:00Z'), { arrivedAt, now })!, /after the person arrived/);
+});
+
+test('contact with the person, noted, makes a follow-up done; anything else keeps it due and says when to try next', () => {
+  assert.deepEqual(checkAttempt(attempt(), { assessedAt, now }), []);
+  assert.equal(makesDone(attempt()), true);
+  assert.deepEqual(
+    checkAttempt(attempt({ note: '  ' }), { assessedAt, now }).map((p) => p.field),
+    ['note'],
+  );
+  const noAnswer = attempt({ result: 'no-answer', note: '' });
+  assert.equal(makesDone(noAnswer), false);
+  assert.deepEqual(
+    checkAttempt(noAnswer, { assessedAt, now }).map((p) => p.message),
+    ['Say when to try again'],
+  );
+  assert.deepEqual(
+    checkAttempt({ ...noAnswer, nextTryAt: new Date('2026-11-21T07:00:00Z') }, { assessedAt, now }).map((p) => p.field),
+    ['nextTryAt'],
+  );
+  assert.deepEqual(checkAttempt({ ...noAnswer, nextTryAt: new Date('2026-11-21T12:00:00Z') }, { assessedAt, now }), []);
+  // Spoke with a carer: not contact with the person.
+  assert.equal(makesDone(attempt({ result: 'carer' })), false);
+});
+
+test('an attempt cannot be dated before the assessment or in the future', () => {
+  assert.deepEqual(
+    checkAttempt(attempt({ at: new Date('2026-11-20T01:00:00Z') }), { assessedAt, now }).map((p) => p.message),
+    ['The attempt must be after the assessment'],
+  );
+  assert.deepEqual(
+    checkAttempt(attempt({ at: new Date('2026-11-21T10:00:00Z') }), { assessedAt, now }).map((p) => p.message),
+    ['The attempt must be now or in the past'],
+  );
+});
+
+test('stopping the clock needs a reason, and another team named with when they saw the person', () => {
+  const context = { assessedOn: '2026-11-20', today: '2026-11-21' };
+  const stop = { reason: 'admitted' as const, reasonText: '', otherTeam: '', otherTeamSawOn: null };
+  assert.deepEqual(checkStop(stop, context), []);
+  assert.deepEqual(
+    checkStop({ ...stop, reason: 'other' }, context).map((p) => p.field),
+    ['reasonText'],
+  );
+  assert.deepEqual(
+    checkStop({ ...stop, reason: 'other-team' }, context).map((p) => p.field),
+    ['otherTeam', 'otherTeamSawOn'],
+  );
+  assert.deepEqual(
+    checkStop({ ...stop, reason: 'other-team', otherTeam: 'Crisis team', otherTeamSawOn: '2026-11-19' }, context).map(
+      (p) => p.message,
+    ),
+    ['The day they were seen must be on or after the assessment'],
+  );
+  assert.deepEqual(
+    checkStop({ ...stop, reason: 'other-team', otherTeam: 'Crisis team', otherTeamSawOn: '2026-11-22' }, context).map(
+      (p) => p.message,
+    ),
+    ['The day they were seen must be today or in the past'],
+  );
+});
+
+test('a follow-up is done or stopped once: nothing moves it again', () => {
+  assert.deepEqual(transition(followUpStates, 'due', 'follow-up.attempted'), { from: 'due', to: 'due' });
+  assert.deepEqual(transition(followUpStates, 'due', 'follow-up.done'), { from: 'due', to: 'done' });
+  assert.throws(() => transition(followUpStates, 'done', 'follow-up.stopped'), /has been done/);
+  assert.throws(() => transition(followUpStates, 'stopped', 'follow-up.attempted'), /was stopped/);
+});
+
+test('the worklist says how long is left or how far over, and marks overdue and the last 12 hours', () => {
+  const due = new Date('2026-11-22T02:30:00Z');
+  assert.equal(urgencyOf(due, new Date('2026-11-22T02:30:00Z')), 'overdue');
+  assert.equal(urgencyOf(due, new Date('2026-11-21T15:00:00Z')), 'within-12-hours');
+  assert.equal(urgencyOf(due, new Date('2026-11-21T14:00:00Z')), 'later');
+  assert.equal(timeLeftText(due, new Date('2026-11-21T21:10:00Z')), '5 hours 20 minutes left');
+  assert.equal(timeLeftText(due, new Date('2026-11-22T05:30:00Z')), '3 hours 0 minutes over');
+  assert.equal(timeLeftText(due, new Date('2026-11-20T01:30:00Z')), '2 days 1 hour left');
+  assert.equal(timeLeftText(due, new Date('2026-11-22T02:20:00Z')), '10 minutes left');
+});
