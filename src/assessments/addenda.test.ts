@@ -4,6 +4,7 @@ import { testApp } from '../../test/support/app.ts';
 import { Client, errorSummary } from '../../test/support/client.ts';
 import { closeTestDatabase } from '../../test/support/database.ts';
 import { makePatient, makePresentation, makeTeam, makeUser, PASSWORD } from '../../test/support/factories.ts';
+import { assessedAt } from '../../test/support/forms.ts';
 import { sectionKeys } from './model.ts';
 
 // A finalised assessment is never edited: addenda are added after it, attributed and dated.
@@ -41,7 +42,7 @@ async function world() {
   });
   const finalise = async () => {
     const body = Object.fromEntries(sectionKeys.map((k) => [k, `${k}: written with the person`]));
-    const done = await client.post(url, { ...body, version: '1', action: 'finalise' });
+    const done = await client.post(url, { ...body, version: '1', action: 'finalise', ...assessedAt() });
     assert.equal(done.status, 303);
     await client.get(url);
   };

@@ -10,6 +10,8 @@ const answers = (over: Partial<AssessmentAnswers> = {}): AssessmentAnswers => ({
   ...emptySections(),
   version: '1',
   action: 'save',
+  assessedOn: { day: '', month: '', year: '' },
+  assessedTime: '',
   ...over,
 });
 
@@ -26,6 +28,22 @@ test('a finalised assessment needs every section; a draft needs none', () => {
     checkFinal({ ...full, formulation: '  \n ' }).map((p) => p.field),
     ['formulation'],
   );
+});
+
+test('finalising asks when the assessment took place: a real date, not in the future, and a 24-hour time', () => {
+  const full = Object.fromEntries(sectionKeys.map((k) => [k, 'said'])) as ReturnType<typeof emptySections>;
+  const finalise = (on: { day: string; month: string; year: string }, time: string) =>
+    parseAssessment(answers({ ...full, action: 'finalise', assessedOn: on, assessedTime: time }), '2026-11-25');
+  const ok = finalise({ day: '25', month: '11', year: '2026' }, '02:15');
+  assert.ok(ok.ok && ok.value.assessedAt?.toISOString() === '2026-11-25T02:15:00.000Z');
+  const missing = finalise({ day: '', month: '', year: '' }, '');
+  assert.ok(!missing.ok && missing.issues.assessedOn && missing.issues.assessedTime);
+  const future = finalise({ day: '26', month: '11', year: '2026' }, '02:15');
+  assert.ok(!future.ok && /today or in the past/.test(future.issues.assessedOn!));
+  const badTime = finalise({ day: '25', month: '11', year: '2026' }, '25:61');
+  assert.ok(!badTime.ok && /24-hour/.test(badTime.issues.assessedTime!));
+  // A draft does not ask.
+  assert.ok(parseAssessment(answers({ action: 'save' }), '2026-11-25').ok);
 });
 
 test('versions are positive whole numbers only', () => {
@@ -46,11 +64,19 @@ test('property: the parser never throws, and what it accepts is within the rules
     ...Object.fromEntries(sectionKeys.map((k) => [k, section])),
     version: fc.oneof(fc.string({ maxLength: 4 }), fc.constant('3')),
     action: fc.constantFrom('save', 'finalise', '', 'delete'),
+    assessedOn: fc.record({
+      day: fc.string({ maxLength: 3 }),
+      month: fc.constantFrom('11', 'x', ''),
+      year: fc.constantFrom('2026', '1899', ''),
+    }),
+    assessedTime: fc.constantFrom('09:30', '25:00', '', '<b>'),
   }) as unknown as fc.Arbitrary<AssessmentAnswers>;
   fc.assert(
     fc.property(record, (a) => {
-      const parsed = parseAssessment(a);
+      const parsed = parseAssessment(a, '2026-11-25');
       if (!parsed.ok) return Object.keys(parsed.issues).length > 0;
+      // Finalising always says when the person was seen; a draft never does.
+      if (parsed.value.finalise !== (parsed.value.assessedAt !== null)) return false;
       const s = parsed.value.sections;
       if (sectionKeys.some((k) => s[k].length > SECTION_MAX)) return false;
       if (parsed.value.finalise && sectionKeys.some((k) => s[k].trim() === '')) return false;

@@ -5,6 +5,7 @@ import { testApp } from '../../test/support/app.ts';
 import { Client, errorSummary } from '../../test/support/client.ts';
 import { closeTestDatabase } from '../../test/support/database.ts';
 import { makePatient, makePresentation, makeTeam, makeUser, PASSWORD } from '../../test/support/factories.ts';
+import { assessedAt } from '../../test/support/forms.ts';
 import { type SectionKey, sectionKeys } from './model.ts';
 
 after(closeTestDatabase);
@@ -86,7 +87,7 @@ test('an assessment over two sittings: a draft is kept on the server, then final
   );
   assert.equal(form.html.querySelector('input[name="version"]')?.getAttribute('value'), '2');
 
-  const final = await later.post(url, { version: '2', action: 'finalise', ...written() });
+  const final = await later.post(url, { version: '2', action: 'finalise', ...written(), ...assessedAt() });
   assert.equal(final.status, 303);
   const s = await stored(w, url);
   assert.equal(s.row.status, 'final');
@@ -120,7 +121,12 @@ test('an assessment over two sittings: a draft is kept on the server, then final
 test('an empty or partly written assessment cannot be finalised: each empty section is named, the text kept, nothing written', async () => {
   const w = await world();
   const url = await start(w);
-  const page = await w.client.post(url, { version: '1', action: 'finalise', whatHappened: 'Only this' });
+  const page = await w.client.post(url, {
+    version: '1',
+    action: 'finalise',
+    whatHappened: 'Only this',
+    ...assessedAt(),
+  });
   assert.equal(page.status, 400);
   const summary = errorSummary(page);
   assert.match(summary, /Write something under “Risk formulation”, even if only that it was not discussed/);
@@ -146,7 +152,7 @@ test('markup in every section is kept as typed and shown as text, never run', as
   const w = await world();
   const url = await start(w);
   const markup = '<script>alert("x")</script><img src=x onerror=alert(1)>';
-  const saved = await w.client.post(url, { version: '1', action: 'finalise', ...written(markup) });
+  const saved = await w.client.post(url, { version: '1', action: 'finalise', ...written(markup), ...assessedAt() });
   assert.equal(saved.status, 303);
   const page = await w.client.get(url);
   assert.ok(page.html.querySelectorAll('script').every((el) => !el.text.includes('alert')));

@@ -1,9 +1,9 @@
 import type { FastifyReply } from 'fastify';
 import { may } from '#platform/access/model.ts';
 import type { OpenedRecord } from '#platform/access/record.ts';
-import { showDateTime } from '#platform/clock.ts';
+import { londonWallTime, showDateTime } from '#platform/clock.ts';
 import { Conflict, Invalid } from '#platform/errors.ts';
-import { errorList, text } from '#platform/forms.ts';
+import { errorList, londonToday, text } from '#platform/forms.ts';
 import { canonicalId, idParam, patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page } from '#platform/http/pages.ts';
 import { withdrawalPages } from '#platform/http/withdrawal-pages.ts';
@@ -54,7 +54,15 @@ function sectionFields(
   }));
 }
 
-const fieldOrder = ['form', ...sectionKeys] as const;
+const fieldOrder = ['form', ...sectionKeys, ['assessedOn', 'assessedOn-day'], 'assessedTime'] as const;
+
+/** The assessment time the form offers: what was typed, or now (to be changed if the person was seen earlier). */
+function assessedValues(now: Date, answers?: Pick<AssessmentAnswers, 'assessedOn' | 'assessedTime'>) {
+  if (answers) return { on: answers.assessedOn, time: answers.assessedTime };
+  const { date, time } = londonWallTime(now);
+  const [year, month, day] = date.split('-');
+  return { on: { day: String(Number(day)), month: String(Number(month)), year: year! }, time };
+}
 
 function formContext(assessment: Assessment, values: AssessmentAnswers | Assessment['sections'], version: number) {
   return {
@@ -83,6 +91,7 @@ async function assessmentPage(
     title: 'Psychosocial assessment',
     banner: bannerOf(patient, who.clock.now()),
     ...formContext(assessment, assessment.sections, assessment.version),
+    assessed: assessedValues(who.clock.now()),
     fields: sectionFields(assessment.sections, {}),
     carePlanId,
     attendance: { ...attendance, methodText: methodSummary(attendance.methods) },
@@ -159,7 +168,7 @@ export const assessmentPages: Page[] = [
       const patientId = patientParam(request.params);
       const assessmentId = assessmentParam(request.params);
       const answers = assessmentAnswers(request.body);
-      const parsed = parseAssessment(answers);
+      const parsed = parseAssessment(answers, londonToday(deps.clock.now()));
       const again = async (status: number, errors: Record<string, string>, extra: Record<string, unknown> = {}) => {
         // The person's own text goes back into the form, whatever happened: nothing they typed is lost.
         const { patient, assessment } = await assessmentForForm(who, patientId, assessmentId);
@@ -168,6 +177,7 @@ export const assessmentPages: Page[] = [
           title: 'Psychosocial assessment',
           banner: bannerOf(patient, deps.clock.now()),
           ...formContext(assessment, answers, (extra.version as number | undefined) ?? Number(answers.version)),
+          assessed: assessedValues(deps.clock.now(), answers),
           fields: sectionFields((extra.values as Sections | undefined) ?? answers, errors, theirs),
           errors,
           errorList: errorList(errors, fieldOrder),
@@ -184,6 +194,11 @@ export const assessmentPages: Page[] = [
       try {
         outcome = await saveAssessment(who, patientId, assessmentId, parsed.value);
       } catch (error) {
+        // A time before the person arrived: the form again, with everything they wrote.
+        if (error instanceof Invalid) {
+          await refuseInvalid(who, patientId, Object.keys(error.issues));
+          return again(400, error.issues);
+        }
         if (!(error instanceof Conflict)) throw error;
         // Finalised by someone else while this person was writing: the signed-off assessment,
         // and what they wrote beside it, so nothing they typed is lost.

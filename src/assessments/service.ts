@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
-import { Conflict, NotFound } from '#platform/errors.ts';
+import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
 import { changeState } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { transition } from '#platform/state.ts';
 import { recordVersion, type StaleSave, saveVersion } from '#platform/versions.ts';
 import { refuseIfWithdrawn, withdrawables, withdrawRecord } from '#platform/withdrawal.ts';
+import { checkAssessedAt, dueAfter } from '../followup/model.ts';
+import { startFollowUp } from '../followup/service.ts';
 import type { Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
 import { presentationOf } from '../presentations/service.ts';
@@ -124,7 +126,10 @@ export async function saveAssessment(
   await requireCare(actor, patientId);
   const now = actor.clock.now();
   const event = save.finalise ? 'assessment.finalised' : 'assessment.draft-saved';
-  const followUpDueAt = save.finalise ? followUpDue(now) : null;
+  // The clock runs from when the person was seen, not from when the assessment was typed up.
+  const assessedAt = save.finalise ? (save.assessedAt ?? now) : null;
+  const followUpDueAt = assessedAt ? dueAfter(assessedAt) : null;
+  let teamId = '';
   const outcome = await saveVersion(actor, {
     subjectType: 'assessment',
     patientId,
@@ -142,17 +147,23 @@ export async function saveAssessment(
     read: toSections,
     step: async (_tx, locked) => {
       refuseIfWithdrawn(locked.enteredInError, 'assessment');
+      teamId = locked.teamId;
+      const when = assessedAt && checkAssessedAt(assessedAt, { arrivedAt: locked.arrivedAt, now });
+      if (when) throw new Invalid({ assessedOn: when });
       // Finalising is a change of state like any other: refused from a state that does not allow it.
       const moved = transition(assessmentStates, locked.status, event);
       return {
         event,
         fromState: moved.from,
         toState: moved.to,
-        data: followUpDueAt ? { followUpDueAt: followUpDueAt.toISOString() } : {},
+        data:
+          followUpDueAt && assessedAt
+            ? { followUpDueAt: followUpDueAt.toISOString(), assessedAt: assessedAt.toISOString() }
+            : {},
       };
     },
-    write: (tx) =>
-      store.updateAssessment(tx, {
+    write: async (tx) => {
+      const written = await store.updateAssessment(tx, {
         id: assessmentId,
         baseVersion: save.baseVersion,
         sections: save.sections,
@@ -160,7 +171,12 @@ export async function saveAssessment(
         at: now,
         finalise: save.finalise,
         followUpDueAt,
-      }),
+        assessedAt,
+      });
+      // Finalising starts the 48-hour clock in the same transaction (NICE NG225).
+      if (written && assessedAt) await startFollowUp(tx, { patientId, teamId, assessmentId, assessedAt });
+      return written;
+    },
   });
   return outcome.saved ? { saved: true, version: outcome.version, finalised: save.finalise, followUpDueAt } : outcome;
 }

@@ -96,22 +96,30 @@ export async function findAssessmentOfPresentation(db: Db, presentationId: strin
 }
 
 /** Hold the row for the rest of the transaction, so two saves are decided one after the other. */
-export async function lockAssessment(
-  db: Db,
-  id: string,
-): Promise<{ version: number; status: AssessmentStatus; patientId: string; enteredInError: boolean } | undefined> {
+export async function lockAssessment(db: Db, id: string) {
   const row = await db
     .selectFrom('assessments')
-    .select(['version', 'status', 'patient_id', 'entered_in_error_at'])
-    .where('id', '=', id)
-    .forUpdate()
+    .innerJoin('presentations', 'presentations.id', 'assessments.presentation_id')
+    .select([
+      'assessments.version',
+      'assessments.status',
+      'assessments.patient_id',
+      'assessments.team_id',
+      'assessments.entered_in_error_at',
+      'presentations.arrived_at',
+    ])
+    .where('assessments.id', '=', id)
+    .forUpdate('assessments')
     .executeTakeFirst();
   return (
     row && {
       version: row.version,
       status: row.status as AssessmentStatus,
       patientId: row.patient_id,
+      teamId: row.team_id,
       enteredInError: row.entered_in_error_at !== null,
+      /** When the person arrived: the assessment cannot have taken place before it. */
+      arrivedAt: row.arrived_at,
     }
   );
 }
@@ -127,6 +135,7 @@ export async function updateAssessment(
     at: Date;
     finalise: boolean;
     followUpDueAt: Date | null;
+    assessedAt: Date | null;
   },
 ): Promise<boolean> {
   const result = await db
@@ -137,7 +146,13 @@ export async function updateAssessment(
       updated_by: a.userId,
       updated_at: a.at,
       ...(a.finalise
-        ? { status: 'final', finalised_by: a.userId, finalised_at: a.at, follow_up_due_at: a.followUpDueAt }
+        ? {
+            status: 'final',
+            finalised_by: a.userId,
+            finalised_at: a.at,
+            follow_up_due_at: a.followUpDueAt,
+            assessed_at: a.assessedAt,
+          }
         : {}),
     })
     .where('id', '=', a.id)

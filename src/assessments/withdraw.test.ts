@@ -4,6 +4,7 @@ import { testApp } from '../../test/support/app.ts';
 import { Client, errorSummary } from '../../test/support/client.ts';
 import { closeTestDatabase } from '../../test/support/database.ts';
 import { makePatient, makePresentation, makeTeam, makeUser, PASSWORD } from '../../test/support/factories.ts';
+import { assessedAt } from '../../test/support/forms.ts';
 import { sectionKeys } from './model.ts';
 
 // An assessment or a care plan written on the wrong person is withdrawn, never deleted: kept and
@@ -25,7 +26,7 @@ async function world() {
   const url = (await client.post(`${p}/assessments`, { presentationId: presentation })).headers.location as string;
   await client.get(url);
   const body = Object.fromEntries(sectionKeys.map((k) => [k, `${k}: written with the person`]));
-  assert.equal((await client.post(url, { ...body, version: '1', action: 'finalise' })).status, 303);
+  assert.equal((await client.post(url, { ...body, version: '1', action: 'finalise', ...assessedAt() })).status, 303);
   await client.get(url);
   const id = url.split('/').pop()!;
   const signedIn = async (role: 'liaison-practitioner' | 'senior-clinician') => {

@@ -68,7 +68,11 @@ export function checkDischarge(
   return problems;
 }
 
-/** Whether the 48-hour clock is still running. Until contacts are recorded, that is: due and not yet passed. */
-export function followUpStillDue(dueAt: Date | null, now: Date): boolean {
-  return dueAt !== null && dueAt.getTime() > now.getTime();
+/**
+ * Whether the 48-hour follow-up is still due: its clock is due (not done, not stopped) — whether or
+ * not the 48 hours have passed, as an overdue follow-up is still owed. `now` is kept for callers
+ * that ask about a clock's time; the state alone decides.
+ */
+export function followUpStillDue(dueAt: Date | null, _now?: Date): boolean {
+  return dueAt !== null;
 }

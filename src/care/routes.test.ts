@@ -105,7 +105,7 @@ test('while the 48-hour follow-up is due, discharge needs a reason for not follo
     teamId: w.team,
     recordedBy: w.nurse.id,
   });
-  await w.db
+  const assessment = await w.db
     .insertInto('assessments')
     .values({
       patient_id: w.patient.id,
@@ -121,7 +121,20 @@ test('while the 48-hour follow-up is due, discharge needs a reason for not follo
       finalised_at: new Date('2026-11-25T09:00:00Z'),
       follow_up_due_at: new Date('2026-11-27T09:00:00Z'),
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  // Its 48-hour clock, as finalising starts it.
+  const clock = await w.db
+    .insertInto('follow_ups')
+    .values({
+      patient_id: w.patient.id,
+      team_id: w.team,
+      assessment_id: assessment.id,
+      assessed_at: new Date('2026-11-25T09:00:00Z'),
+      due_at: new Date('2026-11-27T09:00:00Z'),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const page = await w.client.get(w.url);
   assert.match(page.html.querySelector('main')!.text, /The 48-hour follow-up is still due/);
   const refused = await w.client.post(w.url, form());
@@ -134,6 +147,11 @@ test('while the 48-hour follow-up is due, discharge needs a reason for not follo
   const { care, events } = await w.stored();
   assert.equal(care[0]!.follow_up_reason, '<b>Admitted</b> to Ward 4');
   assert.equal((events[0]!.data as { followUpStillDue: boolean }).followUpStillDue, true);
+  // The discharge is the recorded decision that stops the clock, with its words.
+  const stopped = await w.db.selectFrom('follow_ups').selectAll().where('id', '=', clock.id).executeTakeFirstOrThrow();
+  assert.equal(stopped.state, 'stopped');
+  assert.equal(stopped.stop_reason, 'other');
+  assert.match(stopped.stop_reason_text!, /At discharge: <b>Admitted<\/b> to Ward 4/);
 });
 
 test('two discharges at once: one is recorded, the other is refused, never two ends', async () => {

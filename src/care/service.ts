@@ -2,6 +2,7 @@ import { londonWallTime, londonWallTimeToUtc } from '#platform/clock.ts';
 import { Conflict, Invalid } from '#platform/errors.ts';
 import { changeState } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
+import { dueFollowUpAt, stopAtDischarge } from '../followup/service.ts';
 import { requireCare } from '../patients/service.ts';
 import { careStates, checkDischarge, type Discharge, followUpStillDue } from './model.ts';
 import * as store from './store.ts';
@@ -13,7 +14,7 @@ import * as store from './store.ts';
 export async function dischargeContext(actor: Actor, patientId: string) {
   const patient = await requireCare(actor, patientId);
   const care = (await store.openCareOf(actor.db, patientId, actor.user.teamIds))!;
-  const followUpDueAt = await store.latestFollowUpDue(actor.db, patientId, care.teamId);
+  const followUpDueAt = await dueFollowUpAt(actor.db, patientId, care.teamId);
   return { patient, care, followUpDueAt };
 }
 
@@ -32,7 +33,7 @@ export async function dischargeFromCare(actor: Actor, patientId: string, dischar
     // Someone else discharged the person between this page and this save.
     if (!care)
       throw new Conflict('This person has already been discharged from your team’s care', 'already-discharged');
-    const followUpDueAt = await store.latestFollowUpDue(tx, patientId, care.teamId);
+    const followUpDueAt = await dueFollowUpAt(tx, patientId, care.teamId);
     const problems = checkDischarge(discharge, {
       careBeganOn: londonWallTime(care.startedAt).date,
       today: londonWallTime(now).date,
@@ -65,5 +66,8 @@ export async function dischargeFromCare(actor: Actor, patientId: string, dischar
           followUpReason: discharge.followUpReason,
         }),
     });
+    // The discharge said why the follow-up is not needed: that decision stops its clock (NG225).
+    if (followUpStillDue(followUpDueAt, now))
+      await stopAtDischarge(tx, actor, patientId, care.teamId, discharge.followUpReason);
   });
 }

@@ -29,22 +29,6 @@ export async function openCareOf(
   return row && { id: row.id, teamId: row.team_id, startedAt: row.started_at };
 }
 
-/** When the 48-hour follow-up of the team's latest finalised assessment of the person falls due. */
-export async function latestFollowUpDue(db: Db, patientId: string, teamId: string): Promise<Date | null> {
-  const row = await db
-    .selectFrom('assessments')
-    .select('follow_up_due_at')
-    .where('patient_id', '=', patientId)
-    .where('team_id', '=', teamId)
-    .where('status', '=', 'final')
-    // A withdrawn assessment starts no clock.
-    .where('entered_in_error_at', 'is', null)
-    .orderBy('follow_up_due_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.follow_up_due_at ?? null;
-}
-
 export async function endCare(
   db: Db,
   c: {

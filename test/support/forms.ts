@@ -113,3 +113,9 @@ export async function submitForm(
   for (const [name, value] of Object.entries(answers)) values = withValue(values, name, value);
   return postValues(client, client.app, action, values);
 }
+
+/** The "when did the assessment take place" fields of a finalise, as the form posts them (UK time). */
+export function assessedAt(date = '2026-11-25', time = '10:00'): Record<string, string> {
+  const [year, month, day] = date.split('-');
+  return { 'assessedOn[day]': day!, 'assessedOn[month]': month!, 'assessedOn[year]': year!, assessedTime: time };
+}

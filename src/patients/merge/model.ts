@@ -16,6 +16,8 @@ export const mergedParts = {
   input_requests: ['request for input', 'requests for input'],
   safety_plans: ['safety plan', 'safety plans'],
   care_relationships: ['care relationship', 'care relationships'],
+  follow_ups: ['follow-up', 'follow-ups'],
+  follow_up_attempts: ['follow-up attempt', 'follow-up attempts'],
   record_versions: ['kept version', 'kept versions'],
   record_events: ['recorded step', 'recorded steps'],
 } as const;

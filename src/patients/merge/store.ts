@@ -15,6 +15,8 @@ const idColumn: Record<MergedPart, string> = {
   input_requests: 'id',
   safety_plans: 'id',
   care_relationships: 'id',
+  follow_ups: 'id',
+  follow_up_attempts: 'id',
   record_versions: 'subject_id',
   record_events: 'id',
 };

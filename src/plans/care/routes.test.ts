@@ -4,6 +4,7 @@ import { testApp } from '../../../test/support/app.ts';
 import { Client, errorSummary } from '../../../test/support/client.ts';
 import { closeTestDatabase } from '../../../test/support/database.ts';
 import { makePatient, makePresentation, makeTeam, makeUser, PASSWORD } from '../../../test/support/factories.ts';
+import { assessedAt } from '../../../test/support/forms.ts';
 import { pdfText } from '../../../test/support/pdf.ts';
 import { sectionKeys } from '../../assessments/model.ts';
 
@@ -29,7 +30,10 @@ async function world() {
   const assessment = (await client.post(`/patients/${patient.id}/assessments`, { presentationId: presentation }))
     .headers.location as string;
   await client.get(assessment);
-  assert.equal((await client.post(assessment, { version: '1', action: 'finalise', ...full })).status, 303);
+  assert.equal(
+    (await client.post(assessment, { version: '1', action: 'finalise', ...full, ...assessedAt() })).status,
+    303,
+  );
   await client.get(assessment);
   const started = await client.post(`/patients/${patient.id}/care-plans`, {
     assessmentId: assessment.split('/').pop()!,

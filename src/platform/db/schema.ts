@@ -185,6 +185,7 @@ export type AssessmentsTable = {
   finalised_by: string | null;
   finalised_at: Date | null;
   follow_up_due_at: Date | null;
+  assessed_at: Date | null;
   entered_in_error_at: Date | null;
   entered_in_error_by: string | null;
   entered_in_error_reason: string | null;
@@ -243,6 +244,36 @@ export type SafetyPlansTable = {
   entered_in_error_reason: string | null;
 };
 
+export type FollowUpsTable = {
+  id: Generated<string>;
+  patient_id: string;
+  team_id: string;
+  assessment_id: string;
+  assessed_at: Date;
+  due_at: Date;
+  state: Generated<string>;
+  closed_at: Date | null;
+  closed_by: string | null;
+  stop_reason: string | null;
+  stop_reason_text: string | null;
+  other_team: string | null;
+  other_team_saw_on: string | null;
+  version: Generated<number>;
+};
+
+export type FollowUpAttemptsTable = {
+  id: Generated<string>;
+  follow_up_id: string;
+  patient_id: string;
+  at: Date;
+  method: string;
+  result: string;
+  note: Generated<string>;
+  next_try_at: Date | null;
+  recorded_by: string;
+  recorded_at: Date;
+};
+
 export type Database = {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -262,6 +293,8 @@ export type Database = {
   care_plans: CarePlansTable;
   input_requests: InputRequestsTable;
   safety_plans: SafetyPlansTable;
+  follow_ups: FollowUpsTable;
+  follow_up_attempts: FollowUpAttemptsTable;
 };
 
 /** The database or a transaction: store functions take either, so callers can compose them. */

@@ -10,6 +10,7 @@ import * as corrections from './0008_corrections.ts';
 import * as enteredInError from './0009_entered_in_error.ts';
 import * as frontDoor from './0010_front_door.ts';
 import * as documentsInError from './0011_documents_in_error.ts';
+import * as followUp from './0012_follow_up.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0009_entered_in_error': enteredInError,
   '0010_front_door': frontDoor,
   '0011_documents_in_error': documentsInError,
+  '0012_follow_up': followUp,
 };
 
 export const migrationProvider: MigrationProvider = {
