@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import {
   type Draft,
   resyncDrafts,
@@ -10,23 +9,33 @@ import {
 } from './lib/assessment.ts';
 import { readCaseload, USERNAME } from './lib/caseload.ts';
 import { onwardBin } from './lib/env.ts';
-import { latency, seconds, table, whole } from './lib/format.ts';
-import { type Load, load } from './lib/load.ts';
-import { sampleBackendCpu } from './lib/pgcpu.ts';
-import { freePort, runCommand, type Server, startServer } from './lib/processes.ts';
+import { seconds, whole } from './lib/format.ts';
+import { load } from './lib/load.ts';
+import { runCommand, type Server } from './lib/processes.ts';
+import {
+  assertHealthy,
+  ceilingTarget,
+  type Rounds,
+  roundsTable,
+  runRounds,
+  startBare,
+  startOnward,
+  type Target,
+} from './lib/rounds.ts';
 import { type FormSession, signInForForms } from './lib/signin.ts';
-import { median, percentile } from './lib/stats.ts';
+import { median } from './lib/stats.ts';
 import { type Engine, engineName, type Query, type Store } from './lib/stores.ts';
-import { CONTROL_PORT, drain, type Taken, takeServerTimes } from './lib/timing.ts';
 import { seedInto } from './seed.ts';
 import { countSummaryStatements } from './statements.ts';
+
+export type { Measure } from './lib/rounds.ts';
 
 // Issue 3: the server time (p50, p95) of the patient summary with its timeline and of saving a
 // psychosocial assessment draft, on PostgreSQL with about 1,000,000 presentations and on PGlite with
 // about 100,000, each beside a bare Fastify route measured in the same rounds. Server time is taken
 // inside the server processes (Fastify's reply.elapsedTime, bench/lib/timing.ts); the client's latency
 // and req/s come from autocannon in this process. Targets are loaded in turn, round after round, at
-// each concurrency, so a slow spell of this shared machine falls on all of them alike.
+// each concurrency, so a slow spell of this shared machine falls on all of them alike (bench/lib/rounds.ts).
 
 export type ClinicalOptions = {
   /** Patients to seed per engine: the seed gives each at least one presentation, about 1.2 on average. */
@@ -59,39 +68,6 @@ const EXPECTED_STATUS: Record<Kind, number> = {
   caseload: 200,
 };
 
-type Target = {
-  name: string;
-  kind: Kind;
-  engine?: Engine;
-  /** The server's control port (bench/lib/timing.ts). */
-  control: string;
-  /** PostgreSQL database whose backends' CPU is sampled during each run. */
-  databaseUrl?: string;
-  run(connections: number, seconds: number): Promise<Load | SaveLoad>;
-  /** After a run and its drain: put things straight for the next one. */
-  settle?(l: Load | SaveLoad): Promise<void>;
-};
-
-/** One target, one concurrency, one round. Times in milliseconds. */
-export type Measure = {
-  rps: number;
-  clientP50: number;
-  clientP95: number;
-  serverP50: number;
-  serverP95: number;
-  /** Responses the server timed for the route (includes those the client stopped waiting for). */
-  serverCount: number;
-  responses: number;
-  /** Non-2xx (other than the save's 303), errors, timeouts, wrong bodies; for saves 409s are apart. */
-  failures: number;
-  conflicts: number;
-  /** Responses the server timed with another status than the route's success (200, or 303 for a save). */
-  serverUnexpected: number;
-  nodeCpuMsPerRequest: number;
-  postgresCpuMsPerRequest: number | undefined;
-  eventLoopUtilisation: number;
-};
-
 export type EngineFacts = {
   engine: Engine;
   patients: number;
@@ -113,18 +89,10 @@ export type EngineFacts = {
   auditVerified?: number;
 };
 
-export type ClinicalResult = {
+/** measures[target][connections] = one Measure per round; ratios alike (bench/lib/rounds.ts). */
+export type ClinicalResult = Rounds<Kind> & {
   options: ClinicalOptions;
   engines: EngineFacts[];
-  targets: { name: string; kind: Kind; engine?: Engine }[];
-  /** measures[target][connections] = one Measure per round. */
-  measures: Map<number, Measure[]>[];
-  /** ratios[target][connections] = req/s ÷ bare req/s, per round. */
-  ratios: Map<number, number[]>[];
-  /** serverRatios[target][connections] = server p50 ÷ bare server p50, per round. */
-  serverRatios: Map<number, number[]>[];
-  /** ceilingRatios[target][connections] = req/s ÷ the same engine's ceiling page req/s, per round. */
-  ceilingRatios: Map<number, number[]>[];
   /** SQL statements one patient summary runs (bench/statements.ts). */
   summaryStatements: number;
 };
@@ -206,36 +174,20 @@ export async function benchClinical(
   }
 
   const servers: Server[] = [];
-  const targets: Target[] = [];
+  const targets: Target<Kind>[] = [];
   const draftsOf = new Map<Engine, Draft[]>();
   const sessions = new Map<Engine, FormSession>();
-  const measures: Map<number, Measure[]>[] = [];
+  let rounds: Rounds<Kind> | undefined;
   // Saves answered 303 to the client, and saves in flight when a run stopped (done or not: unknown), warm-up included.
   const saveTally = new Map<Engine, { counted: number; cutOff: number }>();
   try {
-    const bareControl = await freePort();
-    const bare = await startServer(
-      [join(import.meta.dirname, 'bare.ts')],
-      { [CONTROL_PORT]: String(bareControl) },
-      '/bare',
-    );
-    servers.push(bare);
-    targets.push({
-      name: 'bare Fastify route',
-      kind: 'bare',
-      control: `http://127.0.0.1:${bareControl}`,
-      run: (connections, s) => load({ base: bare.base, paths: ['/bare'], seconds: s, connections }),
-    });
+    const bare = await startBare();
+    servers.push(bare.server);
+    targets.push(bare.target);
 
     for (const store of stores) {
       const engine = store.engine;
-      const controlPort = await freePort();
-      const control = `http://127.0.0.1:${controlPort}`;
-      const server = await startServer([join(import.meta.dirname, 'clinical-server.ts')], {
-        ...store.settings,
-        SEED_DEMO: 'false',
-        [CONTROL_PORT]: String(controlPort),
-      });
+      const { server, control } = await startOnward(store);
       servers.push(server);
       const session = await signInForForms(server.base, USERNAME);
       sessions.set(engine, session);
@@ -247,26 +199,13 @@ export async function benchClinical(
       }
       draftsOf.set(engine, drafts);
       const databaseUrl = store.settings.DATABASE_URL;
-      targets.push({
-        name: `ceiling page, ${engineName[engine]}`,
-        kind: 'ceiling',
-        engine,
-        control,
-        databaseUrl,
-        run: (connections, s) =>
-          load({
-            base: server.base,
-            paths: summaryIds.get(engine)!.map((id) => `/bench/ceiling/${id}`),
-            seconds: s,
-            connections,
-            cookie: session.cookie,
-            verifyBody: (body) => body.includes('Sixty rows'),
-          }),
-      });
+      targets.push(ceilingTarget(server, control, store, session, summaryIds.get(engine)!));
       targets.push({
         name: `patient summary with timeline, ${engineName[engine]}`,
         kind: 'summary',
         engine,
+        route: ROUTE.summary,
+        expectedStatus: EXPECTED_STATUS.summary,
         control,
         databaseUrl,
         run: (connections, s) =>
@@ -283,6 +222,8 @@ export async function benchClinical(
         name: `the same summary without its audit row, ${engineName[engine]}`,
         kind: 'no-audit',
         engine,
+        route: ROUTE['no-audit'],
+        expectedStatus: EXPECTED_STATUS['no-audit'],
         control,
         databaseUrl,
         run: (connections, s) =>
@@ -299,6 +240,8 @@ export async function benchClinical(
         name: `caseload (home page, 50 people), ${engineName[engine]}`,
         kind: 'caseload',
         engine,
+        route: ROUTE.caseload,
+        expectedStatus: EXPECTED_STATUS.caseload,
         control,
         databaseUrl,
         run: (connections, s) =>
@@ -317,46 +260,21 @@ export async function benchClinical(
         name: `save assessment draft, ${engineName[engine]}`,
         kind: 'save',
         engine,
+        route: ROUTE.save,
+        expectedStatus: EXPECTED_STATUS.save,
         control,
         databaseUrl,
         run: (connections, s) => saveLoad({ base: server.base, session, drafts, seconds: s, connections }),
-        settle: (l) => resyncDrafts(server.base, session, (l as SaveLoad).unsettled),
+        settle: (l) => {
+          const { saved, unsettled } = l as SaveLoad;
+          const tally = saveTally.get(engine) ?? { counted: 0, cutOff: 0 };
+          saveTally.set(engine, { counted: tally.counted + saved, cutOff: tally.cutOff + unsettled.length });
+          return resyncDrafts(server.base, session, unsettled);
+        },
       });
     }
 
-    const runOnce = async (target: Target, connections: number, s: number): Promise<Measure> => {
-      await takeServerTimes(target.control); // a fresh start: nothing from before this run
-      const cpu = target.databaseUrl ? await sampleBackendCpu(target.databaseUrl) : undefined;
-      const l = await target.run(connections, s);
-      await drain(target.control);
-      const postgresCpuMs = await cpu?.stop();
-      const taken: Taken = await takeServerTimes(target.control);
-      if ('saved' in l) {
-        const tally = saveTally.get(target.engine!) ?? { counted: 0, cutOff: 0 };
-        saveTally.set(target.engine!, { counted: tally.counted + l.saved, cutOff: tally.cutOff + l.unsettled.length });
-      }
-      await target.settle?.(l);
-      return measureOf(target, l, taken, postgresCpuMs);
-    };
-
-    for (const target of targets) {
-      await runOnce(target, maxConnections, options.warmupSeconds);
-      say(`  warmed up: ${target.name}`);
-    }
-    for (let i = 0; i < targets.length; i++) measures.push(new Map(options.connections.map((c) => [c, []])));
-    for (let round = 1; round <= options.rounds; round++) {
-      for (const connections of options.connections) {
-        const line: string[] = [];
-        for (const [i, target] of targets.entries()) {
-          const m = await runOnce(target, connections, options.seconds);
-          measures[i]!.get(connections)!.push(m);
-          line.push(
-            `${target.kind}${target.engine ? ` ${target.engine}` : ''} ${whole(m.rps)}/s p50 ${latency(m.serverP50)} ms`,
-          );
-        }
-        say(`  round ${round}/${options.rounds}, ${connections} conn.: ${line.join('; ')}`);
-      }
-    }
+    rounds = await runRounds(targets, options, say);
   } finally {
     for (const server of servers.reverse()) await server.stop();
   }
@@ -395,32 +313,10 @@ export async function benchClinical(
     }
   }
 
-  const ratiosBy = (f: (m: Measure, bare: Measure) => number) =>
-    measures.map((byConnections) => {
-      const out = new Map<number, number[]>();
-      for (const [c, rounds] of byConnections)
-        out.set(
-          c,
-          rounds.map((m, r) => f(m, measures[0]!.get(c)![r]!)),
-        );
-      return out;
-    });
-  const ceilingOf = (engine: Engine | undefined) =>
-    targets.findIndex((t) => t.kind === 'ceiling' && t.engine === engine);
   const result: ClinicalResult = {
+    ...rounds!,
     options,
     engines,
-    targets: targets.map(({ name, kind, engine }) => ({ name, kind, engine })),
-    measures,
-    ratios: ratiosBy((m, bare) => m.rps / bare.rps),
-    serverRatios: ratiosBy((m, bare) => m.serverP50 / bare.serverP50),
-    ceilingRatios: measures.map((byConnections, i) => {
-      const ceiling = measures[ceilingOf(targets[i]!.engine)];
-      const out = new Map<number, number[]>();
-      for (const [c, rounds] of byConnections)
-        out.set(c, ceiling ? rounds.map((m, r) => m.rps / ceiling.get(c)![r]!.rps) : []);
-      return out;
-    }),
     summaryStatements: (await countSummaryStatements()).statements,
   };
   assertHealthy(result);
@@ -437,49 +333,6 @@ async function checkSummary(base: string, path: string, cookie: string): Promise
   }
 }
 
-function measureOf(target: Target, l: Load | SaveLoad, taken: Taken, postgresCpuMs: number | undefined): Measure {
-  const route = taken.routes[ROUTE[target.kind]];
-  if (!route || route.count === 0) throw new Error(`${target.name}: the server timed no ${ROUTE[target.kind]}`);
-  const sorted = [...l.latencies].sort((a, b) => a - b);
-  const save = 'saved' in l ? l : undefined;
-  return {
-    rps: l.rps,
-    clientP50: percentile(sorted, 50),
-    clientP95: percentile(sorted, 95),
-    serverP50: route.p50,
-    serverP95: route.p95,
-    serverCount: route.count,
-    responses: l.responses,
-    failures: save
-      ? Object.values(save.otherStatuses).reduce((n, c) => n + c, 0) + l.errors + l.timeouts
-      : l.non2xx + l.errors + l.timeouts + l.mismatches,
-    conflicts: save?.conflicts ?? 0,
-    serverUnexpected: Object.entries(route.statuses).reduce(
-      (n, [status, c]) => (Number(status) === EXPECTED_STATUS[target.kind] ? n : n + c),
-      0,
-    ),
-    nodeCpuMsPerRequest: taken.cpuMs / route.count,
-    postgresCpuMsPerRequest: postgresCpuMs === undefined ? undefined : postgresCpuMs / route.count,
-    eventLoopUtilisation: taken.eventLoopUtilisation,
-  };
-}
-
-function assertHealthy(r: ClinicalResult): void {
-  r.targets.forEach((t, i) => {
-    for (const [c, rounds] of r.measures[i]!) {
-      const responses = rounds.reduce((n, m) => n + m.responses, 0);
-      const bad = rounds.reduce((n, m) => n + Math.max(m.failures + m.conflicts, m.serverUnexpected), 0);
-      // A handful of errors can come from connections cut when a run ends; more means we measured error pages.
-      if (bad > Math.max(10, responses * 0.001)) {
-        throw new Error(`${t.name}, ${c} connections: ${bad} of ${responses} requests failed or were refused`);
-      }
-    }
-  });
-}
-
-const ms = (n: number | undefined) => (n === undefined ? '–' : n < 0.1 ? n.toFixed(3) : latency(n));
-const ratio = (n: number) => (n >= 1 ? `×${n < 10 ? n.toFixed(1) : whole(n)}` : `1/${whole(1 / n)}`);
-
 export function clinicalReport(r: ClinicalResult): string[] {
   const { options } = r;
   const sizes = r.engines
@@ -488,47 +341,7 @@ export function clinicalReport(r: ClinicalResult): string[] {
   const tables = options.connections.flatMap((c) => [
     `**${c} connection${c === 1 ? '' : 's'}**${c === 1 ? ' (one request at a time: the cost of a request with no queue)' : ' (the server saturated: queueing included)'}`,
     '',
-    ...table(
-      [
-        'route',
-        'server p50',
-        'server p95',
-        'client p50',
-        'client p95',
-        'req/s',
-        'req/s ÷ bare',
-        'req/s ÷ ceiling',
-        'server p50 ÷ bare',
-        'Node CPU / req',
-        'PostgreSQL CPU / req',
-        'Node busy',
-        'responses',
-        'failed, 409',
-      ],
-      r.targets.map((t, i) => {
-        const rounds = r.measures[i]!.get(c)!;
-        const med = (f: (m: Measure) => number) => median(rounds.map(f));
-        const rps = rounds.map((m) => m.rps);
-        const pgCpu =
-          rounds[0]?.postgresCpuMsPerRequest === undefined ? undefined : med((m) => m.postgresCpuMsPerRequest!);
-        return [
-          t.name,
-          ms(med((m) => m.serverP50)),
-          ms(med((m) => m.serverP95)),
-          ms(med((m) => m.clientP50)),
-          ms(med((m) => m.clientP95)),
-          `${whole(median(rps))} (${whole(Math.min(...rps))}–${whole(Math.max(...rps))})`,
-          t.kind === 'bare' ? '1' : ratio(median(r.ratios[i]!.get(c)!)),
-          t.kind === 'bare' ? '–' : (median(r.ceilingRatios[i]!.get(c)!) ?? Number.NaN).toFixed(2),
-          t.kind === 'bare' ? '1' : ratio(median(r.serverRatios[i]!.get(c)!)),
-          ms(med((m) => m.nodeCpuMsPerRequest)),
-          t.kind === 'bare' ? '–' : ms(pgCpu),
-          `${Math.round(100 * med((m) => m.eventLoopUtilisation))}%`,
-          whole(rounds.reduce((n, m) => n + m.responses, 0)),
-          `${whole(rounds.reduce((n, m) => n + m.failures, 0))}, ${whole(rounds.reduce((n, m) => n + m.conflicts, 0))}`,
-        ];
-      }),
-    ),
+    ...roundsTable(r, c, { conflicts: true }),
     '',
   ]);
   const facts = r.engines.flatMap((e) => {

@@ -3,6 +3,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchClinical, clinicalReport } from './clinical.ts';
+import { benchFrontDoor, frontDoorReport } from './front-door.ts';
 import { machineLines } from './lib/machine.ts';
 import type { Engine, Store } from './lib/stores.ts';
 import { type SeedSeries, seedAndKeep, seedReport, seedSeries } from './seed.ts';
@@ -13,26 +14,34 @@ import { benchSummary, summaryReport } from './summary.ts';
 // npm run bench [-- start|seed|summary|clinical …] [--options]: prints a markdown report; a run of every
 // part also writes it to bench/RESULTS.md (or to --out); --merge puts the sections of a partial run into
 // that file in place of the same sections. Defaults take about 13 minutes on 2 cores (clinical about 7).
+// front-door (about 10 minutes more) runs only when named: it is not one of the default five.
 
-const usage = `node bench/run.ts [start] [seed] [summary] [clinical] [sign-in] [options]     (no part named: all five)
+const usage = `node bench/run.ts [start] [seed] [summary] [clinical] [sign-in] [front-door] [options]
+                                        (no part named: the first five; front-door only when named)
 
   --start-runs R   cold and warm starts (default 5)
   --sign-in-runs R sign-in: attempts of each kind (default 15)
   --patients N     the big seed, also the data the summary is measured on (default 1000000)
   --small N        the smaller seed, repeated (default 100000)
   --small-runs R   how many times the smaller seed runs on each engine (default 3)
-  --seconds S      each measured autocannon run (default 10)
+  --seconds S      each measured autocannon run (default 10; front-door 8)
   --warmup S       autocannon warm-up per target (default 3)
   --rounds R       measured rounds per target (default 3)
-  --ids N          patients visited round-robin (default 1000)
+  --ids N          patients visited round-robin (default 1000); front-door: also the register people sent
+                   to each of its routes
   --postgres-patients N   clinical: patients seeded in PostgreSQL (default 833333: about 1,000,000 presentations)
   --pglite-patients N     clinical: patients seeded in PGlite (default 83333: about 100,000 presentations)
-  --connections A,B       clinical: concurrency levels, each measured every round (default 1,32)
+  --connections A,B       clinical, front-door: concurrency levels, each measured every round (default 1,32)
+  --postgres-register N   front-door: people on the PostgreSQL population register (default 1000000), 1 in 20
+                          of them patients in care (onward seed --patients N/20 --population N-N/20)
+  --pglite-register N     front-door: the same on PGlite (default 100000)
   --out FILE       write the report there (default bench/RESULTS.md when all parts run)
   --merge          put this run's sections into bench/RESULTS.md (or --out) in place of the sections of the
                    same name, each with its own command and machine lines; the other sections stay`;
 
-const parts = ['start', 'seed', 'summary', 'clinical', 'sign-in'] as const;
+// The parts a run with none named does; front-door is named on its own (it adds about 10 minutes).
+const defaultParts = ['start', 'seed', 'summary', 'clinical', 'sign-in'] as const;
+const parts = [...defaultParts, 'front-door'] as const;
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -41,13 +50,16 @@ const { values, positionals } = parseArgs({
     patients: { type: 'string', default: '1000000' },
     small: { type: 'string', default: '100000' },
     'small-runs': { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '10' },
+    // No default here: it differs by part (secondsOr).
+    seconds: { type: 'string' },
     warmup: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '3' },
     ids: { type: 'string', default: '1000' },
     'postgres-patients': { type: 'string', default: '833333' },
     'pglite-patients': { type: 'string', default: '83333' },
     connections: { type: 'string', default: '1,32' },
+    'postgres-register': { type: 'string', default: '1000000' },
+    'pglite-register': { type: 'string', default: '100000' },
     out: { type: 'string' },
     merge: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -57,12 +69,14 @@ if (values.help || positionals.some((p) => !(parts as readonly string[]).include
   process.stdout.write(`${usage}\n`);
   process.exit(values.help ? 0 : 2);
 }
-const chosen = new Set(positionals.length > 0 ? positionals : parts);
+const chosen = new Set<string>(positionals.length > 0 ? positionals : defaultParts);
 const count = (name: keyof typeof values, min = 1) => {
   const n = Number(values[name]);
   if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number, ${min} or more`);
   return n;
 };
+/** --seconds as given, else the part's own default. */
+const secondsOr = (byDefault: number) => (values.seconds === undefined ? byDefault : count('seconds'));
 const bigPatients = count('patients');
 const connectionLevels = values.connections.split(',').map((c) => {
   const n = Number(c);
@@ -107,7 +121,7 @@ try {
   if (chosen.has('summary')) {
     progress('patient summary against a bare route…');
     const options = {
-      seconds: count('seconds'),
+      seconds: secondsOr(10),
       warmupSeconds: count('warmup'),
       rounds: count('rounds'),
       ids: count('ids'),
@@ -121,13 +135,31 @@ try {
         { engine: 'postgres' as Engine, patients: count('postgres-patients') },
         { engine: 'pglite' as Engine, patients: count('pglite-patients') },
       ],
-      seconds: count('seconds'),
+      seconds: secondsOr(10),
       warmupSeconds: count('warmup'),
       rounds: count('rounds'),
       connections: connectionLevels,
       ids: count('ids'),
     };
     report.push(...clinicalReport(await benchClinical(options, progress, (store) => stores.push(store))), '');
+  }
+  if (chosen.has('front-door')) {
+    progress('front door: trace and duplicate check against the population register, server time…');
+    // 1 in 20 of the register are patients in a liaison team's care; the rest are in nobody's.
+    const register = (engine: Engine, name: 'postgres-register' | 'pglite-register') => {
+      const people = count(name, 20);
+      const patients = Math.round(people / 20);
+      return { engine, patients, population: people - patients };
+    };
+    const options = {
+      sizes: [register('postgres', 'postgres-register'), register('pglite', 'pglite-register')],
+      seconds: secondsOr(8),
+      warmupSeconds: count('warmup'),
+      rounds: count('rounds'),
+      connections: connectionLevels,
+      people: count('ids'),
+    };
+    report.push(...frontDoorReport(await benchFrontDoor(options, progress, (store) => stores.push(store))), '');
   }
 } finally {
   for (const store of stores) await store.drop();
@@ -142,8 +174,8 @@ const text = [
   '',
   `Command: ${command},`,
   'with Node 24 first on PATH. Medians are the figures to quote: the machine is shared and noisy.',
-  'Other ways in: `node bench/run.ts start` (or `seed`, `summary`, `clinical`: one part; `summary` and `clinical`',
-  'seed their own data), `node bench/run.ts --help` for the options. Everything is timed inside the benchmark process.',
+  'Other ways in: `node bench/run.ts start` (or `seed`, `summary`, `clinical`, `front-door`: one part; `summary`, `clinical`',
+  'and `front-door` seed their own data), `node bench/run.ts --help` for the options. Everything is timed inside the benchmark process.',
   '',
   ...machine,
   '',
@@ -153,7 +185,8 @@ const text = [
 ].join('\n');
 process.stdout.write(text);
 const out =
-  values.out ?? (chosen.size === parts.length || values.merge ? join(import.meta.dirname, 'RESULTS.md') : undefined);
+  values.out ??
+  (defaultParts.every((p) => chosen.has(p)) || values.merge ? join(import.meta.dirname, 'RESULTS.md') : undefined);
 if (out) {
   writeFileSync(out, values.merge && existsSync(out) ? merge(readFileSync(out, 'utf8')) : text);
   progress(`written to ${out}`);

@@ -6,15 +6,18 @@ import { type Engine, engineName, newStore, type Store } from './lib/stores.ts';
 
 // Seeding the demo ICS through the real CLI into a new, empty store. Two figures per run: the wall time
 // of the whole command (Node start-up, migrations, generation, COPY, ANALYZE, close) and the time the CLI
-// prints itself ("Seeded N patients … in X s", generation to ANALYZE only).
+// prints itself ("Seeded N patients … in X s", generation to ANALYZE only). A population, when given, is
+// that many more people on the population register, in nobody's care (`--population`; without it the
+// CLI's own default).
 
 export const AS_OF = '2026-11-01';
-export const seedArgs = (patients: number | string) => [
+export const seedArgs = (patients: number | string, population?: number | string) => [
   'seed',
   '--seed',
   '1',
   '--patients',
   String(patients),
+  ...(population === undefined ? [] : ['--population', String(population)]),
   '--as-of',
   AS_OF,
 ];
@@ -24,22 +27,31 @@ export type Seeded = {
   patients: number;
   /** Presentations the CLI says it seeded with the patients (undefined if it does not say). */
   presentations: number | undefined;
+  /** People the CLI says the population register holds, patients included (undefined if it does not say). */
+  register?: number | undefined;
   wallS: number;
   cliS: number;
 };
 
 /** Seed a new store; the store is returned so the caller can reuse it, and must drop it. */
-export async function seedInto(engine: Engine, patients: number): Promise<Seeded & { store: Store }> {
+export async function seedInto(
+  engine: Engine,
+  patients: number,
+  population?: number,
+): Promise<Seeded & { store: Store }> {
   const store = newStore(engine);
   try {
-    const done = await runCommand([onwardBin, ...seedArgs(patients)], store.settings);
+    const done = await runCommand([onwardBin, ...seedArgs(patients, population)], store.settings);
     // "Seeded 1,000 patients in 1.0 s", or "… patients and 1,200 presentations in 1.0 s" since the demo has them.
     const said = /Seeded ([\d,]+) patients(?: and ([\d,]+) presentations)? in ([\d.]+) s/.exec(done.output);
     if (!said || Number(said[1]!.replaceAll(',', '')) !== patients) {
       throw new Error(`the seed did not report ${patients} patients:\n${done.output}`);
     }
     const presentations = said[2] === undefined ? undefined : Number(said[2].replaceAll(',', ''));
-    return { engine, patients, presentations, wallS: done.wallMs / 1000, cliS: Number(said[3]), store };
+    // "The population register holds 1,000,000 people, patients included."
+    const held = /population register holds ([\d,]+) people/.exec(done.output)?.[1];
+    const register = held === undefined ? undefined : Number(held.replaceAll(',', ''));
+    return { engine, patients, presentations, register, wallS: done.wallMs / 1000, cliS: Number(said[3]), store };
   } catch (error) {
     await store.drop();
     throw error;

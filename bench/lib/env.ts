@@ -20,6 +20,7 @@ const onwardSettings = [
   'DEMO_PATIENTS',
   'LOG_LEVEL',
   'PASSWORD_HASH_COST',
+  'AUDIT_ANCHOR_FILE',
 ];
 
 export type Settings = Record<string, string>;

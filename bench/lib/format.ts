@@ -16,3 +16,9 @@ export function table(header: readonly string[], rows: readonly (readonly string
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ];
 }
+
+/** Milliseconds in a table cell: a dash for none, three decimals below 0.1 ms, else as latency(). */
+export const ms = (n: number | undefined) => (n === undefined ? '–' : n < 0.1 ? n.toFixed(3) : latency(n));
+
+/** A ratio in a table cell: ×1.8 or ×65 above one, 1/65 below. */
+export const ratio = (n: number) => (n >= 1 ? `×${n < 10 ? n.toFixed(1) : whole(n)}` : `1/${whole(1 / n)}`);

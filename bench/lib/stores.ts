@@ -8,7 +8,10 @@ import { untilDone } from './cleanup.ts';
 import type { Settings } from './env.ts';
 
 // Where a benchmark's data lives: a fresh embedded DATA_DIR or a fresh PostgreSQL database. Each is
-// created empty and removed by drop(), so a run leaves nothing behind.
+// created empty and removed by drop(), so a run leaves nothing behind. Each has its own audit anchor
+// file (AUDIT_ANCHOR_FILE, not yet created): left to its default, `onward serve` would publish this
+// store's heads into ./audit-anchors.jsonl of the working tree, and `onward audit verify` would check
+// the store against heads published there by any other database (and find its chain "rewritten").
 
 export type Engine = 'pglite' | 'postgres';
 export const engineName: Record<Engine, string> = { pglite: 'PGlite (embedded)', postgres: 'PostgreSQL' };
@@ -36,11 +39,16 @@ export function newStore(engine: Engine): Store {
 
 function newEmbeddedStore(): Store {
   const dataDir = mkdtempSync(join(tmpdir(), 'onward-bench-'));
-  const remove = () => rmSync(dataDir, { recursive: true, force: true });
+  // Beside the folder, not in it: the folder is PGlite's own.
+  const anchors = `${dataDir}-audit-anchors.jsonl`;
+  const remove = () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(anchors, { force: true });
+  };
   const done = untilDone(remove);
   return {
     engine: 'pglite',
-    settings: { DATA_DIR: dataDir },
+    settings: { DATA_DIR: dataDir, AUDIT_ANCHOR_FILE: anchors },
     async read(fn) {
       const connection = await openEmbedded(dataDir);
       try {
@@ -63,12 +71,16 @@ function newPostgresStore(): Store {
   const name = `onward_bench_${process.pid}_${++created}`;
   psql(`CREATE DATABASE ${name}`);
   const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const anchors = join(tmpdir(), `${name}-audit-anchors.jsonl`);
   // WITH (FORCE) ends any connection a failed or interrupted run left open.
-  const remove = () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  const remove = () => {
+    psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    rmSync(anchors, { force: true });
+  };
   const done = untilDone(remove);
   return {
     engine: 'postgres',
-    settings: { DATABASE_URL: url },
+    settings: { DATABASE_URL: url, AUDIT_ANCHOR_FILE: anchors },
     async read(fn) {
       const client = new pg.Client({ connectionString: url });
       await client.connect();

@@ -9,6 +9,8 @@ import { type Actor, actor, definePage, type Page } from '#platform/http/pages.t
 import { withdrawalPages } from '#platform/http/withdrawal-pages.ts';
 import { staleRefusal } from '#platform/versions.ts';
 import { mayWithdraw, withdrawables } from '#platform/withdrawal.ts';
+import { followUpStates } from '../followup/model.ts';
+import { followUpOfAssessment } from '../followup/service.ts';
 import { bannerOf, type Patient } from '../patients/model.ts';
 import { refuseInvalid } from '../patients/service.ts';
 import { carePlanOfAssessment } from '../plans/care/service.ts';
@@ -87,6 +89,7 @@ async function assessmentPage(
   const editable = assessment.status === 'draft' && canWrite;
   const attendance = await presentationOf(who, patient, assessment.presentationId);
   const carePlanId = assessment.status === 'final' ? await carePlanOfAssessment(who, assessment.id) : undefined;
+  const followUp = assessment.status === 'final' ? await followUpOfAssessment(who, assessment.id) : undefined;
   return reply.code(status).page(editable ? 'assessments/views/edit.njk' : 'assessments/views/read.njk', {
     title: 'Psychosocial assessment',
     banner: bannerOf(patient, who.clock.now()),
@@ -94,6 +97,7 @@ async function assessmentPage(
     assessed: assessedValues(who.clock.now()),
     fields: sectionFields(assessment.sections, {}),
     carePlanId,
+    followUp: followUp && { id: followUp.id, state: followUpStates.states[followUp.state], dueAt: followUp.dueAt },
     attendance: { ...attendance, methodText: methodSummary(attendance.methods) },
     canWrite,
     inError: assessment.enteredInError,

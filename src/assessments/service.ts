@@ -12,7 +12,7 @@ import type { Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
 import { presentationOf } from '../presentations/service.ts';
 import type { AssessmentSave } from './forms.ts';
-import { type Assessment, assessmentStates, emptySections, followUpDue, type Sections, toSections } from './model.ts';
+import { type Assessment, assessmentStates, emptySections, type Sections, toSections } from './model.ts';
 import * as store from './store.ts';
 
 /**

@@ -277,6 +277,7 @@ export async function seedDemo(
     }
     if (rows.patients.length > 0 || rows.register.length > 0) await flush();
     await seedFrontDoor(session, liaisonTeams, recorders, options.asOf);
+    await seedFollowUps(session, liaisonTeams, recorders, options.asOf);
     return { patients, register, withoutNhsNumber, presentations, ...counts };
   });
   // Fresh statistics, so the planner uses the indexes on the first query after a big load.
@@ -319,6 +320,64 @@ async function seedFrontDoor(
        INSERT INTO care_relationships (patient_id, team_id, started_at, started_by, start_reason, found_by)
        SELECT id, $1, $3::timestamptz, $2, 'ed-referral', 'registered-untraced' FROM copies`,
       [team, recorders[i], asOf.toISOString()],
+    );
+  }
+}
+
+/**
+ * Each finalised assessment's 48-hour clock, at rates like a real service's: of those whose 48
+ * hours have passed, most were followed up in time (a phone call, noted), some late, about 8% were
+ * stopped with a reason, and those still unfollowed in the last three days are open breaches on
+ * the worklist; clocks still running are due, a few with an unanswered call. A hash of the id
+ * decides, so the same seed gives the same follow-ups.
+ */
+async function seedFollowUps(
+  session: BulkSession,
+  teams: readonly string[],
+  recorders: readonly string[],
+  asOf: Date,
+): Promise<void> {
+  const now = asOf.toISOString();
+  await session.query(`UPDATE assessments SET assessed_at = finalised_at WHERE status = 'final'`, []);
+  for (const [i, team] of teams.entries()) {
+    const by = recorders[i];
+    await session.query(
+      `INSERT INTO follow_ups (patient_id, team_id, assessment_id, assessed_at, due_at, state, closed_at, closed_by,
+         stop_reason, other_team, other_team_saw_on)
+       SELECT patient_id, team_id, id, assessed_at, follow_up_due_at,
+         CASE WHEN follow_up_due_at > $3::timestamptz THEN 'due'
+              WHEN roll < 8 THEN 'stopped'
+              WHEN follow_up_due_at > $3::timestamptz - interval '3 days' AND roll >= 60 THEN 'due'
+              ELSE 'done' END,
+         CASE WHEN follow_up_due_at > $3::timestamptz THEN NULL
+              WHEN roll < 8 THEN assessed_at + interval '20 hours'
+              WHEN follow_up_due_at > $3::timestamptz - interval '3 days' AND roll >= 60 THEN NULL
+              -- about one in eight is late: after the 48 hours, within the next two days
+              ELSE LEAST($3::timestamptz - interval '1 minute',
+                assessed_at + CASE WHEN roll % 8 = 0 THEN interval '60 hours' ELSE interval '1 hour' * (6 + roll % 36) END) END,
+         CASE WHEN follow_up_due_at > $3::timestamptz THEN NULL
+              WHEN follow_up_due_at > $3::timestamptz - interval '3 days' AND roll >= 60 AND roll >= 8 THEN NULL
+              ELSE $2::uuid END,
+         CASE WHEN follow_up_due_at <= $3::timestamptz AND roll < 8 THEN
+              (ARRAY['admitted', 'other-team', 'declined', 'admitted'])[1 + roll % 4] END,
+         CASE WHEN follow_up_due_at <= $3::timestamptz AND roll < 8 AND roll % 4 = 1 THEN 'Riverside crisis team' END,
+         CASE WHEN follow_up_due_at <= $3::timestamptz AND roll < 8 AND roll % 4 = 1 THEN (assessed_at + interval '1 day')::date END
+       FROM (SELECT *, abs(hashtext(id::text)) % 100 AS roll FROM assessments
+             WHERE status = 'final' AND team_id = $1) a`,
+      [team, by, now],
+    );
+    // The call that made each done follow-up done, noted; an unanswered call on the open breaches.
+    await session.query(
+      `INSERT INTO follow_up_attempts (follow_up_id, patient_id, at, method, result, note, next_try_at, recorded_by, recorded_at)
+       SELECT id, patient_id, closed_at, 'phone', 'spoke',
+         'Spoke with them by phone: coping, using their safety plan; plan for the week agreed.', NULL, $2::uuid, closed_at
+       FROM follow_ups WHERE team_id = $1 AND state = 'done'
+       UNION ALL
+       SELECT id, patient_id, due_at - interval '20 hours', 'phone', 'no-answer', '', due_at - interval '16 hours', $2::uuid,
+         due_at - interval '20 hours'
+       FROM follow_ups WHERE team_id = $1 AND state = 'due' AND due_at - interval '20 hours' < $3::timestamptz
+         AND due_at - interval '20 hours' > assessed_at`,
+      [team, by, now],
     );
   }
 }

@@ -272,6 +272,16 @@ test('an untraced person is registered as unverified after a duplicate check who
   const unchosen = await w.client.post('/ed-referrals/untraced', { ...form, step: 'choose' });
   assert.equal(unchosen.status, 400);
   assert.match(errorSummary(unchosen), /Choose one of the records below/);
+  // The check showed people's details: it is audited, with how many and not what was typed.
+  const checks = await w.db
+    .selectFrom('audit_log')
+    .select('detail')
+    .where('user_id', '=', w.nurse.id)
+    .where('action', '=', 'ed-referral.register-untraced')
+    .where('outcome', '=', 'ok')
+    .execute();
+  assert.ok(checks.some((c) => JSON.parse(c.detail).duplicateCheck >= 1));
+  assert.ok(checks.every((c) => !/MacDonald|Sean|1988/.test(c.detail)));
   const before = await w.db.selectFrom('patients').select('id').where('family_name', '=', 'MacDonald').execute();
   assert.deepEqual(before, [], 'nothing is made until the practitioner chooses');
   // A choice the check did not offer (another record's id) is refused, and nothing is written.

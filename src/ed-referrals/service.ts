@@ -155,7 +155,7 @@ export async function possibleRecordsOf(actor: Actor, person: NewPerson): Promis
       )
     ).map((l) => l.nhsNumber),
   );
-  return [
+  const candidates: Candidate[] = [
     ...local.map((c) => ({
       kind: 'local' as const,
       key: `local:${c.person.id}`,
@@ -172,6 +172,9 @@ export async function possibleRecordsOf(actor: Actor, person: NewPerson): Promis
         reasons: ['on-register'],
       })),
   ];
+  // The check shows people's details: audited with how many, never with what was typed.
+  await auditAction(actor.db, actor, null, 'ok', { duplicateCheck: candidates.length, source: traced.source });
+  return candidates;
 }
 
 /**

@@ -61,7 +61,10 @@ export async function recordAttempt(
   return actor.db.transaction().execute(async (tx) => {
     const row = await held(tx, patientId, followUpId);
     const problems = checkAttempt(attempt, { assessedAt: row.assessed_at, now });
-    if (problems.length > 0) throw new Invalid(Object.fromEntries(problems.map((p) => [p.field, p.message])));
+    // The form asks for when as a date and a time, and for the next try the same way.
+    const formField = { at: 'on', note: 'note', nextTryAt: 'nextOn' } as const;
+    if (problems.length > 0)
+      throw new Invalid(Object.fromEntries(problems.map((p) => [formField[p.field], p.message])));
     const done = makesDone(attempt);
     await changeState(tx, actor, followUpStates, {
       subjectType: 'follow-up',
@@ -153,4 +156,9 @@ export async function followUpWorklist(
   const rows = await store.dueFollowUps(actor.db, teamId, size + 1, key && { dueAt: new Date(key.dueAt), id: key.id });
   await auditAction(actor.db, actor, null, 'ok', { followUps: Math.min(rows.length, size) });
   return pageOf(rows, size, (r) => ({ dueAt: r.dueAt.toISOString(), id: r.id }));
+}
+
+/** The follow-up of an assessment, for the assessment's page. The caller has opened the record. */
+export async function followUpOfAssessment(actor: Actor, assessmentId: string) {
+  return store.followUpOfAssessment(actor.db, assessmentId);
 }

@@ -4,6 +4,7 @@ import { showDate, showDateTime } from '#platform/clock.ts';
 import { actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { pageQuery } from '#platform/worklist.ts';
 import { type Caseload, teamCaseload } from '../caseload/service.ts';
+import { followUpsForHome } from '../followup/routes.ts';
 import { bannerName, formatNhsNumber } from '../patients/model.ts';
 import { myOpenInputRequests } from '../plans/care/service.ts';
 import { type TeamKind, teamKindNames } from '../teams/model.ts';
@@ -69,6 +70,8 @@ export const homePages: Page[] = [
             after: query.after,
           })
         : undefined;
+      // The follow-ups most overdue first: the worklist's first rows, the rest a page away.
+      const followUps = may(user.role, 'patient:search') ? await followUpsForHome(actor(request, deps), 5) : undefined;
       // The oldest few waiting; the rest are a page away, never silently dropped.
       const inputRequests = may(user.role, 'input:answer')
         ? await myOpenInputRequests(actor(request, deps), undefined, 5)
@@ -86,6 +89,7 @@ export const homePages: Page[] = [
         moreInputRequests: inputRequests.next !== null,
         canSeeFigures: may(user.role, 'figures:read'),
         canTakeReferrals: may(user.role, 'record:write'),
+        followUps,
         canReviewCareStarts: may(user.role, 'care:review'),
         canAdminister: may(user.role, 'admin:accounts'),
         receiving: may(user.role, 'referral:inbox'),

@@ -56,6 +56,7 @@ test('role × route: each role reaches exactly what its permissions allow', asyn
       .replace(':requestId', ids.request)
       .replace(':presentationId', ids.presentation)
       .replace(':safetyPlanId', ids.safetyPlan)
+      .replace(':followUpId', ids.followUp)
       .replace(':version', '1');
     assert.doesNotMatch(url, /:/, `every parameter of ${page.url} has a real value`);
     for (const [who, client] of clients) {
@@ -136,6 +137,17 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const followUp = await db
+    .insertInto('follow_ups')
+    .values({
+      patient_id: patientId,
+      team_id: teamId,
+      assessment_id: assessment.id,
+      assessed_at: at,
+      due_at: new Date(at.getTime() + 48 * 3_600_000),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   for (const [subject, type, c] of [
     [assessment.id, 'assessment', '{}'],
     [plan.id, 'care-plan', content],
@@ -153,7 +165,14 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
       })
       .execute();
   }
-  return { assessment: assessment.id, carePlan: plan.id, request: request.id, presentation, safetyPlan: safetyPlan.id };
+  return {
+    assessment: assessment.id,
+    carePlan: plan.id,
+    request: request.id,
+    presentation,
+    safetyPlan: safetyPlan.id,
+    followUp: followUp.id,
+  };
 }
 
 test('an unknown role cannot be given to an account', async () => {

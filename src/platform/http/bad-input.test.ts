@@ -186,7 +186,19 @@ test('bad-input matrix: every route, parameter and field against hostile strings
   const safetyPlanId = (
     await db.selectFrom('safety_plans').select('id').where('patient_id', '=', patient.id).executeTakeFirstOrThrow()
   ).id;
+  /** The follow-up page of a newly finalised assessment. */
+  const freshFollowUp = async () => {
+    const a = await freshAssessment(true);
+    const clock = await db
+      .selectFrom('follow_ups')
+      .select('id')
+      .where('assessment_id', '=', a.split('/').pop()!)
+      .executeTakeFirstOrThrow();
+    return `${p}/follow-ups/${clock.id}`;
+  };
+  const firstFollowUp = await freshFollowUp();
   const ids = {
+    followUpId: firstFollowUp.split('/').pop()!,
     safetyPlanId,
     patientId: patient.id,
     presentationId,
@@ -308,6 +320,15 @@ test('bad-input matrix: every route, parameter and field against hostile strings
       assert.equal(started.status, 303, 'care plan started');
       const plan = location(started);
       return { role: 'liaison-practitioner', source: `${plan}/withdraw`, action: `${plan}/withdraw` };
+    },
+    // An accepted attempt may close the follow-up, and a stop closes it: each case gets a clock of its own.
+    'POST /patients/:patientId/follow-ups/:followUpId/attempts': async () => {
+      const f = await freshFollowUp();
+      return { role: 'liaison-practitioner', source: f, action: `${f}/attempts` };
+    },
+    'POST /patients/:patientId/follow-ups/:followUpId/stop': async () => {
+      const f = await freshFollowUp();
+      return { role: 'liaison-practitioner', source: f, action: `${f}/stop` };
     },
     // An accepted merge uses up the record merged: each case makes a fresh duplicate of the patient.
     'POST /patients/:patientId/merge': async () => {

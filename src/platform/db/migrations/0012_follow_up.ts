@@ -60,10 +60,19 @@ const up_statements = [
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
+  // The due time followed the finalising time; it now follows when the person was seen. The old
+  // rule was an unnamed CHECK, found by what it says.
+  const old = await sql<{ conname: string }>`SELECT conname FROM pg_constraint
+    WHERE conrelid = 'assessments'::regclass AND contype = 'c'
+      AND pg_get_constraintdef(oid) LIKE '%finalised_at + ''48:00:00''::interval%'`.execute(db);
+  for (const c of old.rows) await sql`ALTER TABLE assessments DROP CONSTRAINT ${sql.ref(c.conname)}`.execute(db);
   for (const statement of up_statements) await statement.execute(db);
+  await sql`ALTER TABLE assessments ADD CONSTRAINT assessments_follow_up_from_seen
+    CHECK (follow_up_due_at IS NULL OR follow_up_due_at = assessed_at + interval '48 hours')`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`ALTER TABLE assessments DROP CONSTRAINT assessments_follow_up_from_seen`.execute(db);
   await sql`DROP TABLE follow_up_attempts`.execute(db);
   await sql`DROP TABLE follow_ups`.execute(db);
   await sql`ALTER TABLE assessments DROP COLUMN assessed_at`.execute(db);

@@ -1,0 +1,250 @@
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { may } from '#platform/access/model.ts';
+import { londonWallTime, showDateTime } from '#platform/clock.ts';
+import { Invalid } from '#platform/errors.ts';
+import { errorList, londonToday } from '#platform/forms.ts';
+import { idParam, patientParam } from '#platform/http/input.ts';
+import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
+import { pageQuery } from '#platform/worklist.ts';
+import { bannerName, bannerOf, formatNhsNumber } from '../patients/model.ts';
+import { refuseInvalid } from '../patients/service.ts';
+import { myTeams } from '../teams/service.ts';
+import {
+  type AttemptAnswers,
+  attemptAnswers,
+  parseAttempt,
+  parseStop,
+  type StopAnswers,
+  stopAnswers,
+} from './forms.ts';
+import {
+  attemptMethods,
+  attemptResults,
+  followUpStates,
+  NOTE_MAX,
+  stopReasons,
+  timeLeftText,
+  urgencyOf,
+} from './model.ts';
+import { followUpForForm, followUpWorklist, openFollowUp, recordAttempt, stopFollowUp } from './service.ts';
+import type { WorklistRow } from './store.ts';
+
+// The follow-up's pages: one follow-up with its attempts and the forms to record one or stop the
+// clock, and the team's worklist of follow-ups still due.
+
+const followUpParam = (params: unknown) => idParam(params, 'followUpId');
+const url = (patientId: string, id: string) => `/patients/${patientId}/follow-ups/${id}`;
+
+/** Now, in the boxes of a date and a time: what an attempt made just now would say. */
+function nowParts(now: Date) {
+  const { date, time } = londonWallTime(now);
+  const [year, month, day] = date.split('-');
+  return { on: { day: String(Number(day)), month: String(Number(month)), year: year! }, time };
+}
+
+const blankAttempt = (now: Date): AttemptAnswers => {
+  const n = nowParts(now);
+  return {
+    on: n.on,
+    time: n.time,
+    method: '',
+    result: '',
+    note: '',
+    nextOn: { day: '', month: '', year: '' },
+    nextTime: '',
+  };
+};
+const blankStop: StopAnswers = {
+  reason: '',
+  reasonText: '',
+  otherTeam: '',
+  otherTeamSawOn: { day: '', month: '', year: '' },
+};
+
+const radio = (prefix: string, names: Record<string, string>, chosen: string) =>
+  Object.entries(names).map(([value, text]) => ({ value, text, id: `${prefix}-${value}`, checked: chosen === value }));
+
+async function followUpPage(
+  reply: FastifyReply,
+  who: Actor,
+  status: number,
+  opened: Awaited<ReturnType<typeof openFollowUp>>,
+  o: { attempt?: AttemptAnswers; stop?: StopAnswers; errors?: Record<string, string> } = {},
+) {
+  const { patient, followUp, attempts } = opened;
+  const now = who.clock.now();
+  const errors = o.errors ?? {};
+  const attempt = o.attempt ?? blankAttempt(now);
+  const stop = o.stop ?? blankStop;
+  return reply.code(status).page('followup/views/follow-up.njk', {
+    title: '48-hour follow-up',
+    banner: bannerOf(patient, now),
+    followUp,
+    stateText: followUpStates.states[followUp.state],
+    timeText: followUp.state === 'due' ? timeLeftText(followUp.dueAt, now) : null,
+    overdue: followUp.state === 'due' && urgencyOf(followUp.dueAt, now) === 'overdue',
+    stopReasonText: followUp.stopReason ? stopReasons[followUp.stopReason] : null,
+    attempts: attempts.map((a) => ({
+      ...a,
+      methodText: attemptMethods[a.method],
+      resultText: attemptResults[a.result],
+    })),
+    canWrite: followUp.state === 'due' && may(who.user.role, 'record:write'),
+    attempt,
+    stop,
+    methods: radio('method', attemptMethods, attempt.method),
+    results: radio('result', attemptResults, attempt.result),
+    reasons: radio('reason', stopReasons, stop.reason),
+    noteMax: NOTE_MAX,
+    errors,
+    errorList: errorList(errors, [
+      ['on', 'on-day'],
+      'time',
+      ['method', 'method-phone'],
+      ['result', 'result-spoke'],
+      'note',
+      ['nextOn', 'nextOn-day'],
+      'nextTime',
+      ['reason', 'reason-admitted'],
+      'reasonText',
+      'otherTeam',
+      ['otherTeamSawOn', 'otherTeamSawOn-day'],
+    ]),
+    backHref: `/patients/${patient.id}#timeline`,
+  });
+}
+
+/** One row of the worklist as the table shows it. */
+function worklistRow(r: WorklistRow, now: Date) {
+  const urgency = urgencyOf(r.dueAt, now);
+  return [
+    { text: bannerName(r), href: url(r.patientId, r.id) },
+    r.nhsNumber ? formatNhsNumber(r.nhsNumber) : 'Not known',
+    showDateTime(r.dueAt),
+    {
+      tags: [
+        {
+          text: timeLeftText(r.dueAt, now),
+          colour: urgency === 'overdue' ? 'red' : urgency === 'within-12-hours' ? 'orange' : 'grey',
+        },
+      ],
+    },
+    r.lastAttempt
+      ? `${attemptResults[r.lastAttempt.result]}, ${showDateTime(r.lastAttempt.at)}${r.lastAttempt.nextTryAt ? `; try again ${showDateTime(r.lastAttempt.nextTryAt)}` : ''}`
+      : 'None yet',
+    r.hasSafetyPlan ? { text: 'Safety plan', href: `/patients/${r.patientId}/safety-plan` } : 'No safety plan',
+  ];
+}
+
+const worklistQuery = pageQuery.extend({
+  team: z.uuid({ message: 'The link names a team in a form Onward does not use' }).optional(),
+});
+
+/** The worklist's first rows for the home page, and the teams to switch between. */
+export async function followUpsForHome(who: Actor, size: number) {
+  const teams = await myTeams(who, 'liaison-psychiatry');
+  if (teams.length === 0) return undefined;
+  const page = await followUpWorklist(who, teams[0]!.id, undefined, size);
+  const now = who.clock.now();
+  return { rows: page.items.map((r) => worklistRow(r, now)), more: page.next !== null };
+}
+
+export const followUpPages: Page[] = [
+  definePage({
+    method: 'GET',
+    url: '/patients/:patientId/follow-ups/:followUpId',
+    permission: 'patient:read',
+    audit: 'follow-up.read',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      return followUpPage(
+        reply,
+        who,
+        200,
+        await openFollowUp(who, patientParam(request.params), followUpParam(request.params)),
+      );
+    },
+  }),
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/follow-ups/:followUpId/attempts',
+    permission: 'record:write',
+    audit: 'follow-up.attempt',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const patientId = patientParam(request.params);
+      const id = followUpParam(request.params);
+      const answers = attemptAnswers(request.body);
+      const parsed = parseAttempt(answers, londonToday(deps.clock.now()));
+      let issues = parsed.ok ? undefined : parsed.issues;
+      if (parsed.ok) {
+        try {
+          await recordAttempt(who, patientId, id, parsed.value);
+          return reply.redirect(`${url(patientId, id)}#attempts`, 303);
+        } catch (error) {
+          if (!(error instanceof Invalid)) throw error;
+          issues = error.issues;
+        }
+      }
+      const opened = await followUpForForm(who, patientId, id);
+      await refuseInvalid(who, patientId, Object.keys(issues ?? {}));
+      return followUpPage(reply, who, 400, opened, { attempt: answers, errors: issues });
+    },
+  }),
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/follow-ups/:followUpId/stop',
+    permission: 'record:write',
+    audit: 'follow-up.stop',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const patientId = patientParam(request.params);
+      const id = followUpParam(request.params);
+      const answers = stopAnswers(request.body);
+      const parsed = parseStop(answers, londonToday(deps.clock.now()));
+      let issues = parsed.ok ? undefined : parsed.issues;
+      if (parsed.ok) {
+        try {
+          await stopFollowUp(who, patientId, id, parsed.value);
+          return reply.redirect(url(patientId, id), 303);
+        } catch (error) {
+          if (!(error instanceof Invalid)) throw error;
+          issues = error.issues;
+        }
+      }
+      const opened = await followUpForForm(who, patientId, id);
+      await refuseInvalid(who, patientId, Object.keys(issues ?? {}));
+      return followUpPage(reply, who, 400, opened, { stop: answers, errors: issues });
+    },
+  }),
+  definePage({
+    method: 'GET',
+    url: '/follow-ups',
+    permission: 'patient:search',
+    audit: 'follow-up.worklist',
+    query: worklistQuery,
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const { team, after } = queryOf(request, worklistQuery);
+      const teams = await myTeams(who, 'liaison-psychiatry');
+      const teamId = team?.toLowerCase() ?? teams[0]?.id;
+      const now = deps.clock.now();
+      const page = teamId ? await followUpWorklist(who, teamId, after) : { items: [], next: null };
+      return reply.page('followup/views/worklist.njk', {
+        title: 'Follow-ups due',
+        columns: 'full',
+        teamName: teams.find((t) => t.id === teamId)?.name,
+        teams:
+          teams.length > 1
+            ? teams.map((t) => ({ name: t.name, href: `/follow-ups?team=${t.id}`, current: t.id === teamId }))
+            : [],
+        rows: page.items.map((r) => worklistRow(r, now)),
+        next: page.next,
+        after,
+        href: `/follow-ups?team=${teamId ?? ''}`,
+        backHref: '/',
+      });
+    },
+  }),
+];
