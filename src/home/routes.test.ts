@@ -36,12 +36,7 @@ test('a clinician’s home is their team’s caseload: newest care first or by n
   // Each view lists the caseload and the follow-ups due, and says how many of each it showed.
   assert.deepEqual(
     audit.map((r) => JSON.parse(r.detail)),
-    [
-      { listed: 2, team, sort: 'began' },
-      { followUps: 0 },
-      { listed: 2, team, sort: 'name' },
-      { followUps: 0 },
-    ],
+    [{ listed: 2, team, sort: 'began' }, { followUps: 0 }, { listed: 2, team, sort: 'name' }, { followUps: 0 }],
   );
   // Someone else's team, a sort Onward does not have, a forged page link: a 400 that says why.
   for (const bad of [`/?team=${await makeTeam(db)}`, '/?sort=risk', '/?after=forged', '/?team=not-a-team'])
