@@ -1,9 +1,9 @@
 import type { FastifyReply } from 'fastify';
 import { may } from '#platform/access/model.ts';
 import type { OpenedRecord } from '#platform/access/record.ts';
-import { londonWallTime, showDateTime } from '#platform/clock.ts';
+import { showDateTime } from '#platform/clock.ts';
 import { Conflict, Invalid } from '#platform/errors.ts';
-import { errorList, londonToday, text } from '#platform/forms.ts';
+import { errorList, londonToday, nowInBoxes, text } from '#platform/forms.ts';
 import { canonicalId, idParam, patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page } from '#platform/http/pages.ts';
 import { withdrawalPages } from '#platform/http/withdrawal-pages.ts';
@@ -61,9 +61,7 @@ const fieldOrder = ['form', ...sectionKeys, ['assessedOn', 'assessedOn-day'], 'a
 /** The assessment time the form offers: what was typed, or now (to be changed if the person was seen earlier). */
 function assessedValues(now: Date, answers?: Pick<AssessmentAnswers, 'assessedOn' | 'assessedTime'>) {
   if (answers) return { on: answers.assessedOn, time: answers.assessedTime };
-  const { date, time } = londonWallTime(now);
-  const [year, month, day] = date.split('-');
-  return { on: { day: String(Number(day)), month: String(Number(month)), year: year! }, time };
+  return nowInBoxes(now);
 }
 
 function formContext(assessment: Assessment, values: AssessmentAnswers | Assessment['sections'], version: number) {

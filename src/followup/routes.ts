@@ -1,9 +1,9 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { may } from '#platform/access/model.ts';
-import { londonWallTime, showDateTime } from '#platform/clock.ts';
+import { showDateTime } from '#platform/clock.ts';
 import { Invalid } from '#platform/errors.ts';
-import { errorList, londonToday } from '#platform/forms.ts';
+import { errorList, londonToday, nowInBoxes } from '#platform/forms.ts';
 import { idParam, patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { pageQuery } from '#platform/worklist.ts';
@@ -36,15 +36,8 @@ import type { WorklistRow } from './store.ts';
 const followUpParam = (params: unknown) => idParam(params, 'followUpId');
 const url = (patientId: string, id: string) => `/patients/${patientId}/follow-ups/${id}`;
 
-/** Now, in the boxes of a date and a time: what an attempt made just now would say. */
-function nowParts(now: Date) {
-  const { date, time } = londonWallTime(now);
-  const [year, month, day] = date.split('-');
-  return { on: { day: String(Number(day)), month: String(Number(month)), year: year! }, time };
-}
-
 const blankAttempt = (now: Date): AttemptAnswers => {
-  const n = nowParts(now);
+  const n = nowInBoxes(now);
   return {
     on: n.on,
     time: n.time,

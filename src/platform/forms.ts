@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { londonWallTime } from './clock.ts';
 import type { FieldIssues } from './errors.ts';
 import { storableText } from './http/input.ts';
 
@@ -148,4 +149,11 @@ export function cleanText(value: string): string {
 export function parseVersion(value: string): number | null {
   if (!/^[1-9][0-9]{0,8}$/.test(value)) return null;
   return Number(value);
+}
+
+/** Now, as the boxes of a GOV.UK date input and a 24-hour time show it in UK time: what a form offers by default. */
+export function nowInBoxes(now: Date): { on: DateParts; time: string } {
+  const { date, time } = londonWallTime(now);
+  const [year, month, day] = date.split('-');
+  return { on: { day: String(Number(day)), month: String(Number(month)), year: year! }, time };
 }
