@@ -8,7 +8,8 @@ const codes = (f: CaseFacts) => currentSteps(f, now, show).map((s) => s.code);
 const hours = (h: number) => new Date(now.getTime() + h * 3_600_000);
 const assessed = (over: Partial<CaseFacts> = {}): CaseFacts => ({
   presentation: { outcome: 'discharged' },
-  assessment: { status: 'final', followUpDueAt: hours(-100) },
+  // Its follow-up done or stopped: no clock due.
+  assessment: { status: 'final', followUpDueAt: null },
   carePlan: { version: 2, agreedVersion: 2 },
   hasSafetyPlan: true,
   ...over,
@@ -34,7 +35,7 @@ test('after a finalised assessment, every gap is listed: follow-up running, plan
   assert.deepEqual(codes(assessed()), ['in-place']);
 });
 
-test('the follow-up is urgent in its last 12 hours, and not shown once its time has passed', () => {
+test('a due follow-up is urgent in its last 12 hours and overdue once its time has passed, until done or stopped', () => {
   const step = (h: number) =>
     currentSteps(assessed({ assessment: { status: 'final', followUpDueAt: hours(h) } }), now, show)[0]!;
   assert.deepEqual(step(13), {
@@ -44,7 +45,11 @@ test('the follow-up is urgent in its last 12 hours, and not shown once its time 
   });
   assert.equal(step(12).urgent, true);
   assert.equal(step(0.1).urgent, true);
-  // Due exactly now or earlier: this record cannot yet say whether it happened, so it claims nothing.
-  assert.equal(step(0).code, 'in-place');
-  assert.equal(step(-1).code, 'in-place');
+  // Past its time and still due: overdue, and the most pressing thing on the row.
+  assert.deepEqual(step(-1), {
+    code: 'follow-up-due',
+    text: `Follow-up overdue since ${hours(-1).toISOString()}`,
+    urgent: true,
+  });
+  assert.equal(step(0).text.startsWith('Follow-up overdue'), true);
 });

@@ -8,6 +8,7 @@ import type { Outcome } from '../presentations/model.ts';
 /** What the record says about the person's latest attendance with this team and what followed it. */
 export type CaseFacts = {
   presentation: { outcome: Outcome | null } | null;
+  /** `followUpDueAt`: when the assessment's follow-up falls due, while its clock is due; null once done or stopped. */
   assessment: { status: AssessmentStatus; followUpDueAt: Date | null } | null;
   carePlan: { version: number; agreedVersion: number | null } | null;
   hasSafetyPlan: boolean;
@@ -39,10 +40,12 @@ export function currentSteps(f: CaseFacts, now: Date, show: (d: Date) => string)
   if (f.assessment.status !== 'final')
     return [{ code: 'assessment-not-final', text: 'Assessment not finalised', urgent: true }];
   const steps: Step[] = [];
+  // The 48-hour follow-up's clock while it is due (not done, not stopped): overdue once its time
+  // has passed, and pressing in its last 12 hours (NICE NG225).
   const due = f.assessment.followUpDueAt;
-  // Until the follow-up part records contacts, only a clock still running can be shown: once it has
-  // passed, whether the person was followed up is not something this record can tell yet.
-  if (due && due.getTime() > now.getTime())
+  if (due && due.getTime() <= now.getTime())
+    steps.push({ code: 'follow-up-due', text: `Follow-up overdue since ${show(due)}`, urgent: true });
+  else if (due)
     steps.push({
       code: 'follow-up-due',
       text: `Follow-up due by ${show(due)}`,

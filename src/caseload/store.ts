@@ -95,7 +95,7 @@ export async function caseFacts(
 ): Promise<Map<string, CaseFacts>> {
   if (patientIds.length === 0) return new Map();
   const { rows } = await sql<FactsRow>`
-    SELECT p.id AS patient_id, pr.id AS presentation_id, pr.outcome, a.status, a.follow_up_due_at,
+    SELECT p.id AS patient_id, pr.id AS presentation_id, pr.outcome, a.status, f.due_at AS follow_up_due_at,
            cp.version AS plan_version, cp.agreed_version, (sp.id IS NOT NULL) AS has_safety_plan
     FROM unnest(${patientIds}::uuid[]) AS p(id)
     LEFT JOIN LATERAL (
@@ -104,6 +104,7 @@ export async function caseFacts(
       ORDER BY arrived_at DESC LIMIT 1
     ) pr ON true
     LEFT JOIN assessments a ON a.presentation_id = pr.id AND a.entered_in_error_at IS NULL
+    LEFT JOIN follow_ups f ON f.assessment_id = a.id AND f.state = 'due'
     LEFT JOIN care_plans cp ON cp.assessment_id = a.id AND cp.entered_in_error_at IS NULL
     LEFT JOIN safety_plans sp ON sp.patient_id = p.id AND sp.entered_in_error_at IS NULL`.execute(db);
   return new Map(
