@@ -59,14 +59,39 @@ export async function localByNhsNumbers(db: Db, teamIds: readonly string[], numb
   return rows.map(toLocal);
 }
 
-/** Records born that day or living at that postcode: the model decides which of them may be this person. */
-export async function localCandidates(db: Db, teamIds: readonly string[], p: NewPerson): Promise<LocalRecord[]> {
-  const rows = await localRecords(db, teamIds)
-    .where((eb) =>
-      p.postcode
-        ? eb.or([eb('date_of_birth', '=', p.dateOfBirth), eb('postcode', '=', p.postcode)])
-        : eb('date_of_birth', '=', p.dateOfBirth),
-    )
+/**
+ * Records born that day or living at that postcode: the model decides which of them may be this
+ * person. A postcode can hold hundreds of records (a hostel, a prison), so the likeliest come first
+ * — the same family name, then the same birthday — before the limit; `inCareOf` keeps only people
+ * those teams care for (the merge offers nothing else).
+ */
+export async function localCandidates(
+  db: Db,
+  teamIds: readonly string[],
+  p: NewPerson,
+  inCareOf?: readonly string[],
+): Promise<LocalRecord[]> {
+  if (inCareOf && inCareOf.length === 0) return [];
+  let q = localRecords(db, teamIds).where((eb) =>
+    p.postcode
+      ? eb.or([eb('date_of_birth', '=', p.dateOfBirth), eb('postcode', '=', p.postcode)])
+      : eb('date_of_birth', '=', p.dateOfBirth),
+  );
+  if (inCareOf)
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('care_relationships as c')
+          .select(sql`1`.as('one'))
+          .whereRef('c.patient_id', '=', 'patients.id')
+          .where('c.team_id', 'in', inCareOf)
+          .where('c.ended_at', 'is', null),
+      ),
+    );
+  const rows = await q
+    .orderBy(sql`lower(family_name) = ${p.familyName.toLowerCase()}`, 'desc')
+    .orderBy(sql`date_of_birth = ${p.dateOfBirth}`, 'desc')
+    .orderBy('id')
     .limit(CANDIDATE_LIMIT)
     .execute();
   return rows.map(toLocal);

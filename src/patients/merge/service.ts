@@ -18,7 +18,9 @@ export async function mergeChoices(actor: Actor, survivorId: string) {
   const survivor = await requireCare(actor, survivorId);
   const candidates = possibleDuplicates(
     survivor,
-    (await localCandidates(actor.db, actor.user.teamIds, survivor)).filter((c) => c.inMyCare && c.id !== survivor.id),
+    (await localCandidates(actor.db, actor.user.teamIds, survivor, actor.user.teamIds)).filter(
+      (c) => c.id !== survivor.id,
+    ),
   );
   await auditAction(actor.db, actor, survivor.id, 'ok', { candidates: candidates.length });
   return { survivor, candidates };
