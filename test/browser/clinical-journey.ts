@@ -109,6 +109,37 @@ export async function clinicalRecordJourney(browser: Browser, base: string, w: C
   await page.getByText('Follow-up is due by').waitFor();
   await expectAccessible(page, 'finalised assessment');
   await screenshot(page, '11-assessment-finalised');
+  const assessmentUrl = page.url();
+
+  // The 48-hour follow-up: its own page, a first call not answered (so it says when to try again),
+  // then the team's worklist with the person on it.
+  await page.getByRole('link', { name: 'open the follow-up' }).click();
+  await expectHeading(page, '48-hour follow-up');
+  await expectAccessible(page, 'follow-up');
+  await page.getByLabel('Phone call').check();
+  await page.getByLabel('No answer').check();
+  await page.getByRole('button', { name: 'Record the attempt' }).click();
+  assert.match(await findPatientPage.errorSummary(page), /Say when to try again/);
+  await expectAccessible(page, 'follow-up with an error');
+  const [td, tm, ty] = dateParts(new Date(Date.now() + 86_400_000));
+  const nextTry = page.getByRole('group', { name: 'If you did not speak with them: when to try again' });
+  await nextTry.getByLabel('Day').fill(td);
+  await nextTry.getByLabel('Month').fill(tm);
+  await nextTry.getByLabel('Year').fill(ty);
+  await nextTry.getByLabel('Time').fill('10:00');
+  await page.getByRole('button', { name: 'Record the attempt' }).click();
+  await page.getByRole('heading', { name: 'Attempts' }).waitFor();
+  await page.getByText('No answer').first().waitFor();
+  await screenshot(page, '11a-follow-up');
+  await page.goto(new URL('/follow-ups', page.url()).toString());
+  await expectHeading(page, /^Follow-ups due/);
+  await page
+    .getByRole('cell', { name: /No answer/ })
+    .first()
+    .waitFor();
+  await expectAccessible(page, 'follow-up worklist');
+  await screenshot(page, '11b-follow-up-worklist');
+  await page.goto(assessmentUrl);
 
   // The care plan, and a question for the pharmacist.
   await page.getByRole('button', { name: 'Start the care plan' }).click();
