@@ -3,8 +3,9 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { cleanText, parseVersion } from '#platform/forms.ts';
 import { mergeFields } from '#platform/versions.ts';
+import { dueAfter as followUpDue } from '../followup/model.ts';
 import { type AssessmentAnswers, parseAssessment } from './forms.ts';
-import { checkFinal, emptySections, followUpDue, SECTION_MAX, sectionKeys, toSections } from './model.ts';
+import { checkFinal, emptySections, SECTION_MAX, sectionKeys, toSections } from './model.ts';
 
 const answers = (over: Partial<AssessmentAnswers> = {}): AssessmentAnswers => ({
   ...emptySections(),

@@ -161,10 +161,3 @@ export function checkFinal(s: Sections): SectionProblem[] {
   }
   return problems;
 }
-
-/** NICE NG225: follow-up within 48 hours of the psychosocial assessment, for the follow-up clock. */
-export const FOLLOW_UP_WITHIN_MS = 48 * 60 * 60 * 1000;
-
-export function followUpDue(finalisedAt: Date): Date {
-  return new Date(finalisedAt.getTime() + FOLLOW_UP_WITHIN_MS);
-}

@@ -60,7 +60,7 @@ export function checkDischarge(
   if (d.on > context.today) problems.push({ field: 'on', message: 'The date care ended must be today or in the past' });
   else if (d.on < context.careBeganOn)
     problems.push({ field: 'on', message: 'The date care ended must be on or after the day care began' });
-  if (followUpStillDue(context.followUpDueAt, context.now) && d.followUpReason.trim() === '')
+  if (followUpStillDue(context.followUpDueAt) && d.followUpReason.trim() === '')
     problems.push({
       field: 'followUpReason',
       message: 'The 48-hour follow-up is still due: say why it is not needed, or follow the person up first',
@@ -70,9 +70,8 @@ export function checkDischarge(
 
 /**
  * Whether the 48-hour follow-up is still due: its clock is due (not done, not stopped) — whether or
- * not the 48 hours have passed, as an overdue follow-up is still owed. `now` is kept for callers
- * that ask about a clock's time; the state alone decides.
+ * not the 48 hours have passed, as an overdue follow-up is still owed.
  */
-export function followUpStillDue(dueAt: Date | null, _now?: Date): boolean {
+export function followUpStillDue(dueAt: Date | null): boolean {
   return dueAt !== null;
 }

