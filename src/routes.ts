@@ -4,6 +4,7 @@ import { analyticsPages } from './analytics/routes.ts';
 import { assessmentPages } from './assessments/routes.ts';
 import { carePages } from './care/routes.ts';
 import { edReferralPages } from './ed-referrals/routes.ts';
+import { clinicPages } from './followup/clinic/routes.ts';
 import { followUpPages } from './followup/routes.ts';
 import { homePages } from './home/routes.ts';
 import { mergePages } from './patients/merge/routes.ts';
@@ -24,6 +25,7 @@ export const pages: readonly Page[] = [
   ...carePages,
   ...edReferralPages,
   ...followUpPages,
+  ...clinicPages,
   ...presentationPages,
   ...assessmentPages,
   ...carePlanPages,

@@ -25,6 +25,10 @@ export const followUpStates = defineMachine({
     'follow-up.attempted': { from: ['due'], to: 'due', code: 'follow-up-closed' },
     'follow-up.done': { from: ['due'], to: 'done', code: 'follow-up-closed' },
     'follow-up.stopped': { from: ['due'], to: 'stopped', code: 'follow-up-closed' },
+    // The clinic: a booking or a missed appointment is on the follow-up's record; the clock runs on
+    // (an appointment is not contact), and a did-not-attend leaves it due and back on the worklist.
+    'follow-up.booked': { from: ['due'], to: 'due', code: 'follow-up-closed' },
+    'follow-up.not-attended': { from: ['due'], to: 'due', code: 'follow-up-closed' },
   },
 });
 export type FollowUpState = keyof typeof followUpStates.states;

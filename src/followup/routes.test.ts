@@ -4,9 +4,8 @@ import { fixedClock } from '#platform/clock.ts';
 import { testApp } from '../../test/support/app.ts';
 import { Client, errorSummary } from '../../test/support/client.ts';
 import { closeTestDatabase } from '../../test/support/database.ts';
-import { makePatient, makePresentation, makeTeam, makeUser, PASSWORD } from '../../test/support/factories.ts';
-import { assessedAt } from '../../test/support/forms.ts';
-import { sectionKeys } from '../assessments/model.ts';
+import { makePatient, makeTeam, makeUser, PASSWORD } from '../../test/support/factories.ts';
+import { assessedFollowUp } from '../../test/support/follow-ups.ts';
 
 // The 48-hour follow-up, through the pages: the clock starts when the person was seen, every
 // attempt is kept, only contact noted makes it done, stopping needs a reason.
@@ -18,29 +17,21 @@ async function world() {
   const team = await makeTeam(t.db);
   const nurse = await makeUser(t.db, { role: 'liaison-practitioner', teamIds: [team] });
   const patient = await makePatient(t.db, { teamId: team });
-  const presentation = await makePresentation(t.db, { patientId: patient.id, teamId: team, recordedBy: nurse.id });
   const client = new Client(t.app);
   await client.signIn(nurse.username, PASSWORD);
   const p = `/patients/${patient.id}`;
-  await client.get(p);
-  const assessment = (await client.post(`${p}/assessments`, { presentationId: presentation })).headers
-    .location as string;
-  await client.get(assessment);
-  const body = Object.fromEntries(sectionKeys.map((k) => [k, `${k}: with the person`]));
   // Seen at 02:30 in the department, written up at 10:00: the clock runs from 02:30.
-  const done = await client.post(assessment, {
-    ...body,
-    version: '1',
-    action: 'finalise',
-    ...assessedAt('2026-11-25', '02:30'),
+  const {
+    assessment,
+    followUp: clock,
+    url,
+  } = await assessedFollowUp(t.db, client, {
+    patientId: patient.id,
+    teamId: team,
+    recordedBy: nurse.id,
+    day: '2026-11-25',
+    time: '02:30',
   });
-  assert.equal(done.status, 303);
-  const clock = await t.db
-    .selectFrom('follow_ups')
-    .selectAll()
-    .where('assessment_id', '=', assessment.split('/').pop()!)
-    .executeTakeFirstOrThrow();
-  const url = `${p}/follow-ups/${clock.id}`;
   await client.get(url);
   const row = () => t.db.selectFrom('follow_ups').selectAll().where('id', '=', clock.id).executeTakeFirstOrThrow();
   return { ...t, team, nurse, patient, client, p, assessment, clock, url, row };

@@ -10,6 +10,8 @@ import { pageQuery } from '#platform/worklist.ts';
 import { bannerName, bannerOf, formatNhsNumber } from '../patients/model.ts';
 import { refuseInvalid } from '../patients/service.ts';
 import { myTeams } from '../teams/service.ts';
+import { appointmentStateNames } from './clinic/model.ts';
+import { appointmentsOfFollowUp } from './clinic/service.ts';
 import {
   type AttemptAnswers,
   attemptAnswers,
@@ -66,6 +68,7 @@ async function followUpPage(
   o: { attempt?: AttemptAnswers; stop?: StopAnswers; errors?: Record<string, string> } = {},
 ) {
   const { patient, followUp, attempts } = opened;
+  const appointments = await appointmentsOfFollowUp(who, followUp.id);
   const now = who.clock.now();
   const errors = o.errors ?? {};
   const attempt = o.attempt ?? blankAttempt(now);
@@ -78,6 +81,8 @@ async function followUpPage(
     timeText: followUp.state === 'due' ? timeLeftText(followUp.dueAt, now) : null,
     overdue: followUp.state === 'due' && urgencyOf(followUp.dueAt, now) === 'overdue',
     stopReasonText: followUp.stopReason ? stopReasons[followUp.stopReason] : null,
+    appointments: appointments.map((a) => ({ ...a, stateText: appointmentStateNames[a.state] })),
+    booked: appointments.find((a) => a.state === 'booked'),
     attempts: attempts.map((a) => ({
       ...a,
       methodText: attemptMethods[a.method],
@@ -126,6 +131,11 @@ function worklistRow(r: WorklistRow, now: Date) {
     r.lastAttempt
       ? `${attemptResults[r.lastAttempt.result]}, ${showDateTime(r.lastAttempt.at)}${r.lastAttempt.nextTryAt ? `; try again ${showDateTime(r.lastAttempt.nextTryAt)}` : ''}`
       : 'None yet',
+    r.appointment?.state === 'booked'
+      ? { tags: [{ text: `Booked ${showDateTime(r.appointment.startsAt)}`, colour: 'blue' }] }
+      : r.appointment
+        ? { tags: [{ text: `Did not attend ${showDateTime(r.appointment.startsAt)}`, colour: 'red' }] }
+        : { text: 'Book', href: `${url(r.patientId, r.id)}/book` },
     r.hasSafetyPlan ? { text: 'Safety plan', href: `/patients/${r.patientId}/safety-plan` } : 'No safety plan',
   ];
 }

@@ -7,7 +7,16 @@ import { changeState } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { decodeCursor, PAGE_SIZE, type Page, pageOf } from '#platform/worklist.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
-import { type Attempt, checkAttempt, checkStop, dueAfter, followUpStates, makesDone, type Stop } from './model.ts';
+import {
+  type Attempt,
+  checkAttempt,
+  checkStop,
+  dueAfter,
+  type FollowUpState,
+  followUpStates,
+  makesDone,
+  type Stop,
+} from './model.ts';
 import * as store from './store.ts';
 
 // The 48-hour follow-up's use cases. The clock is started inside the transaction that finalises
@@ -40,7 +49,8 @@ export async function followUpForForm(actor: Actor, patientId: string, followUpI
   return { patient, followUp, attempts: await store.attemptsOf(actor.db, followUpId) };
 }
 
-async function held(tx: Db, patientId: string, followUpId: string) {
+/** Hold a person's follow-up for the rest of the transaction, so two changes to it are decided in turn. */
+export async function held(tx: Db, patientId: string, followUpId: string) {
   const row = await store.lockFollowUp(tx, followUpId);
   if (!row || row.patient_id !== patientId) throw new NotFound('There is no such follow-up for this person.');
   return row;
@@ -57,31 +67,46 @@ export async function recordAttempt(
   attempt: Attempt,
 ): Promise<{ done: boolean }> {
   await requireCare(actor, patientId);
-  const now = actor.clock.now();
   return actor.db.transaction().execute(async (tx) => {
     const row = await held(tx, patientId, followUpId);
-    const problems = checkAttempt(attempt, { assessedAt: row.assessed_at, now });
-    // The form asks for when as a date and a time, and for the next try the same way.
-    const formField = { at: 'on', note: 'note', nextTryAt: 'nextOn' } as const;
-    if (problems.length > 0)
-      throw new Invalid(Object.fromEntries(problems.map((p) => [formField[p.field], p.message])));
-    const done = makesDone(attempt);
-    await changeState(tx, actor, followUpStates, {
-      subjectType: 'follow-up',
-      subjectId: followUpId,
-      patientId,
-      current: row.state as 'due',
-      event: done ? 'follow-up.done' : 'follow-up.attempted',
-      // The note stays in the record, not in the event or the audit trail.
-      data: { method: attempt.method, result: attempt.result, at: attempt.at.toISOString() },
-      audit: { followUp: followUpId, result: attempt.result },
-      write: async () => {
-        await store.insertAttempt(tx, { ...attempt, followUpId, patientId, by: actor.user.id, recordedAt: now });
-        if (done) await store.closeFollowUp(tx, { id: followUpId, to: 'done', at: now, by: actor.user.id });
-      },
-    });
-    return { done };
+    return attemptWithin(tx, actor, row, attempt);
   });
+}
+
+/** An attempt on a follow-up the caller holds, in the caller's transaction (the clinic records attendance so). */
+export async function attemptWithin(
+  tx: Db,
+  actor: Actor,
+  row: Awaited<ReturnType<typeof held>>,
+  attempt: Attempt,
+): Promise<{ done: boolean }> {
+  const now = actor.clock.now();
+  const problems = checkAttempt(attempt, { assessedAt: row.assessed_at, now });
+  // The form asks for when as a date and a time, and for the next try the same way.
+  const formField = { at: 'on', note: 'note', nextTryAt: 'nextOn' } as const;
+  if (problems.length > 0) throw new Invalid(Object.fromEntries(problems.map((p) => [formField[p.field], p.message])));
+  const done = makesDone(attempt);
+  await changeState(tx, actor, followUpStates, {
+    subjectType: 'follow-up',
+    subjectId: row.id,
+    patientId: row.patient_id,
+    current: row.state as FollowUpState,
+    event: done ? 'follow-up.done' : 'follow-up.attempted',
+    // The note stays in the record, not in the event or the audit trail.
+    data: { method: attempt.method, result: attempt.result, at: attempt.at.toISOString() },
+    audit: { followUp: row.id, result: attempt.result },
+    write: async () => {
+      await store.insertAttempt(tx, {
+        ...attempt,
+        followUpId: row.id,
+        patientId: row.patient_id,
+        by: actor.user.id,
+        recordedAt: now,
+      });
+      if (done) await store.closeFollowUp(tx, { id: row.id, to: 'done', at: now, by: actor.user.id });
+    },
+  });
+  return { done };
 }
 
 /** Stop the clock: only with a recorded reason, by whom, audited and counted apart in the figures. */

@@ -173,6 +173,8 @@ export type WorklistRow = {
   dueAt: Date;
   lastAttempt: { at: Date; result: AttemptResult; nextTryAt: Date | null } | null;
   hasSafetyPlan: boolean;
+  /** The latest clinic appointment still to happen or missed: what the worklist says of the clinic. */
+  appointment: { startsAt: Date; state: 'booked' | 'did-not-attend' } | null;
 };
 
 /**
@@ -197,14 +199,19 @@ export async function dueFollowUps(
     last_result: string | null;
     last_next_try_at: Date | null;
     has_safety_plan: boolean;
+    appointment_at: Date | null;
+    appointment_state: string | null;
   }>`SELECT f.id, f.patient_id, p.given_name, p.family_name, p.nhs_number, f.due_at,
       last.at AS last_at, last.result AS last_result, last.next_try_at AS last_next_try_at,
-      EXISTS (SELECT 1 FROM safety_plans s WHERE s.patient_id = f.patient_id AND s.entered_in_error_at IS NULL) AS has_safety_plan
+      EXISTS (SELECT 1 FROM safety_plans s WHERE s.patient_id = f.patient_id AND s.entered_in_error_at IS NULL) AS has_safety_plan,
+      appt.starts_at AS appointment_at, appt.state AS appointment_state
     FROM follow_ups f
     JOIN patients p ON p.id = f.patient_id
     JOIN assessments a ON a.id = f.assessment_id AND a.entered_in_error_at IS NULL
     LEFT JOIN LATERAL (SELECT at, result, next_try_at FROM follow_up_attempts t
       WHERE t.follow_up_id = f.id ORDER BY t.at DESC LIMIT 1) last ON true
+    LEFT JOIN LATERAL (SELECT starts_at, state FROM clinic_appointments c
+      WHERE c.follow_up_id = f.id AND c.state IN ('booked', 'did-not-attend') ORDER BY c.booked_at DESC LIMIT 1) appt ON true
     WHERE f.team_id = ${teamId} AND f.state = 'due'
       AND EXISTS (SELECT 1 FROM care_relationships c WHERE c.patient_id = f.patient_id AND c.team_id = f.team_id AND c.ended_at IS NULL)
       ${after ? sql`AND (f.due_at, f.id) > (${after.dueAt}, ${after.id})` : sql``}
@@ -225,6 +232,9 @@ export async function dueFollowUps(
         }
       : null,
     hasSafetyPlan: Boolean(r.has_safety_plan),
+    appointment: r.appointment_at
+      ? { startsAt: new Date(r.appointment_at), state: r.appointment_state as 'booked' | 'did-not-attend' }
+      : null,
   }));
 }
 

@@ -40,6 +40,9 @@ export const ruleCodes = [
   'demographics-unavailable',
   'merge-refused',
   'follow-up-closed',
+  'appointment-closed',
+  'slot-taken',
+  'not-a-slot',
 ] as const;
 
 export const refusalCodes = [...generalCodes, ...ruleCodes] as const;

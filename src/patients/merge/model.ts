@@ -18,6 +18,7 @@ export const mergedParts = {
   care_relationships: ['care relationship', 'care relationships'],
   follow_ups: ['follow-up', 'follow-ups'],
   follow_up_attempts: ['follow-up attempt', 'follow-up attempts'],
+  clinic_appointments: ['clinic appointment', 'clinic appointments'],
   record_versions: ['kept version', 'kept versions'],
   record_events: ['recorded step', 'recorded steps'],
 } as const;

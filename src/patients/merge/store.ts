@@ -17,6 +17,7 @@ const idColumn: Record<MergedPart, string> = {
   care_relationships: 'id',
   follow_ups: 'id',
   follow_up_attempts: 'id',
+  clinic_appointments: 'id',
   record_versions: 'subject_id',
   record_events: 'id',
 };

@@ -57,6 +57,8 @@ test('role × route: each role reaches exactly what its permissions allow', asyn
       .replace(':presentationId', ids.presentation)
       .replace(':safetyPlanId', ids.safetyPlan)
       .replace(':followUpId', ids.followUp)
+      .replace(':sessionId', ids.session)
+      .replace(':appointmentId', ids.appointment)
       .replace(':version', '1');
     assert.doesNotMatch(url, /:/, `every parameter of ${page.url} has a real value`);
     for (const [who, client] of clients) {
@@ -148,6 +150,33 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const session = await db
+    .insertInto('clinic_sessions')
+    .values({
+      team_id: teamId,
+      starts_at: new Date(at.getTime() + 24 * 3_600_000),
+      ends_at: new Date(at.getTime() + 26 * 3_600_000),
+      slot_minutes: 30,
+      mode: 'in-person',
+      place: 'Room 2',
+      clinician_id: practitioner,
+      created_by: practitioner,
+      created_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const appointment = await db
+    .insertInto('clinic_appointments')
+    .values({
+      session_id: session.id,
+      follow_up_id: followUp.id,
+      patient_id: patientId,
+      starts_at: new Date(at.getTime() + 24 * 3_600_000),
+      booked_by: practitioner,
+      booked_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   for (const [subject, type, c] of [
     [assessment.id, 'assessment', '{}'],
     [plan.id, 'care-plan', content],
@@ -172,6 +201,8 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
     presentation,
     safetyPlan: safetyPlan.id,
     followUp: followUp.id,
+    session: session.id,
+    appointment: appointment.id,
   };
 }
 

@@ -274,6 +274,34 @@ export type FollowUpAttemptsTable = {
   recorded_at: Date;
 };
 
+export type ClinicSessionsTable = {
+  id: Generated<string>;
+  team_id: string;
+  starts_at: Date;
+  ends_at: Date;
+  slot_minutes: number;
+  mode: string;
+  place: string;
+  clinician_id: string;
+  created_by: string;
+  created_at: Date;
+};
+
+export type ClinicAppointmentsTable = {
+  id: Generated<string>;
+  session_id: string;
+  follow_up_id: string;
+  patient_id: string;
+  starts_at: Date;
+  state: Generated<string>;
+  booked_by: string;
+  booked_at: Date;
+  closed_by: string | null;
+  closed_at: Date | null;
+  cancel_reason: string | null;
+  version: Generated<number>;
+};
+
 export type Database = {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -295,6 +323,8 @@ export type Database = {
   safety_plans: SafetyPlansTable;
   follow_ups: FollowUpsTable;
   follow_up_attempts: FollowUpAttemptsTable;
+  clinic_sessions: ClinicSessionsTable;
+  clinic_appointments: ClinicAppointmentsTable;
 };
 
 /** The database or a transaction: store functions take either, so callers can compose them. */

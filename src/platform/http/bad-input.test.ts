@@ -197,7 +197,57 @@ test('bad-input matrix: every route, parameter and field against hostile strings
     return `${p}/follow-ups/${clock.id}`;
   };
   const firstFollowUp = await freshFollowUp();
+  // The clinic: a session under way now (so attendance can be recorded) with room for every booking
+  // the matrix accepts, and appointments made straight in the table, one fresh per case that closes one.
+  const nurseId = users.get('liaison-practitioner')!;
+  const clinicNow = new Date('2026-11-25T10:00:00Z');
+  const clinic = await db
+    .insertInto('clinic_sessions')
+    .values({
+      team_id: team,
+      starts_at: new Date(clinicNow.getTime() - 3_600_000),
+      ends_at: new Date(clinicNow.getTime() + 11 * 3_600_000),
+      slot_minutes: 15,
+      mode: 'in-person',
+      place: 'Room 2',
+      clinician_id: nurseId,
+      created_by: nurseId,
+      created_at: clinicNow,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  let slotsUsed = 0;
+  /** A fresh follow-up booked into the next slot of the session: begun if `begun`, else still ahead. */
+  const bookedAppointment = async (begun: boolean) => {
+    const f = await freshFollowUp();
+    // Begun: the 10:00 slot, now (its last booking cancelled to free it); otherwise the next slot ahead.
+    const at = new Date(clinicNow.getTime() + (begun ? 0 : ++slotsUsed * 15 * 60_000));
+    if (begun)
+      await db
+        .updateTable('clinic_appointments')
+        .set({ state: 'cancelled', closed_at: clinicNow, closed_by: nurseId, cancel_reason: 'Freed for the next case' })
+        .where('session_id', '=', clinic.id)
+        .where('starts_at', '=', at)
+        .where('state', '<>', 'cancelled')
+        .execute();
+    const row = await db
+      .insertInto('clinic_appointments')
+      .values({
+        session_id: clinic.id,
+        follow_up_id: f.split('/').pop()!,
+        patient_id: patient.id,
+        starts_at: at,
+        booked_by: nurseId,
+        booked_at: clinicNow,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { followUp: f, id: row.id };
+  };
+  const firstAppointment = await bookedAppointment(true);
   const ids = {
+    sessionId: clinic.id,
+    appointmentId: firstAppointment.id,
     followUpId: firstFollowUp.split('/').pop()!,
     safetyPlanId,
     patientId: patient.id,
@@ -329,6 +379,25 @@ test('bad-input matrix: every route, parameter and field against hostile strings
     'POST /patients/:patientId/follow-ups/:followUpId/stop': async () => {
       const f = await freshFollowUp();
       return { role: 'liaison-practitioner', source: f, action: `${f}/stop` };
+    },
+    'POST /clinics': async () => ({ role: 'liaison-practitioner', source: '/clinics/new', action: '/clinics' }),
+    // A booking takes a slot of a fresh follow-up; a recorded outcome or a cancellation closes an appointment.
+    'POST /patients/:patientId/follow-ups/:followUpId/appointments': async () => {
+      const f = await freshFollowUp();
+      return { role: 'liaison-practitioner', source: `${f}/book`, action: `${f}/appointments` };
+    },
+    'POST /patients/:patientId/follow-ups/:followUpId/appointments/:appointmentId/cancel': async () => {
+      const a = await bookedAppointment(false);
+      return {
+        role: 'liaison-practitioner',
+        source: `${a.followUp}/book`,
+        action: `${a.followUp}/appointments/${a.id}/cancel`,
+      };
+    },
+    'POST /clinics/:sessionId/appointments/:appointmentId/outcome': async () => {
+      const a = await bookedAppointment(true);
+      const at = `/clinics/${clinic.id}/appointments/${a.id}`;
+      return { role: 'liaison-practitioner', source: at, action: `${at}/outcome` };
     },
     // An accepted merge uses up the record merged: each case makes a fresh duplicate of the patient.
     'POST /patients/:patientId/merge': async () => {
@@ -509,6 +578,9 @@ async function fingerprint(db: Db, patientId: string): Promise<string> {
     'record_versions',
     'record_events',
     'care_relationships',
+    'follow_ups',
+    'follow_up_attempts',
+    'clinic_appointments',
   ];
   // One statement: a row added or changed anywhere moves its table's count or sum of row versions.
   const parts = tables.map(

@@ -11,6 +11,7 @@ import * as enteredInError from './0009_entered_in_error.ts';
 import * as frontDoor from './0010_front_door.ts';
 import * as documentsInError from './0011_documents_in_error.ts';
 import * as followUp from './0012_follow_up.ts';
+import * as followUpClinic from './0013_follow_up_clinic.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0010_front_door': frontDoor,
   '0011_documents_in_error': documentsInError,
   '0012_follow_up': followUp,
+  '0013_follow_up_clinic': followUpClinic,
 };
 
 export const migrationProvider: MigrationProvider = {
