@@ -123,6 +123,21 @@ test('the demo ICS: three hospitals with liaison teams, receiving services, a us
     assert.ok(r.safety! > 0.4 * r.assessed! * (1200 / report.presentations) && r.safety! <= 1200);
     assert.ok(r.asked! > 0, 'some plans asked a colleague for input');
     assert.equal(r.versions, r.assessed! + r.plans! + r.safety!);
+    // Each team's clinic: five sessions, two who did not attend yesterday, people booked ahead.
+    const clinic = await sql<{ team_id: string; sessions: number; missed: number; booked: number; off: number }>`
+      SELECT s.team_id, count(DISTINCT s.id)::int AS sessions,
+        count(a.id) FILTER (WHERE a.state = 'did-not-attend')::int AS missed,
+        count(a.id) FILTER (WHERE a.state = 'booked' AND a.starts_at > ${new Date('2026-06-01T12:00:00Z')})::int AS booked,
+        count(a.id) FILTER (WHERE extract(epoch FROM a.starts_at - s.starts_at)::int % 1800 <> 0
+          OR a.starts_at >= s.ends_at)::int AS off
+      FROM clinic_sessions s LEFT JOIN clinic_appointments a ON a.session_id = s.id GROUP BY s.team_id`.execute(db);
+    assert.equal(clinic.rows.length, 3);
+    for (const c of clinic.rows) {
+      assert.equal(c.sessions, 5);
+      assert.ok(c.missed >= 1 && c.missed <= 2, `${c.missed} did not attend`);
+      assert.ok(c.booked >= 1, `${c.booked} booked ahead`);
+      assert.equal(c.off, 0, 'every appointment is in a slot');
+    }
     await assert.rejects(
       seedDemo(connection, { seed: 9, patients: 1, asOf: new Date(), passwordHashCost: 10 }),
       AlreadySeeded,

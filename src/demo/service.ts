@@ -278,6 +278,7 @@ export async function seedDemo(
     if (rows.patients.length > 0 || rows.register.length > 0) await flush();
     await seedFrontDoor(session, liaisonTeams, recorders, options.asOf);
     await seedFollowUps(session, liaisonTeams, recorders, options.asOf);
+    await seedClinics(session, liaisonTeams, recorders, options.asOf);
     return { patients, register, withoutNhsNumber, presentations, ...counts };
   });
   // Fresh statistics, so the planner uses the indexes on the first query after a big load.
@@ -378,6 +379,59 @@ async function seedFollowUps(
        FROM follow_ups WHERE team_id = $1 AND state = 'due' AND due_at - interval '20 hours' < $3::timestamptz
          AND due_at - interval '20 hours' > assessed_at`,
       [team, by, now],
+    );
+  }
+}
+
+/**
+ * Each liaison team's follow-up clinic: sessions yesterday, today, tomorrow and the day after; two
+ * people who did not attend yesterday (overdue, back on the worklist), and people whose clocks are
+ * running booked into today's and tomorrow's slots, so the clinic list has outcomes to record.
+ */
+async function seedClinics(
+  session: BulkSession,
+  teams: readonly string[],
+  recorders: readonly string[],
+  asOf: Date,
+): Promise<void> {
+  const now = asOf.toISOString();
+  for (const [i, team] of teams.entries()) {
+    await session.query(
+      `INSERT INTO clinic_sessions (team_id, starts_at, ends_at, slot_minutes, mode, place, clinician_id, created_by, created_at)
+       SELECT $1, (today + s.day * interval '1 day' + s.start) AT TIME ZONE 'Europe/London',
+         (today + s.day * interval '1 day' + s.finish) AT TIME ZONE 'Europe/London', 30, s.mode,
+         CASE s.mode WHEN 'video' THEN 'Video link sent by text on the morning' ELSE 'Liaison clinic, outpatients block B, room 4' END,
+         $2, $2, $3::timestamptz - interval '7 days'
+       FROM (SELECT date_trunc('day', $3::timestamptz AT TIME ZONE 'Europe/London') AS today) t,
+         (VALUES (-1, interval '9 hours', interval '12 hours', 'in-person'),
+                 (0, interval '9 hours', interval '12 hours', 'in-person'),
+                 (0, interval '14 hours', interval '16 hours', 'video'),
+                 (1, interval '9 hours', interval '12 hours', 'in-person'),
+                 (2, interval '14 hours', interval '16 hours', 'video')) s(day, start, finish, mode)`,
+      [team, recorders[i], now],
+    );
+    // Yesterday's first two slots: overdue people who did not come.
+    await session.query(
+      `WITH yesterday AS (SELECT id, starts_at FROM clinic_sessions WHERE team_id = $1 AND ends_at <= $3::timestamptz
+           ORDER BY starts_at DESC LIMIT 1),
+         missed AS (SELECT id, patient_id, row_number() OVER (ORDER BY due_at, id) - 1 AS n FROM follow_ups
+           WHERE team_id = $1 AND state = 'due' AND due_at < $3::timestamptz ORDER BY due_at, id LIMIT 2)
+       INSERT INTO clinic_appointments (session_id, follow_up_id, patient_id, starts_at, state, booked_by, booked_at, closed_by, closed_at)
+       SELECT y.id, m.id, m.patient_id, y.starts_at + m.n * interval '30 minutes', 'did-not-attend', $2, y.starts_at - interval '1 day',
+         $2, y.starts_at + interval '3 hours'
+       FROM yesterday y, missed m`,
+      [team, recorders[i], now],
+    );
+    // People whose clocks are running, booked into the next sessions' slots inside their 48 hours where they fall.
+    await session.query(
+      `WITH ahead AS (SELECT id, starts_at, row_number() OVER (ORDER BY starts_at) AS k FROM clinic_sessions
+           WHERE team_id = $1 AND ends_at > $3::timestamptz ORDER BY starts_at LIMIT 3),
+         running AS (SELECT id, patient_id, row_number() OVER (ORDER BY due_at DESC, id) AS n FROM follow_ups
+           WHERE team_id = $1 AND state = 'due' AND due_at > $3::timestamptz ORDER BY due_at DESC, id LIMIT 6)
+       INSERT INTO clinic_appointments (session_id, follow_up_id, patient_id, starts_at, booked_by, booked_at)
+       SELECT a.id, r.id, r.patient_id, a.starts_at + ((r.n - 1) / 3) * interval '30 minutes', $2, $3::timestamptz - interval '2 hours'
+       FROM running r JOIN ahead a ON a.k = 1 + (r.n - 1) % 3`,
+      [team, recorders[i], now],
     );
   }
 }
