@@ -1,14 +1,26 @@
 import { auditAction } from '#platform/audit/store.ts';
+import { londonWallTimeToUtc } from '#platform/clock.ts';
+import { londonToday } from '#platform/forms.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { patientsByTeamAndDeprivation } from './store.ts';
+import { firstWeek } from './model.ts';
+import { followUpsByTeamAndWeek, patientsByTeamAndDeprivation } from './store.ts';
+
+/** How many weeks of 48-hour follow-up figures the page shows: a quarter. */
+export const FOLLOW_UP_WEEKS = 12;
 
 /**
- * The figures a person may see, read and audited: analysts every team, a team manager their own
- * teams. Counts only, suppressed on the page (model.ts); no identifiable record is touched.
+ * The figures a person may see, read and audited: analysts every team, suppressed; a team manager
+ * their own teams. Counts only; no identifiable record is touched.
  */
 export async function figuresFor(actor: Actor) {
   const scope = actor.user.role === 'analyst' ? 'all' : actor.user.teamIds;
-  const teams = await patientsByTeamAndDeprivation(actor.db, scope);
+  const now = actor.clock.now();
+  const since = londonWallTimeToUtc(firstWeek(londonToday(now), FOLLOW_UP_WEEKS), '00:00');
+  const [teams, followUps] = await Promise.all([
+    patientsByTeamAndDeprivation(actor.db, scope),
+    followUpsByTeamAndWeek(actor.db, scope, since, now),
+  ]);
   await auditAction(actor.db, actor, null, 'ok');
-  return teams;
+  // A team's manager sees their own team's exact counts; analysts see every team's, suppressed.
+  return { teams, followUps, suppressed: actor.user.role === 'analyst' };
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '#platform/db/schema.ts';
+import type { FollowUpCounts } from './model.ts';
 
 export type TeamCounts = {
   teamId: string;
@@ -47,4 +48,64 @@ export async function patientsByTeamAndDeprivation(db: Db, teamIds: readonly str
     byTeam.set(r.team_id, t);
   }
   return [...byTeam.values()].sort((a, b) => a.organisationName.localeCompare(b.organisationName));
+}
+
+export type FollowUpWeek = {
+  teamId: string;
+  teamName: string;
+  organisationName: string;
+  /** The Monday of the week the assessments took place, UK time. */
+  week: string;
+  counts: FollowUpCounts;
+};
+
+/**
+ * The 48-hour follow-up counts by team and week, since a UK Monday: one grouped statement over the
+ * clocks started since then (index follow_ups_week), withdrawn assessments left out. Counts only.
+ */
+export async function followUpsByTeamAndWeek(
+  db: Db,
+  teamIds: readonly string[] | 'all',
+  since: Date,
+  now: Date,
+): Promise<FollowUpWeek[]> {
+  if (teamIds !== 'all' && teamIds.length === 0) return [];
+  const { rows } = await sql<{
+    team_id: string;
+    team_name: string;
+    organisation_name: string;
+    week: string;
+    in_time: number;
+    late: number;
+    not_followed_up: number;
+    stopped: number;
+    running: number;
+  }>`SELECT f.team_id, t.name AS team_name, o.name AS organisation_name,
+      to_char(date_trunc('week', f.assessed_at AT TIME ZONE 'Europe/London'), 'YYYY-MM-DD') AS week,
+      count(*) FILTER (WHERE f.state = 'done' AND f.contacted_at <= f.due_at)::int AS in_time,
+      count(*) FILTER (WHERE f.state = 'done' AND f.contacted_at > f.due_at)::int AS late,
+      count(*) FILTER (WHERE f.state = 'due' AND f.due_at <= ${now})::int AS not_followed_up,
+      count(*) FILTER (WHERE f.state = 'stopped')::int AS stopped,
+      count(*) FILTER (WHERE f.state = 'due' AND f.due_at > ${now})::int AS running
+    FROM follow_ups f
+    JOIN teams t ON t.id = f.team_id
+    JOIN organisations o ON o.id = t.organisation_id
+    WHERE f.assessed_at >= ${since}
+      AND NOT EXISTS (SELECT 1 FROM assessments a WHERE a.id = f.assessment_id AND a.entered_in_error_at IS NOT NULL)
+      ${teamIds === 'all' ? sql`` : sql`AND f.team_id IN (${sql.join(teamIds)})`}
+    GROUP BY f.team_id, t.name, o.name, 4
+    ORDER BY o.name, t.name, 4 DESC`.execute(db);
+  return rows.map((r) => ({
+    teamId: r.team_id,
+    teamName: r.team_name,
+    organisationName: r.organisation_name,
+    week: r.week,
+    counts: {
+      inTime: r.in_time,
+      late: r.late,
+      notFollowedUp: r.not_followed_up,
+      stopped: r.stopped,
+      running: r.running,
+    },
+  }));
 }

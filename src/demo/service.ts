@@ -344,18 +344,21 @@ async function seedFollowUps(
     const by = recorders[i];
     await session.query(
       `INSERT INTO follow_ups (patient_id, team_id, assessment_id, assessed_at, due_at, state, closed_at, closed_by,
-         stop_reason, other_team, other_team_saw_on)
+         stop_reason, other_team, other_team_saw_on, contacted_at)
+       -- Contact was made when the call was (the demo records each call as it is made).
+       SELECT *, CASE WHEN state = 'done' THEN closed_at END FROM (
        SELECT patient_id, team_id, id, assessed_at, follow_up_due_at,
          CASE WHEN follow_up_due_at > $3::timestamptz THEN 'due'
               WHEN roll < 8 THEN 'stopped'
               WHEN follow_up_due_at > $3::timestamptz - interval '3 days' AND roll >= 60 THEN 'due'
-              ELSE 'done' END,
+              ELSE 'done' END AS state,
          CASE WHEN follow_up_due_at > $3::timestamptz THEN NULL
               WHEN roll < 8 THEN assessed_at + interval '20 hours'
               WHEN follow_up_due_at > $3::timestamptz - interval '3 days' AND roll >= 60 THEN NULL
               -- about one in eight is late: after the 48 hours, within the next two days
               ELSE LEAST($3::timestamptz - interval '1 minute',
-                assessed_at + CASE WHEN roll % 8 = 0 THEN interval '60 hours' ELSE interval '1 hour' * (6 + roll % 36) END) END,
+                assessed_at + CASE WHEN roll % 8 = 0 THEN interval '60 hours' ELSE interval '1 hour' * (6 + roll % 36) END) END
+           AS closed_at,
          CASE WHEN follow_up_due_at > $3::timestamptz THEN NULL
               WHEN follow_up_due_at > $3::timestamptz - interval '3 days' AND roll >= 60 THEN NULL
               ELSE $2::uuid END,
@@ -364,7 +367,7 @@ async function seedFollowUps(
          CASE WHEN follow_up_due_at <= $3::timestamptz AND roll < 8 AND roll % 4 = 1 THEN 'Riverside crisis team' END,
          CASE WHEN follow_up_due_at <= $3::timestamptz AND roll < 8 AND roll % 4 = 1 THEN (assessed_at + interval '1 day')::date END
        FROM (SELECT *, abs(hashtext(id::text)) % 100 AS roll FROM assessments
-             WHERE status = 'final' AND team_id = $1) a`,
+             WHERE status = 'final' AND team_id = $1) a) clocks`,
       [team, by, now],
     );
     // The call that made each done follow-up done, noted; an unanswered call on the open breaches.

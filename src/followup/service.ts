@@ -103,7 +103,8 @@ export async function attemptWithin(
         by: actor.user.id,
         recordedAt: now,
       });
-      if (done) await store.closeFollowUp(tx, { id: row.id, to: 'done', at: now, by: actor.user.id });
+      if (done)
+        await store.closeFollowUp(tx, { id: row.id, to: 'done', at: now, by: actor.user.id, contactedAt: attempt.at });
     },
   });
   return { done };

@@ -145,7 +145,7 @@ export async function insertAttempt(
 
 export async function closeFollowUp(
   db: Db,
-  c: { id: string; to: 'done' | 'stopped'; at: Date; by: string; stop?: Stop },
+  c: { id: string; to: 'done' | 'stopped'; at: Date; by: string; stop?: Stop; contactedAt?: Date },
 ): Promise<void> {
   await db
     .updateTable('follow_ups')
@@ -153,6 +153,7 @@ export async function closeFollowUp(
       state: c.to,
       closed_at: c.at,
       closed_by: c.by,
+      contacted_at: c.to === 'done' ? (c.contactedAt ?? c.at) : null,
       stop_reason: c.stop?.reason ?? null,
       stop_reason_text: c.stop?.reasonText || null,
       other_team: c.stop?.reason === 'other-team' ? c.stop.otherTeam : null,

@@ -40,3 +40,60 @@ export async function assessedFollowUp(
     .executeTakeFirstOrThrow();
   return { assessment, followUp, url: `${p}/follow-ups/${followUp.id}` };
 }
+
+/**
+ * A follow-up's clock made straight in the tables, in any state, for figures and worklists that need
+ * many: its own presentation and (draft) assessment, as the clock's foreign keys ask.
+ */
+export async function makeFollowUp(
+  db: Db,
+  o: {
+    patientId: string;
+    teamId: string;
+    by: string;
+    assessedAt: Date;
+    state?: 'due' | 'done' | 'stopped';
+    contactedAt?: Date;
+  },
+): Promise<string> {
+  const presentation = await makePresentation(db, {
+    patientId: o.patientId,
+    teamId: o.teamId,
+    recordedBy: o.by,
+    arrivedAt: new Date(o.assessedAt.getTime() - 3_600_000),
+  });
+  const assessment = await db
+    .insertInto('assessments')
+    .values({
+      patient_id: o.patientId,
+      presentation_id: presentation,
+      team_id: o.teamId,
+      status: 'draft',
+      sections: '{}',
+      started_by: o.by,
+      started_at: o.assessedAt,
+      updated_by: o.by,
+      updated_at: o.assessedAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const state = o.state ?? 'due';
+  const closedAt = state === 'due' ? null : (o.contactedAt ?? new Date(o.assessedAt.getTime() + 3_600_000));
+  const row = await db
+    .insertInto('follow_ups')
+    .values({
+      patient_id: o.patientId,
+      team_id: o.teamId,
+      assessment_id: assessment.id,
+      assessed_at: o.assessedAt,
+      due_at: new Date(o.assessedAt.getTime() + 48 * 3_600_000),
+      state,
+      closed_at: closedAt,
+      closed_by: closedAt ? o.by : null,
+      contacted_at: state === 'done' ? closedAt : null,
+      stop_reason: state === 'stopped' ? 'admitted' : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

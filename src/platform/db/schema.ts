@@ -258,6 +258,7 @@ export type FollowUpsTable = {
   stop_reason_text: string | null;
   other_team: string | null;
   other_team_saw_on: string | null;
+  contacted_at: Date | null;
   version: Generated<number>;
 };
 

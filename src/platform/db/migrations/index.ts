@@ -12,6 +12,7 @@ import * as frontDoor from './0010_front_door.ts';
 import * as documentsInError from './0011_documents_in_error.ts';
 import * as followUp from './0012_follow_up.ts';
 import * as followUpClinic from './0013_follow_up_clinic.ts';
+import * as followUpContact from './0014_follow_up_contact.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0011_documents_in_error': documentsInError,
   '0012_follow_up': followUp,
   '0013_follow_up_clinic': followUpClinic,
+  '0014_follow_up_contact': followUpContact,
 };
 
 export const migrationProvider: MigrationProvider = {
