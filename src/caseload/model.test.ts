@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type CaseFacts, currentSteps } from './model.ts';
+import { type CaseFacts, currentSteps, firstMonth } from './model.ts';
 
 const now = new Date('2026-11-25T10:00:00Z');
 const show = (d: Date) => d.toISOString();
@@ -52,4 +52,36 @@ test('a due follow-up is urgent in its last 12 hours and overdue once its time h
     urgent: true,
   });
   assert.equal(step(0).text.startsWith('Follow-up overdue'), true);
+});
+
+test('the first month: from leaving hospital (home, or before assessment) for 30 days, with what is in place', () => {
+  const left = (daysAgo: number, outcome: 'discharged' | 'admitted' | 'left-before-assessment' = 'discharged') => ({
+    outcome,
+    leftAt: new Date(now.getTime() - daysAgo * 86_400_000),
+  });
+  const full = assessed({
+    presentation: left(0.5),
+    followUp: { state: 'due', appointmentAt: hours(20) },
+  });
+  assert.deepEqual(firstMonth(full, now, show), {
+    day: 1,
+    inPlace: [`Clinic ${hours(20).toISOString()}`, 'Care plan agreed', 'Safety plan'],
+  });
+  assert.equal(firstMonth(assessed({ presentation: left(29.9) }), now, show)?.day, 30);
+  assert.equal(firstMonth(assessed({ presentation: left(30) }), now, show), null);
+  assert.equal(firstMonth(assessed({ presentation: left(3, 'admitted') }), now, show), null, 'still in hospital');
+  assert.deepEqual(
+    firstMonth(
+      { presentation: left(2, 'left-before-assessment'), assessment: null, carePlan: null, hasSafetyPlan: false },
+      now,
+      show,
+    ),
+    { day: 3, inPlace: [] },
+  );
+  assert.equal(firstMonth(assessed({ presentation: { outcome: 'discharged', leftAt: null } }), now, show), null);
+  assert.deepEqual(
+    firstMonth(assessed({ presentation: left(1), followUp: { state: 'stopped', appointmentAt: null } }), now, show)
+      ?.inPlace[0],
+    'Follow-up stopped with a reason',
+  );
 });

@@ -1,4 +1,5 @@
 import type { AssessmentStatus } from '../assessments/model.ts';
+import type { FollowUpState } from '../followup/model.ts';
 import type { Outcome } from '../presentations/model.ts';
 
 // What needs doing next for each person on a team's caseload, from what their record can already
@@ -7,11 +8,14 @@ import type { Outcome } from '../presentations/model.ts';
 
 /** What the record says about the person's latest attendance with this team and what followed it. */
 export type CaseFacts = {
-  presentation: { outcome: Outcome | null } | null;
+  /** `leftAt`: when the person left hospital, once recorded. */
+  presentation: { outcome: Outcome | null; leftAt?: Date | null } | null;
   /** `followUpDueAt`: when the assessment's follow-up falls due, while its clock is due; null once done or stopped. */
   assessment: { status: AssessmentStatus; followUpDueAt: Date | null } | null;
   carePlan: { version: number; agreedVersion: number | null } | null;
   hasSafetyPlan: boolean;
+  /** The assessment's follow-up, whatever its state, and a clinic appointment still ahead of it. */
+  followUp?: { state: FollowUpState; appointmentAt: Date | null } | null;
 };
 
 export type StepCode =
@@ -56,4 +60,29 @@ export function currentSteps(f: CaseFacts, now: Date, show: (d: Date) => string)
     steps.push({ code: 'care-plan-not-agreed', text: 'Care plan not agreed', urgent: false });
   if (!f.hasSafetyPlan) steps.push({ code: 'safety-plan-missing', text: 'No safety plan', urgent: false });
   return steps.length > 0 ? steps : [{ code: 'in-place', text: 'Plans in place', urgent: false }];
+}
+
+// The first month after leaving hospital is the highest-risk window (suicide after self-harm and
+// after discharge peaks in the first weeks): the caseload marks who is in it and what is in place
+// for them, beside what needs doing, so a gap in that month shows without opening every record.
+
+export const FIRST_MONTH_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+export type FirstMonth = { day: number; inPlace: string[] };
+
+/** Day n of the 30 after the person left hospital (home, or before being assessed), with what is in place; null outside it. */
+export function firstMonth(f: CaseFacts, now: Date, show: (d: Date) => string): FirstMonth | null {
+  const p = f.presentation;
+  const left = p && (p.outcome === 'discharged' || p.outcome === 'left-before-assessment') ? p.leftAt : null;
+  if (!left) return null;
+  const elapsed = now.getTime() - left.getTime();
+  if (elapsed < 0 || elapsed >= FIRST_MONTH_DAYS * DAY_MS) return null;
+  const inPlace: string[] = [];
+  if (f.followUp?.state === 'done') inPlace.push('Follow-up done');
+  if (f.followUp?.state === 'stopped') inPlace.push('Follow-up stopped with a reason');
+  if (f.followUp?.appointmentAt) inPlace.push(`Clinic ${show(f.followUp.appointmentAt)}`);
+  if (f.carePlan && f.carePlan.agreedVersion === f.carePlan.version) inPlace.push('Care plan agreed');
+  if (f.hasSafetyPlan) inPlace.push('Safety plan');
+  return { day: Math.floor(elapsed / DAY_MS) + 1, inPlace };
 }

@@ -7,6 +7,7 @@ import type { Actor } from '#platform/http/pages.ts';
 import { encodeCursor } from '#platform/worklist.ts';
 import { closeTestDatabase, testDatabase } from '../../test/support/database.ts';
 import { makePatient, makePresentation, makeTeam, makeUser } from '../../test/support/factories.ts';
+import { makeFollowUp } from '../../test/support/follow-ups.ts';
 import { emptySections } from '../assessments/model.ts';
 import { insertAssessment } from '../assessments/store.ts';
 import { teamCaseload } from './service.ts';
@@ -122,4 +123,41 @@ test('another teamâ€™s caseload and a forged page link are refused; nobody elseâ
     .execute();
   assert.ok(audit.length >= 1);
   assert.deepEqual(JSON.parse(audit[0]!.detail), { listed: 2, team: w.team, sort: 'began' });
+});
+
+test('the first month after leaving hospital: the day it is on and what is in place, for those inside it only', async () => {
+  const w = await world(3);
+  const [done, long, bare] = w.patients as [(typeof w.patients)[0], (typeof w.patients)[0], (typeof w.patients)[0]];
+  const left = async (patientId: string, leftAt: string, state: 'due' | 'done') => {
+    const id = await makeFollowUp(w.db, {
+      patientId,
+      teamId: w.team,
+      by: w.user.id,
+      assessedAt: new Date(new Date(leftAt).getTime() - 3 * 3_600_000),
+      state,
+    });
+    const f = await w.db
+      .selectFrom('follow_ups')
+      .select('assessment_id')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    const a = await w.db
+      .selectFrom('assessments')
+      .select('presentation_id')
+      .where('id', '=', f.assessment_id)
+      .executeTakeFirstOrThrow();
+    await w.db
+      .updateTable('presentations')
+      .set({ left_at: new Date(leftAt), outcome: 'discharged' })
+      .where('id', '=', a.presentation_id)
+      .execute();
+  };
+  await left(done.id, '2026-11-22T12:00:00Z', 'done');
+  await left(long.id, '2026-10-10T12:00:00Z', 'done');
+  await left(bare.id, '2026-11-24T20:00:00Z', 'due');
+  const { items } = (await teamCaseload(w.actor, { sort: 'began' }))!;
+  const month = new Map(items.map((r) => [r.patientId, r.firstMonth]));
+  assert.deepEqual(month.get(done.id), { day: 3, inPlace: ['Follow-up done'] });
+  assert.equal(month.get(long.id), null, 'past the 30 days');
+  assert.deepEqual(month.get(bare.id), { day: 1, inPlace: [] });
 });

@@ -4,7 +4,7 @@ import { showDateTime } from '#platform/clock.ts';
 import { Invalid } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '#platform/worklist.ts';
-import { currentSteps } from './model.ts';
+import { currentSteps, firstMonth } from './model.ts';
 import * as store from './store.ts';
 
 // A team's caseload: the people it is caring for now, a page at a time, each with what needs doing.
@@ -43,13 +43,14 @@ export async function teamCaseload(actor: Actor, request: CaseloadRequest) {
     teamId,
     sort: request.sort,
     next: page.next,
-    items: page.items.map((r) => ({
-      ...r,
-      steps: currentSteps(
-        facts.get(r.patientId) ?? { presentation: null, assessment: null, carePlan: null, hasSafetyPlan: false },
-        now,
-        showDateTime,
-      ),
-    })),
+    items: page.items.map((r) => {
+      const f = facts.get(r.patientId) ?? {
+        presentation: null,
+        assessment: null,
+        carePlan: null,
+        hasSafetyPlan: false,
+      };
+      return { ...r, steps: currentSteps(f, now, showDateTime), firstMonth: firstMonth(f, now, showDateTime) };
+    }),
   };
 }

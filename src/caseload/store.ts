@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '#platform/db/schema.ts';
 import type { AssessmentStatus } from '../assessments/model.ts';
+import type { FollowUpState } from '../followup/model.ts';
 import type { Outcome } from '../presentations/model.ts';
 import type { CaseFacts } from './model.ts';
 
@@ -75,8 +76,11 @@ type FactsRow = {
   patient_id: string;
   presentation_id: string | null;
   outcome: string | null;
+  left_at: Date | string | null;
   status: string | null;
+  follow_up_state: string | null;
   follow_up_due_at: Date | string | null;
+  appointment_at: Date | string | null;
   plan_version: number | null;
   agreed_version: number | null;
   has_safety_plan: boolean;
@@ -95,28 +99,36 @@ export async function caseFacts(
 ): Promise<Map<string, CaseFacts>> {
   if (patientIds.length === 0) return new Map();
   const { rows } = await sql<FactsRow>`
-    SELECT p.id AS patient_id, pr.id AS presentation_id, pr.outcome, a.status, f.due_at AS follow_up_due_at,
+    SELECT p.id AS patient_id, pr.id AS presentation_id, pr.outcome, pr.left_at, a.status, f.state AS follow_up_state,
+           CASE WHEN f.state = 'due' THEN f.due_at END AS follow_up_due_at, appt.starts_at AS appointment_at,
            cp.version AS plan_version, cp.agreed_version, (sp.id IS NOT NULL) AS has_safety_plan
     FROM unnest(${patientIds}::uuid[]) AS p(id)
     LEFT JOIN LATERAL (
-      SELECT id, outcome FROM presentations
+      SELECT id, outcome, left_at FROM presentations
       WHERE patient_id = p.id AND team_id = ${teamId} AND entered_in_error_at IS NULL
       ORDER BY arrived_at DESC LIMIT 1
     ) pr ON true
     LEFT JOIN assessments a ON a.presentation_id = pr.id AND a.entered_in_error_at IS NULL
-    LEFT JOIN follow_ups f ON f.assessment_id = a.id AND f.state = 'due'
+    LEFT JOIN follow_ups f ON f.assessment_id = a.id
+    LEFT JOIN LATERAL (
+      SELECT starts_at FROM clinic_appointments c WHERE c.follow_up_id = f.id AND c.state = 'booked'
+      ORDER BY starts_at LIMIT 1
+    ) appt ON true
     LEFT JOIN care_plans cp ON cp.assessment_id = a.id AND cp.entered_in_error_at IS NULL
     LEFT JOIN safety_plans sp ON sp.patient_id = p.id AND sp.entered_in_error_at IS NULL`.execute(db);
   return new Map(
     rows.map((r) => [
       r.patient_id,
       {
-        presentation: r.presentation_id ? { outcome: r.outcome as Outcome | null } : null,
+        presentation: r.presentation_id ? { outcome: r.outcome as Outcome | null, leftAt: asDate(r.left_at) } : null,
         assessment: r.status
           ? { status: r.status as AssessmentStatus, followUpDueAt: asDate(r.follow_up_due_at) }
           : null,
         carePlan: r.plan_version === null ? null : { version: r.plan_version, agreedVersion: r.agreed_version },
         hasSafetyPlan: r.has_safety_plan,
+        followUp: r.follow_up_state
+          ? { state: r.follow_up_state as FollowUpState, appointmentAt: asDate(r.appointment_at) }
+          : null,
       },
     ]),
   );

@@ -3,6 +3,7 @@ import { may } from '#platform/access/model.ts';
 import { showDate, showDateTime } from '#platform/clock.ts';
 import { actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { pageQuery } from '#platform/worklist.ts';
+import { FIRST_MONTH_DAYS } from '../caseload/model.ts';
 import { type Caseload, teamCaseload } from '../caseload/service.ts';
 import { followUpsForHome } from '../followup/routes.ts';
 import { bannerName, formatNhsNumber } from '../patients/model.ts';
@@ -41,6 +42,16 @@ function caseloadView(c: Caseload, teams: readonly { id: string; name: string }[
       r.nhsNumber ? formatNhsNumber(r.nhsNumber) : 'Not known',
       showDate(r.dateOfBirth),
       showDateTime(r.careStartedAt),
+      r.firstMonth
+        ? {
+            tags: [
+              { text: `Day ${r.firstMonth.day} of ${FIRST_MONTH_DAYS}`, colour: 'purple' },
+              ...(r.firstMonth.inPlace.length > 0
+                ? r.firstMonth.inPlace.map((text) => ({ text, colour: 'green' }))
+                : [{ text: 'Nothing in place yet', colour: 'red' }]),
+            ],
+          }
+        : '',
       {
         tags: r.steps.map((s) => ({
           text: s.text,
