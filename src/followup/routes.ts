@@ -121,12 +121,13 @@ function worklistRow(r: WorklistRow, now: Date) {
     r.nhsNumber ? formatNhsNumber(r.nhsNumber) : 'Not known',
     showDateTime(r.dueAt),
     {
-      tags: [
-        {
-          text: timeLeftText(r.dueAt, now),
-          colour: urgency === 'overdue' ? 'red' : urgency === 'within-12-hours' ? 'orange' : 'grey',
-        },
-      ],
+      countdown: {
+        dueAt: r.dueAt.toISOString(),
+        text: timeLeftText(r.dueAt, now),
+        colour: urgency === 'overdue' ? 'red' : urgency === 'within-12-hours' ? 'orange' : 'grey',
+        state: urgency,
+        name: bannerName(r),
+      },
     },
     r.lastAttempt
       ? `${attemptResults[r.lastAttempt.result]}, ${showDateTime(r.lastAttempt.at)}${r.lastAttempt.nextTryAt ? `; try again ${showDateTime(r.lastAttempt.nextTryAt)}` : ''}`
@@ -135,8 +136,10 @@ function worklistRow(r: WorklistRow, now: Date) {
       ? { tags: [{ text: `Booked ${showDateTime(r.appointment.startsAt)}`, colour: 'blue' }] }
       : r.appointment
         ? { tags: [{ text: `Did not attend ${showDateTime(r.appointment.startsAt)}`, colour: 'red' }] }
-        : { text: 'Book', href: `${url(r.patientId, r.id)}/book` },
-    r.hasSafetyPlan ? { text: 'Safety plan', href: `/patients/${r.patientId}/safety-plan` } : 'No safety plan',
+        : { text: 'Book', href: `${url(r.patientId, r.id)}/book`, hiddenText: `an appointment for ${bannerName(r)}` },
+    r.hasSafetyPlan
+      ? { text: 'Safety plan', href: `/patients/${r.patientId}/safety-plan`, hiddenText: `of ${bannerName(r)}` }
+      : 'No safety plan',
   ];
 }
 

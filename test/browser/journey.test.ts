@@ -16,6 +16,7 @@ import {
 } from '../support/factories.ts';
 import { expectAccessible, launch, screenshot } from './browser.ts';
 import { clinicalRecordJourney } from './clinical-journey.ts';
+import { followUpJourney, followUpWorld } from './follow-up-journey.ts';
 import { frontDoorJourney } from './front-door-journey.ts';
 import { expectHeading, findPatientPage, header, signInPage } from './pages.ts';
 
@@ -26,6 +27,7 @@ let browser: Browser;
 let app: FastifyInstance;
 let base: string;
 let world: Awaited<ReturnType<typeof makeWorld>>;
+let followUps: Awaited<ReturnType<typeof followUpWorld>>;
 
 async function makeWorld(db: Parameters<typeof makeTeam>[0]) {
   const team = await makeTeam(db);
@@ -69,6 +71,7 @@ before(async () => {
   app = t.app;
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   world = await makeWorld(t.db);
+  followUps = await followUpWorld(t.db);
   browser = await launch();
 });
 
@@ -186,6 +189,10 @@ test('the front door: a referral traced and taken into care, an untraced person 
     traced: world.traced,
     known: world.known,
   });
+});
+
+test('the 48-hour follow-up: a breach marked as it happens, a clinic set up and booked, did not attend and attended, the manager sees the breach', async () => {
+  await followUpJourney(browser, base, followUps);
 });
 
 test('a team manager sees who opened the record; refusals and missing pages are accessible too', async () => {

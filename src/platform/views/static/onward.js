@@ -94,3 +94,84 @@ for (const form of document.querySelectorAll('form[data-onward-autosave]')) {
     if (document.visibilityState === 'hidden') save(true);
   });
 }
+
+// The follow-up worklist keeps time by itself: each "time left" ticks, and a follow-up turns
+// overdue at the moment its 48 hours end (announced to screen readers), not at the next page load.
+// The list is read again every minute while the page is in view, so people added, done or booked
+// elsewhere appear without reloading. Without this file the page shows the time it was loaded.
+const HOUR_MS = 3_600_000;
+const SOON_MS = 12 * HOUR_MS;
+const REFRESH_EVERY_MS = 60_000;
+
+// The words of followup/model.ts timeLeftText, kept the same so a tick reads as the server would.
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+function timeLeftText(ms) {
+  const minutes = Math.floor(Math.abs(ms) / 60_000);
+  const hours = Math.floor(minutes / 60);
+  const span =
+    hours >= 24
+      ? `${plural(Math.floor(hours / 24), 'day')} ${plural(hours % 24, 'hour')}`
+      : hours > 0
+        ? `${plural(hours, 'hour')} ${plural(minutes % 60, 'minute')}`
+        : plural(minutes % 60, 'minute');
+  return ms > 0 ? `${span} left` : `${span} over`;
+}
+
+const liveLists = document.querySelectorAll('[data-onward-live]');
+if (liveLists.length > 0) {
+  const announcer = document.createElement('p');
+  announcer.className = 'nhsuk-u-visually-hidden';
+  announcer.setAttribute('role', 'status');
+  announcer.dataset.onwardAnnouncer = '';
+  document.querySelector('main')?.append(announcer);
+  let timer;
+  const tick = () => {
+    const now = Date.now();
+    let next = REFRESH_EVERY_MS;
+    const breached = [];
+    for (const tag of document.querySelectorAll('[data-onward-due]')) {
+      const left = Date.parse(tag.dataset.onwardDue) - now;
+      const state = left <= 0 ? 'overdue' : left <= SOON_MS ? 'within-12-hours' : 'later';
+      if (state === 'overdue' && tag.dataset.onwardState !== 'overdue') breached.push(tag.dataset.onwardName);
+      tag.dataset.onwardState = state;
+      tag.className = `nhsuk-tag nhsuk-tag--${state === 'overdue' ? 'red' : state === 'within-12-hours' ? 'orange' : 'grey'}`;
+      tag.textContent = timeLeftText(left);
+      // Wake for the next minute's words, and exactly at the next change of colour.
+      next = Math.min(next, 60_000 - (Math.abs(left) % 60_000) + 50);
+      if (left > 0) next = Math.min(next, left + 50);
+      if (left > SOON_MS) next = Math.min(next, left - SOON_MS + 50);
+    }
+    if (breached.length > 0) announcer.textContent = `Follow-up now overdue: ${breached.join(', ')}`;
+    clearTimeout(timer);
+    timer = setTimeout(tick, next);
+  };
+  const refresh = async () => {
+    if (document.visibilityState !== 'visible') return;
+    try {
+      const response = await fetch(location.href, { credentials: 'same-origin' });
+      if (!response.ok || response.redirected) return; // signed out or refused: keep what is shown
+      const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+      for (const list of document.querySelectorAll('[data-onward-live]')) {
+        const fresh = page.querySelector(`[data-onward-live="${list.dataset.onwardLive}"]`);
+        if (!fresh) continue;
+        // A follow-up already marked overdue here stays so: the server's clock may be a moment behind.
+        const seen = new Map(
+          [...list.querySelectorAll('[data-onward-due]')].map((t) => [
+            t.dataset.onwardDue + t.dataset.onwardName,
+            t.dataset.onwardState,
+          ]),
+        );
+        list.replaceChildren(...fresh.childNodes);
+        for (const t of list.querySelectorAll('[data-onward-due]')) {
+          const before = seen.get(t.dataset.onwardDue + t.dataset.onwardName);
+          if (before) t.dataset.onwardState = before;
+        }
+      }
+      tick();
+    } catch (error) {
+      console.error('worklist refresh', error);
+    }
+  };
+  tick();
+  setInterval(refresh, REFRESH_EVERY_MS);
+}
