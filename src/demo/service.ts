@@ -276,6 +276,13 @@ export async function seedDemo(
       }
     }
     if (rows.patients.length > 0 || rows.register.length > 0) await flush();
+    // Nine in ten have a mobile number, in the range Ofcom keeps for drama (07700 900000–900999).
+    for (const table of ['population_register', 'patients'])
+      await session.query(
+        `UPDATE ${table} SET phone = '07700 900' || lpad((abs(hashtext(nhs_number)) % 1000)::text, 3, '0')
+         WHERE abs(hashtext(nhs_number)) % 10 <> 0`,
+        [],
+      );
     await seedFrontDoor(session, liaisonTeams, recorders, options.asOf);
     await seedFollowUps(session, liaisonTeams, recorders, options.asOf);
     await seedClinics(session, liaisonTeams, recorders, options.asOf);

@@ -124,6 +124,7 @@ export async function recordOfTraced(db: Db, p: TracedPerson & { nhsNumber: stri
       ethnic_category: '99',
       postcode: p.postcode,
       gp_practice_ods: p.gpPracticeOds,
+      phone: p.phone ?? null,
       identity: 'traced',
       registered_by: by,
     })

@@ -57,8 +57,11 @@ test('finalising starts the clock from when the person was seen; a failed call k
   assert.deepEqual(w.clock.assessed_at, new Date('2026-11-25T02:30:00Z'));
   assert.deepEqual(w.clock.due_at, new Date('2026-11-27T02:30:00Z'));
   assert.equal(w.clock.state, 'due');
+  await w.db.updateTable('patients').set({ phone: '07700 900123' }).where('id', '=', w.patient.id).execute();
   const list = await w.client.get('/follow-ups');
   assert.equal(list.status, 200);
+  // The number to ring, as a link a phone or softphone can dial.
+  assert.equal(list.html.querySelector('tbody a[href="tel:07700900123"]')?.text.startsWith('07700 900123'), true);
   assert.match(list.html.querySelector('tbody')!.text, /1 day 16 hours left/);
   const failed = await w.client.post(`${w.url}/attempts`, attempt());
   assert.equal(failed.status, 303);

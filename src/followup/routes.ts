@@ -77,6 +77,7 @@ async function followUpPage(
     title: '48-hour follow-up',
     banner: bannerOf(patient, now),
     followUp,
+    phone: patient.phone ?? null,
     stateText: followUpStates.states[followUp.state],
     timeText: followUp.state === 'due' ? timeLeftText(followUp.dueAt, now) : null,
     overdue: followUp.state === 'due' && urgencyOf(followUp.dueAt, now) === 'overdue',
@@ -119,6 +120,9 @@ function worklistRow(r: WorklistRow, now: Date) {
   return [
     { text: bannerName(r), href: url(r.patientId, r.id) },
     r.nhsNumber ? formatNhsNumber(r.nhsNumber) : 'Not known',
+    r.phone
+      ? { text: r.phone, href: `tel:${r.phone.replace(/ /g, '')}`, hiddenText: `to ring ${bannerName(r)}` }
+      : 'Not known',
     showDateTime(r.dueAt),
     {
       countdown: {

@@ -171,6 +171,7 @@ export type WorklistRow = {
   givenName: string;
   familyName: string;
   nhsNumber: string | null;
+  phone: string | null;
   dueAt: Date;
   lastAttempt: { at: Date; result: AttemptResult; nextTryAt: Date | null } | null;
   hasSafetyPlan: boolean;
@@ -195,6 +196,7 @@ export async function dueFollowUps(
     given_name: string;
     family_name: string;
     nhs_number: string | null;
+    phone: string | null;
     due_at: Date;
     last_at: Date | null;
     last_result: string | null;
@@ -202,7 +204,7 @@ export async function dueFollowUps(
     has_safety_plan: boolean;
     appointment_at: Date | null;
     appointment_state: string | null;
-  }>`SELECT f.id, f.patient_id, p.given_name, p.family_name, p.nhs_number, f.due_at,
+  }>`SELECT f.id, f.patient_id, p.given_name, p.family_name, p.nhs_number, p.phone, f.due_at,
       last.at AS last_at, last.result AS last_result, last.next_try_at AS last_next_try_at,
       EXISTS (SELECT 1 FROM safety_plans s WHERE s.patient_id = f.patient_id AND s.entered_in_error_at IS NULL) AS has_safety_plan,
       appt.starts_at AS appointment_at, appt.state AS appointment_state
@@ -224,6 +226,7 @@ export async function dueFollowUps(
     givenName: r.given_name,
     familyName: r.family_name,
     nhsNumber: r.nhs_number,
+    phone: r.phone,
     dueAt: new Date(r.due_at),
     lastAttempt: r.last_at
       ? {

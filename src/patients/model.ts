@@ -49,6 +49,8 @@ export type Patient = {
   identity: 'traced' | 'unverified';
   /** The record this one was merged into, if it was: its contents now live there. */
   mergedInto: string | null;
+  /** The number to ring, from the demographics service when traced. */
+  phone?: string | null;
 };
 
 /**

@@ -23,6 +23,7 @@ const columns = [
   'patients.version',
   'patients.identity',
   'patients.merged_into',
+  'patients.phone',
 ] as const;
 
 function toPatient(r: PatientRow): Patient {
@@ -40,6 +41,7 @@ function toPatient(r: PatientRow): Patient {
     version: r.version,
     identity: r.identity as Patient['identity'],
     mergedInto: r.merged_into,
+    phone: r.phone,
   };
 }
 

@@ -113,6 +113,7 @@ test('a traced person goes out as a valid FHIR R4 Patient and comes back unchang
         sex: fc.constantFrom('male' as const, 'female' as const, 'other' as const, 'unknown' as const),
         postcode: fc.option(fc.constantFrom('M8 1AA', 'LS1 4AP', 'SW1A 1AA'), { nil: null }),
         gpPracticeOds: fc.option(fc.constantFrom('Z10001', 'A81001'), { nil: null }),
+        phone: fc.option(fc.constantFrom('07700 900123', '+44 7700 900456', '0161 496 0000'), { nil: null }),
       }),
       (p) => {
         const resource = toFhirPatient(p, 'local-1');

@@ -32,6 +32,8 @@ export type TracedPerson = {
   sex: Sex;
   postcode: string | null;
   gpPracticeOds: string | null;
+  /** The number to ring, as the service holds it (Patient.telecom); absent where it holds none. */
+  phone?: string | null;
 };
 
 export type TraceMatch = { person: TracedPerson; score: number };
@@ -150,6 +152,7 @@ export type FhirPatient = {
   birthDate?: string;
   address?: { use?: string; postalCode?: string }[];
   generalPractitioner?: { type?: string; identifier?: { system: string; value: string } }[];
+  telecom?: { system?: string; value?: string; use?: string }[];
 };
 
 export type SearchBundle = {
@@ -173,11 +176,14 @@ export function toFhirPatient(p: TracedPerson, id: string): FhirPatient {
     ...(p.gpPracticeOds
       ? { generalPractitioner: [{ type: 'Organization', identifier: { system: ODS_SYSTEM, value: p.gpPracticeOds } }] }
       : {}),
+    ...(p.phone ? { telecom: [{ system: 'phone', value: p.phone, use: 'mobile' }] } : {}),
   };
 }
 
 const postcodePattern = /^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$/;
 const gpPattern = /^[A-Z][0-9]{5}$/;
+/** A UK or international number as Onward keeps it: digits and spaces, an optional leading +. */
+export const phonePattern = /^\+?[0-9 ]{7,20}$/;
 
 /**
  * A Patient from a demographics service, as Onward keeps it; undefined when it lacks what a
@@ -193,6 +199,8 @@ export function fromFhirPatient(r: FhirPatient): TracedPerson | undefined {
   const postcode = r.address?.find((a) => a.use === 'home')?.postalCode ?? r.address?.[0]?.postalCode;
   const gp = r.generalPractitioner?.[0]?.identifier?.value;
   const tidy = postcode ? normalisePostcode(postcode) : null;
+  // A phone the person is not to be rung on (an old one) has a period that ended; any phone will do otherwise.
+  const phone = r.telecom?.find((t) => t.system === 'phone' && t.value)?.value?.trim();
   return {
     nhsNumber: nhsNumber && /^[0-9]{10}$/.test(nhsNumber) ? nhsNumber : null,
     givenName: givenName.slice(0, 100),
@@ -201,6 +209,7 @@ export function fromFhirPatient(r: FhirPatient): TracedPerson | undefined {
     sex: r.gender ?? 'unknown',
     postcode: tidy && postcodePattern.test(tidy) ? tidy : null,
     gpPracticeOds: gp && gpPattern.test(gp) ? gp : null,
+    phone: phone && phonePattern.test(phone) ? phone : null,
   };
 }
 

@@ -25,6 +25,7 @@ const columns = [
   'sex',
   'postcode',
   'gp_practice_ods',
+  'phone',
 ] as const;
 
 type Row = {
@@ -36,6 +37,7 @@ type Row = {
   sex: string;
   postcode: string | null;
   gp_practice_ods: string | null;
+  phone: string | null;
 };
 
 function toPerson(r: Row): TracedPerson {
@@ -47,6 +49,7 @@ function toPerson(r: Row): TracedPerson {
     sex: r.sex as Sex,
     postcode: r.postcode,
     gpPracticeOds: r.gp_practice_ods,
+    phone: r.phone,
   };
 }
 

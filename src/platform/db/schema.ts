@@ -55,6 +55,7 @@ export type PatientsTable = {
   identity: Generated<string>;
   registered_by: string | null;
   merged_into: string | null;
+  phone: Generated<string | null>;
 };
 
 export type PopulationRegisterTable = {
@@ -66,6 +67,7 @@ export type PopulationRegisterTable = {
   sex: string;
   postcode: string | null;
   gp_practice_ods: string | null;
+  phone: Generated<string | null>;
 };
 
 export type PatientMergesTable = {

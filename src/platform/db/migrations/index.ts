@@ -13,6 +13,7 @@ import * as documentsInError from './0011_documents_in_error.ts';
 import * as followUp from './0012_follow_up.ts';
 import * as followUpClinic from './0013_follow_up_clinic.ts';
 import * as followUpContact from './0014_follow_up_contact.ts';
+import * as contactNumber from './0015_contact_number.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '0012_follow_up': followUp,
   '0013_follow_up_clinic': followUpClinic,
   '0014_follow_up_contact': followUpContact,
+  '0015_contact_number': contactNumber,
 };
 
 export const migrationProvider: MigrationProvider = {
