@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { transition } from '#platform/state.ts';
 import {
   type Attempt,
@@ -9,6 +10,10 @@ import {
   dueAfter,
   followUpStates,
   makesDone,
+  type ReminderKind,
+  reminderKey,
+  reminderMoments,
+  remindersIn,
   timeLeftText,
   urgencyOf,
 } from './model.ts';
@@ -110,4 +115,30 @@ test('the worklist says how long is left or how far over, and marks overdue and 
   assert.equal(timeLeftText(due, new Date('2026-11-22T05:30:00Z')), '3 hours 0 minutes over');
   assert.equal(timeLeftText(due, new Date('2026-11-20T01:30:00Z')), '2 days 1 hour left');
   assert.equal(timeLeftText(due, new Date('2026-11-22T02:20:00Z')), '10 minutes left');
+});
+
+test('property: consecutive windows find each reminder exactly once, at its moment', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 200 * 3_600_000 }),
+      fc.array(fc.integer({ min: 1, max: 6 * 3_600_000 }), { minLength: 1, maxLength: 80 }),
+      (dueOffset, steps) => {
+        const start = new Date('2026-11-20T00:00:00Z');
+        const dueAt = new Date(start.getTime() + dueOffset);
+        const found: ReminderKind[] = [];
+        let from = start;
+        for (const step of steps) {
+          const to = new Date(from.getTime() + step);
+          found.push(...remindersIn(dueAt, from, to));
+          from = to;
+        }
+        const moments = reminderMoments(dueAt);
+        const expected = (Object.keys(moments) as ReminderKind[]).filter(
+          (k) => moments[k] > start && moments[k] <= from,
+        );
+        assert.deepEqual(found.sort(), expected.sort());
+      },
+    ),
+  );
+  assert.equal(reminderKey('f1', 'breached', 'u1'), 'follow-up:f1:breached:u1');
 });

@@ -159,3 +159,32 @@ export function checkAssessedAt(assessedAt: Date, context: { arrivedAt: Date; no
     return 'When the assessment took place must be after the person arrived at hospital';
   return null;
 }
+
+// Reminders, handed to the outbox (which sends them; until it exists the worklist is the reminder).
+// Each is a fact about time — the follow-up falls due within 12 hours, or its 48 hours are over —
+// found by a scheduled job for a window of time, so each is found once; its key says what it is,
+// so a job run twice over the same window sends nothing twice.
+
+export const reminderKinds = {
+  'due-soon': 'Follow-up due within 12 hours',
+  breached: 'Follow-up not done within 48 hours',
+} as const;
+export type ReminderKind = keyof typeof reminderKinds;
+
+export const DUE_SOON_MS = 12 * HOUR_MS;
+
+/** When each reminder of a follow-up falls: 12 hours before it is due, and when it is due. */
+export function reminderMoments(dueAt: Date): Record<ReminderKind, Date> {
+  return { 'due-soon': new Date(dueAt.getTime() - DUE_SOON_MS), breached: dueAt };
+}
+
+/** The reminders of a follow-up that fall in the window (from, to]: what one run of the job sends. */
+export function remindersIn(dueAt: Date, from: Date, to: Date): ReminderKind[] {
+  return (Object.entries(reminderMoments(dueAt)) as [ReminderKind, Date][])
+    .filter(([, at]) => at.getTime() > from.getTime() && at.getTime() <= to.getTime())
+    .map(([kind]) => kind);
+}
+
+/** The idempotency key: this reminder of this follow-up to this person, whatever the run. */
+export const reminderKey = (followUpId: string, kind: ReminderKind, recipientId: string) =>
+  `follow-up:${followUpId}:${kind}:${recipientId}`;

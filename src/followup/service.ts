@@ -11,10 +11,14 @@ import {
   type Attempt,
   checkAttempt,
   checkStop,
+  DUE_SOON_MS,
   dueAfter,
   type FollowUpState,
   followUpStates,
   makesDone,
+  type ReminderKind,
+  reminderKey,
+  remindersIn,
   type Stop,
 } from './model.ts';
 import * as store from './store.ts';
@@ -187,4 +191,35 @@ export async function followUpWorklist(
 /** The follow-up of an assessment, for the assessment's page. The caller has opened the record. */
 export async function followUpOfAssessment(actor: Actor, assessmentId: string) {
   return store.followUpOfAssessment(actor.db, assessmentId);
+}
+
+export type Reminder = {
+  key: string;
+  kind: ReminderKind;
+  followUpId: string;
+  patientId: string;
+  teamId: string;
+  dueAt: Date;
+  recipientId: string;
+};
+
+/**
+ * The reminders that fall in (from, to]: the hand-off to the outbox, whose scheduled job calls this
+ * each run with the end of its last window and now, and sends each by its key (at most once).
+ */
+export async function remindersBetween(db: Db, from: Date, to: Date): Promise<Reminder[]> {
+  const followUps = await store.followUpsForReminders(db, from, to, DUE_SOON_MS);
+  return followUps.flatMap((f) =>
+    remindersIn(f.dueAt, from, to).flatMap((kind) =>
+      f.recipients.map((recipientId) => ({
+        key: reminderKey(f.id, kind, recipientId),
+        kind,
+        followUpId: f.id,
+        patientId: f.patientId,
+        teamId: f.teamId,
+        dueAt: f.dueAt,
+        recipientId,
+      })),
+    ),
+  );
 }

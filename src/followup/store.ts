@@ -256,3 +256,32 @@ export async function dueFollowUpOf(db: Db, patientId: string, teamId: string) {
     .limit(1)
     .executeTakeFirst();
 }
+
+/**
+ * Follow-ups still due whose reminder moments may fall in (from, to]: due in (from, to + 12 hours].
+ * With who is to be told: the practitioner who finalised the assessment, and the team's managers.
+ */
+export async function followUpsForReminders(db: Db, from: Date, to: Date, dueSoonMs: number) {
+  const rows = await sql<{
+    id: string;
+    patient_id: string;
+    team_id: string;
+    due_at: Date;
+    practitioner: string | null;
+    managers: string[] | null;
+  }>`SELECT f.id, f.patient_id, f.team_id, f.due_at, a.finalised_by AS practitioner,
+      (SELECT array_agg(u.id ORDER BY u.id) FROM team_memberships m JOIN users u ON u.id = m.user_id
+        WHERE m.team_id = f.team_id AND u.role = 'team-manager' AND u.disabled_at IS NULL) AS managers
+    FROM follow_ups f
+    JOIN assessments a ON a.id = f.assessment_id AND a.entered_in_error_at IS NULL
+    WHERE f.state = 'due' AND f.due_at > ${from} AND f.due_at <= ${new Date(to.getTime() + dueSoonMs)}
+      AND EXISTS (SELECT 1 FROM care_relationships c WHERE c.patient_id = f.patient_id AND c.team_id = f.team_id AND c.ended_at IS NULL)
+    ORDER BY f.due_at, f.id`.execute(db);
+  return rows.rows.map((r) => ({
+    id: r.id,
+    patientId: r.patient_id,
+    teamId: r.team_id,
+    dueAt: new Date(r.due_at),
+    recipients: [...new Set([...(r.practitioner ? [r.practitioner] : []), ...(r.managers ?? [])])],
+  }));
+}

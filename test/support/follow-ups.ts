@@ -43,7 +43,7 @@ export async function assessedFollowUp(
 
 /**
  * A follow-up's clock made straight in the tables, in any state, for figures and worklists that need
- * many: its own presentation and (draft) assessment, as the clock's foreign keys ask.
+ * many: its own presentation and finalised assessment, as the clock's foreign keys ask.
  */
 export async function makeFollowUp(
   db: Db,
@@ -68,12 +68,16 @@ export async function makeFollowUp(
       patient_id: o.patientId,
       presentation_id: presentation,
       team_id: o.teamId,
-      status: 'draft',
+      status: 'final',
       sections: '{}',
       started_by: o.by,
       started_at: o.assessedAt,
       updated_by: o.by,
       updated_at: o.assessedAt,
+      finalised_by: o.by,
+      finalised_at: o.assessedAt,
+      assessed_at: o.assessedAt,
+      follow_up_due_at: new Date(o.assessedAt.getTime() + 48 * 3_600_000),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
