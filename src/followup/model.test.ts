@@ -8,6 +8,7 @@ import {
   checkAttempt,
   checkStop,
   dueAfter,
+  followUpLine,
   followUpStates,
   makesDone,
   type ReminderKind,
@@ -141,4 +142,26 @@ test('property: consecutive windows find each reminder exactly once, at its mome
     ),
   );
   assert.equal(reminderKey('f1', 'breached', 'u1'), 'follow-up:f1:breached:u1');
+});
+
+test('a follow-up in a line on the timeline: due, overdue, done in time or late, stopped', () => {
+  const show = (d: Date) => d.toISOString();
+  const dueAt = new Date('2026-11-22T02:30:00Z');
+  const f = { id: 'f', state: 'due' as const, dueAt, contactedAt: null, stopReason: null };
+  assert.equal(followUpLine(f, now, show).colour, 'orange');
+  assert.match(followUpLine(f, new Date('2026-11-23T00:00:00Z'), show).text, /^Follow-up overdue/);
+  const done = { ...f, state: 'done' as const, contactedAt: new Date('2026-11-21T08:00:00Z') };
+  assert.deepEqual(followUpLine(done, now, show), {
+    id: 'f',
+    text: 'Followed up 2026-11-21T08:00:00.000Z, within the 48 hours',
+    colour: 'green',
+  });
+  assert.match(
+    followUpLine({ ...done, contactedAt: new Date('2026-11-22T09:00:00Z') }, now, show).text,
+    /after the 48 hours/,
+  );
+  assert.equal(
+    followUpLine({ ...f, state: 'stopped', stopReason: 'admitted' }, now, show).text,
+    'Follow-up stopped: Admitted to hospital',
+  );
 });

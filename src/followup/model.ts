@@ -188,3 +188,28 @@ export function remindersIn(dueAt: Date, from: Date, to: Date): ReminderKind[] {
 /** The idempotency key: this reminder of this follow-up to this person, whatever the run. */
 export const reminderKey = (followUpId: string, kind: ReminderKind, recipientId: string) =>
   `follow-up:${followUpId}:${kind}:${recipientId}`;
+
+/** A follow-up in a line, for the assessment on the timeline: where it stands and whether it was in time. */
+export function followUpLine(
+  f: { id: string; state: FollowUpState; dueAt: Date; contactedAt: Date | null; stopReason: StopReason | null },
+  now: Date,
+  show: (d: Date) => string,
+): { id: string; text: string; colour: 'red' | 'orange' | 'green' | 'grey' } {
+  if (f.state === 'done' && f.contactedAt) {
+    const inTime = f.contactedAt.getTime() <= f.dueAt.getTime();
+    return {
+      id: f.id,
+      text: `Followed up ${show(f.contactedAt)}, ${inTime ? 'within' : 'after'} the 48 hours`,
+      colour: inTime ? 'green' : 'orange',
+    };
+  }
+  if (f.state === 'stopped')
+    return {
+      id: f.id,
+      text: `Follow-up stopped: ${f.stopReason ? stopReasons[f.stopReason] : 'with a reason'}`,
+      colour: 'grey',
+    };
+  return urgencyOf(f.dueAt, now) === 'overdue'
+    ? { id: f.id, text: `Follow-up overdue: it was due by ${show(f.dueAt)}`, colour: 'red' }
+    : { id: f.id, text: `Follow-up due by ${show(f.dueAt)}`, colour: 'orange' };
+}

@@ -89,6 +89,10 @@ test('finalising starts the clock from when the person was seen; a failed call k
   assert.match(page.html.querySelector('#closed')!.text, /Done: Test liaison-practitioner spoke with the person/);
   assert.ok(!page.body.includes('<b>safety plan</b>'), 'the note is shown as text');
   assert.equal((await w.client.get('/follow-ups')).html.querySelectorAll('tbody tr').length, 0, 'off the worklist');
+  // On the timeline, the assessment says when the person was followed up, and that it was in time.
+  const summary = await w.client.get(w.p);
+  assert.match(summary.body, /Followed up 25 November 2026 at 09:55, within the 48 hours/);
+  assert.deepEqual(closed.contacted_at, new Date('2026-11-25T09:55:00Z'));
   const events = await w.db
     .selectFrom('record_events')
     .select(['type', 'to_state'])

@@ -223,3 +223,8 @@ export async function remindersBetween(db: Db, from: Date, to: Date): Promise<Re
     ),
   );
 }
+
+/** A person's follow-ups for the summary's timeline, read in the statement that checks care. */
+export function followUpsForTimeline(actor: Actor, opened: { id: string }) {
+  return store.followUpsOfPatient(actor.db, opened.id);
+}

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '#platform/db/schema.ts';
+import { listQuery } from '#platform/db/together.ts';
 import type { Attempt, AttemptMethod, AttemptResult, FollowUpState, Stop, StopReason } from './model.ts';
 
 // The follow-up's SQL: the clock started at finalising, its attempts, its closing (done or
@@ -284,4 +285,48 @@ export async function followUpsForReminders(db: Db, from: Date, to: Date, dueSoo
     dueAt: new Date(r.due_at),
     recipients: [...new Set([...(r.practitioner ? [r.practitioner] : []), ...(r.managers ?? [])])],
   }));
+}
+
+export type TimelineFollowUp = {
+  id: string;
+  assessmentId: string;
+  state: FollowUpState;
+  dueAt: Date;
+  contactedAt: Date | null;
+  closedAt: Date | null;
+  closedByName: string | null;
+  stopReason: StopReason | null;
+};
+
+/** A person's follow-up clocks, as a list the summary reads in the statement that checks care. */
+export function followUpsOfPatient(db: Db, patientId: string) {
+  return listQuery({
+    builder: db
+      .selectFrom('follow_ups as f')
+      .leftJoin('users as closer', 'closer.id', 'f.closed_by')
+      .select([
+        'f.id',
+        'f.assessment_id',
+        'f.state',
+        'f.due_at',
+        'f.contacted_at',
+        'f.closed_at',
+        'closer.display_name as closed_by_name',
+        'f.stop_reason',
+      ])
+      .where('f.patient_id', '=', patientId)
+      .orderBy('f.due_at', 'desc')
+      .limit(100),
+    times: ['due_at', 'contacted_at', 'closed_at'],
+    map: (r): TimelineFollowUp => ({
+      id: r.id,
+      assessmentId: r.assessment_id,
+      state: r.state as FollowUpState,
+      dueAt: r.due_at,
+      contactedAt: r.contacted_at,
+      closedAt: r.closed_at,
+      closedByName: r.closed_by_name,
+      stopReason: r.stop_reason as StopReason | null,
+    }),
+  });
 }

@@ -6,6 +6,8 @@ import { isKeyOf, patientParam } from '#platform/http/input.ts';
 import { actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { pageQuery } from '#platform/worklist.ts';
 import { assessmentsForTimeline } from '../assessments/service.ts';
+import { followUpLine } from '../followup/model.ts';
+import { followUpsForTimeline } from '../followup/service.ts';
 import { carePlanTimelineEntries, carePlanTimelineLists } from '../plans/care/service.ts';
 import {
   safetyPlanTimelineEntries,
@@ -93,12 +95,15 @@ export const patientPages: Page[] = [
         safetyPlanVersions: safetyPlanTimelineList(who, gate),
         safetyPlansWithdrawn: withdrawnSafetyPlansList(who, gate),
         merges: mergesForSummary(who, gate),
+        followUps: followUpsForTimeline(who, gate),
       }));
       const { presentations, assessments } = lists;
       const carePlans = carePlanTimelineEntries(patient, lists.carePlanHistory, lists.carePlanVersions);
       const safetyPlans = safetyPlanTimelineEntries(patient, lists.safetyPlanVersions, lists.safetyPlansWithdrawn);
       // A presentation's assessment is its current one: after a withdrawal it can be assessed again.
       const assessmentOf = new Map(assessments.filter((a) => !a.enteredInError).map((a) => [a.presentationId, a]));
+      const now = deps.clock.now();
+      const followUpOf = new Map(lists.followUps.map((f) => [f.assessmentId, followUpLine(f, now, showDateTime)]));
       return reply.page('patients/views/summary.njk', {
         title: bannerName(patient),
         banner: bannerOf(patient, deps.clock.now()),
@@ -120,7 +125,12 @@ export const patientPages: Page[] = [
         timeline: timeline(
           safetyPlans,
           carePlans,
-          assessments.map((a) => ({ ...a, at: a.finalisedAt ?? a.startedAt, kind: 'assessment' })),
+          assessments.map((a) => ({
+            ...a,
+            at: a.finalisedAt ?? a.startedAt,
+            kind: 'assessment',
+            followUp: followUpOf.get(a.id),
+          })),
           presentations.map((p) => ({
             ...p,
             at: p.arrivedAt,
