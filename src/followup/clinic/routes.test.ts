@@ -82,7 +82,7 @@ test('a clinic session is refused with a clear message for each wrong answer, an
     [{ mode: 'telepathy' }, /Select whether the clinic is in person or by video/],
     [{ place: '' }, /Enter where the clinic is/],
     [{ place: 'x'.repeat(201) }, /Where must be 200 characters or fewer/],
-    [{ clinicianId: w.colleague.id.replace(/.$/, '0') }, /Select a clinician from your team/],
+    [{ clinicianId: crypto.randomUUID() }, /Select a clinician from your team/],
     [{ 'on[month]': '13' }, /must be a real date/],
   ];
   for (const [over, message] of cases) {
@@ -227,6 +227,14 @@ test('attendance from the clinic list: attended with a note makes the follow-up 
   const noNote = await w.client.post(`${first}/outcome`, { attended: 'yes', note: '   ' });
   assert.equal(noNote.status, 400);
   assert.match(errorSummary(noNote), /how the person is/);
+  const refusal = await w.db
+    .selectFrom('audit_log')
+    .select(['outcome', 'detail'])
+    .where('user_id', '=', w.nurse.id)
+    .where('action', '=', 'clinic.outcome')
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+  assert.equal(refusal.outcome, 'refused');
   const neither = await w.client.post(`${first}/outcome`, { attended: 'maybe' });
   assert.equal(neither.status, 400);
   const came = await w.client.post(`${first}/outcome`, {

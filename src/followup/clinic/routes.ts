@@ -143,6 +143,8 @@ async function outcomePage(
 ) {
   const { session, appointment, patient } = await appointmentForOutcome(who, sessionId, appointmentId);
   const errors = o.errors ?? {};
+  // A refused outcome is kept in the trail, as every refused form about a person is.
+  if (o.errors) await refuseInvalid(who, patient.id, Object.keys(errors));
   const answers = o.answers ?? { attended: '', note: '' };
   return reply.code(status).page('followup/clinic/views/outcome.njk', {
     title: 'What happened at the appointment',
