@@ -1,7 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { showDateTime } from '#platform/clock.ts';
-import { Invalid } from '#platform/errors.ts';
-import { errorList, londonToday } from '#platform/forms.ts';
+import { decide, errorList, londonToday } from '#platform/forms.ts';
 import { patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page } from '#platform/http/pages.ts';
 import { bannerOf } from '../patients/model.ts';
@@ -66,19 +65,12 @@ export const carePages: Page[] = [
       const who = actor(request, deps);
       const patientId = patientParam(request.params);
       const answers = dischargeAnswers(request.body);
-      const parsed = parseDischarge(answers, londonToday(deps.clock.now()));
-      let issues = parsed.ok ? undefined : parsed.issues;
-      if (parsed.ok) {
-        try {
-          await dischargeFromCare(who, patientId, parsed.value);
-        } catch (error) {
-          if (!(error instanceof Invalid)) throw error;
-          issues = error.issues;
-        }
-      }
-      if (issues) {
-        await refuseInvalid(who, patientId, Object.keys(issues));
-        return dischargePage(reply, who, patientId, 400, answers, issues);
+      const decided = await decide(parseDischarge(answers, londonToday(deps.clock.now())), (discharge) =>
+        dischargeFromCare(who, patientId, discharge),
+      );
+      if (!decided.ok) {
+        await refuseInvalid(who, patientId, Object.keys(decided.issues));
+        return dischargePage(reply, who, patientId, 400, answers, decided.issues);
       }
       // The team no longer sees the record, so the page to go back to is the caseload.
       return reply.redirect('/?notice=discharged', 303);

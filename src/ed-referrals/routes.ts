@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { showDate, showDateTime } from '#platform/clock.ts';
 import { Invalid } from '#platform/errors.ts';
-import { errorList, londonToday } from '#platform/forms.ts';
+import { decide, errorList, londonToday } from '#platform/forms.ts';
 import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { pageQuery } from '#platform/worklist.ts';
 import { bannerName, formatNhsNumber, sexes, sexNames } from '../patients/model.ts';
@@ -260,17 +260,9 @@ export const edReferralPages: Page[] = [
       const nhsNumber = parseChosenNumber(request.body);
       if (!nhsNumber) throw new Invalid({ nhsNumber: 'Trace the person again and choose them from the list' });
       const values = startAnswers(request.body);
-      const parsed = parseStart(values);
-      let issues = parsed.ok ? undefined : parsed.issues;
-      if (parsed.ok) {
-        try {
-          return afterStart(reply, await startCareFromTrace(who, nhsNumber, parsed.value));
-        } catch (error) {
-          if (!(error instanceof Invalid)) throw error;
-          issues = error.issues;
-        }
-      }
-      return startPage(reply, who, nhsNumber, 400, values, issues ?? {});
+      const decided = await decide(parseStart(values), (start) => startCareFromTrace(who, nhsNumber, start));
+      if (decided.ok) return afterStart(reply, decided.value);
+      return startPage(reply, who, nhsNumber, 400, values, decided.issues);
     },
   }),
   definePage({

@@ -2,8 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { may } from '#platform/access/model.ts';
 import { showDateTime } from '#platform/clock.ts';
-import { Invalid } from '#platform/errors.ts';
-import { errorList, londonToday, nowInBoxes } from '#platform/forms.ts';
+import { decide, errorList, londonToday, nowInBoxes } from '#platform/forms.ts';
 import { idParam, patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { pageQuery } from '#platform/worklist.ts';
@@ -186,20 +185,13 @@ export const followUpPages: Page[] = [
       const patientId = patientParam(request.params);
       const id = followUpParam(request.params);
       const answers = attemptAnswers(request.body);
-      const parsed = parseAttempt(answers, londonToday(deps.clock.now()));
-      let issues = parsed.ok ? undefined : parsed.issues;
-      if (parsed.ok) {
-        try {
-          await recordAttempt(who, patientId, id, parsed.value);
-          return reply.redirect(`${url(patientId, id)}#attempts`, 303);
-        } catch (error) {
-          if (!(error instanceof Invalid)) throw error;
-          issues = error.issues;
-        }
-      }
+      const decided = await decide(parseAttempt(answers, londonToday(deps.clock.now())), (attempt) =>
+        recordAttempt(who, patientId, id, attempt),
+      );
+      if (decided.ok) return reply.redirect(`${url(patientId, id)}#attempts`, 303);
       const opened = await followUpForForm(who, patientId, id);
-      await refuseInvalid(who, patientId, Object.keys(issues ?? {}));
-      return followUpPage(reply, who, 400, opened, { attempt: answers, errors: issues });
+      await refuseInvalid(who, patientId, Object.keys(decided.issues));
+      return followUpPage(reply, who, 400, opened, { attempt: answers, errors: decided.issues });
     },
   }),
   definePage({
@@ -212,20 +204,13 @@ export const followUpPages: Page[] = [
       const patientId = patientParam(request.params);
       const id = followUpParam(request.params);
       const answers = stopAnswers(request.body);
-      const parsed = parseStop(answers, londonToday(deps.clock.now()));
-      let issues = parsed.ok ? undefined : parsed.issues;
-      if (parsed.ok) {
-        try {
-          await stopFollowUp(who, patientId, id, parsed.value);
-          return reply.redirect(url(patientId, id), 303);
-        } catch (error) {
-          if (!(error instanceof Invalid)) throw error;
-          issues = error.issues;
-        }
-      }
+      const decided = await decide(parseStop(answers, londonToday(deps.clock.now())), (stop) =>
+        stopFollowUp(who, patientId, id, stop),
+      );
+      if (decided.ok) return reply.redirect(url(patientId, id), 303);
       const opened = await followUpForForm(who, patientId, id);
-      await refuseInvalid(who, patientId, Object.keys(issues ?? {}));
-      return followUpPage(reply, who, 400, opened, { stop: answers, errors: issues });
+      await refuseInvalid(who, patientId, Object.keys(decided.issues));
+      return followUpPage(reply, who, 400, opened, { stop: answers, errors: decided.issues });
     },
   }),
   definePage({

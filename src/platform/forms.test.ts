@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
-import { dateField, formParser, proseText } from './forms.ts';
+import { Conflict, Invalid } from './errors.ts';
+import { dateField, decide, formParser, proseText } from './forms.ts';
 
 // The pieces a page's zod schema is built from: what a person types in, a typed value or one
 // GOV.UK sentence per field out.
@@ -38,4 +39,24 @@ test('a date input gives the design system’s messages: missing parts, not real
   assert.equal(issue(date('1', '1', '26')), 'Year must include 4 numbers');
   assert.ok(issue(undefined));
   assert.ok(issue('2026-11-01'), 'a date comes as three boxes, not as text');
+});
+
+test('decide: the parser’s issues or the use case’s Invalid come back as issues; anything else goes on up', async () => {
+  assert.deepEqual(await decide({ ok: false, issues: { a: 'Enter a' } }, async () => 1), {
+    ok: false,
+    issues: { a: 'Enter a' },
+  });
+  assert.deepEqual(await decide({ ok: true, value: 2 }, async (v) => v * 2), { ok: true, value: 4 });
+  assert.deepEqual(
+    await decide({ ok: true, value: 2 }, async () => {
+      throw new Invalid({ end: 'The end must be after the start' });
+    }),
+    { ok: false, issues: { end: 'The end must be after the start' } },
+  );
+  await assert.rejects(
+    decide({ ok: true, value: 2 }, async () => {
+      throw new Conflict('Someone has just booked this time');
+    }),
+    Conflict,
+  );
 });

@@ -1,11 +1,30 @@
 import { z } from 'zod';
 import { londonWallTime } from './clock.ts';
-import type { FieldIssues } from './errors.ts';
+import { type FieldIssues, Invalid } from './errors.ts';
 import { storableText } from './http/input.ts';
 
 // Shared shapes for page forms: strings in, typed values or GOV.UK-style messages out.
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; issues: FieldIssues };
+
+/**
+ * A posted form's two ways of being refused, as one answer: the parser's field issues, or the use
+ * case's `Invalid` (a rule only the model can check, such as an end before a start). Any other
+ * error is not about the answers and goes on up. A POST handler is then: answer → redirect, or the
+ * form again with the issues.
+ */
+export async function decide<T, R>(
+  parsed: Parsed<T>,
+  useCase: (value: T) => Promise<R>,
+): Promise<{ ok: true; value: R } | { ok: false; issues: FieldIssues }> {
+  if (!parsed.ok) return parsed;
+  try {
+    return { ok: true, value: await useCase(parsed.value) };
+  } catch (error) {
+    if (error instanceof Invalid) return { ok: false, issues: error.issues };
+    throw error;
+  }
+}
 
 /** The first message for each field, as the error summary and the field show it. */
 export function fieldIssues(error: z.ZodError): FieldIssues {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { may } from '#platform/access/model.ts';
 import { londonWallTime, showDate, showDateTime } from '#platform/clock.ts';
 import { Conflict, Invalid } from '#platform/errors.ts';
-import { errorList, nowInBoxes, text } from '#platform/forms.ts';
+import { decide, errorList, nowInBoxes, text } from '#platform/forms.ts';
 import { idParam, patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { bannerName, bannerOf, formatNhsNumber } from '../../patients/model.ts';
@@ -227,18 +227,9 @@ export const clinicPages: Page[] = [
       const { teamId } = await chosenTeam(who, team.success ? team.data : undefined);
       if (!teamId) throw new Invalid({ team: 'You are not in a liaison team' }, 'You are not in a liaison team');
       const answers = sessionAnswers(request.body);
-      const parsed = parseSession(answers);
-      let issues = parsed.ok ? undefined : parsed.issues;
-      if (parsed.ok) {
-        try {
-          const id = await createSession(who, teamId, parsed.value);
-          return reply.redirect(`/clinics/${id}`, 303);
-        } catch (error) {
-          if (!(error instanceof Invalid)) throw error;
-          issues = error.issues;
-        }
-      }
-      return sessionForm(reply, who, 400, teamId, answers, issues);
+      const decided = await decide(parseSession(answers), (session) => createSession(who, teamId, session));
+      if (decided.ok) return reply.redirect(`/clinics/${decided.value}`, 303);
+      return sessionForm(reply, who, 400, teamId, answers, decided.issues);
     },
   }),
   definePage({
@@ -293,18 +284,11 @@ export const clinicPages: Page[] = [
       const sessionId = sessionParam(request.params);
       const appointmentId = appointmentParam(request.params);
       const answers = outcomeAnswers(request.body);
-      const parsed = parseOutcome(answers);
-      let issues = parsed.ok ? undefined : parsed.issues;
-      if (parsed.ok) {
-        try {
-          await recordOutcome(who, sessionId, appointmentId, parsed.value);
-          return reply.redirect(`/clinics/${sessionId}#slot-${appointmentId}`, 303);
-        } catch (error) {
-          if (!(error instanceof Invalid)) throw error;
-          issues = error.issues;
-        }
-      }
-      return outcomePage(reply, who, 400, sessionId, appointmentId, { answers, errors: issues });
+      const decided = await decide(parseOutcome(answers), (outcome) =>
+        recordOutcome(who, sessionId, appointmentId, outcome),
+      );
+      if (decided.ok) return reply.redirect(`/clinics/${sessionId}#slot-${appointmentId}`, 303);
+      return outcomePage(reply, who, 400, sessionId, appointmentId, { answers, errors: decided.issues });
     },
   }),
   definePage({
