@@ -123,6 +123,14 @@ test('the demo ICS: three hospitals with liaison teams, receiving services, a us
     assert.ok(r.safety! > 0.4 * r.assessed! * (1200 / report.presentations) && r.safety! <= 1200);
     assert.ok(r.asked! > 0, 'some plans asked a colleague for input');
     assert.equal(r.versions, r.assessed! + r.plans! + r.safety!);
+    // The directory: the demo's services, with the NICE conflicts real directories have.
+    const services = await db
+      .selectFrom('healthcare_services')
+      .select(['name', 'criteria', 'kind', 'age_max'])
+      .execute();
+    assert.ok(services.length >= 12, `${services.length} services`);
+    const versions = await db.selectFrom('healthcare_service_versions').select('version').execute();
+    assert.equal(versions.length, services.length);
     // Each team's clinic: five sessions, two who did not attend yesterday, people booked ahead.
     const clinic = await sql<{ team_id: string; sessions: number; missed: number; booked: number; off: number }>`
       SELECT s.team_id, count(DISTINCT s.id)::int AS sessions,

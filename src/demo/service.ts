@@ -13,6 +13,7 @@ import {
   type DemoPresentationRef,
   type DemoStaff,
 } from './clinical-record.ts';
+import { demoServices } from './directory.ts';
 import { DEMO_PASSWORD, gpPracticeCount, gpPracticeOds, hospitals, organisations, teams, users } from './ics.ts';
 import { generatePatients } from './patients.ts';
 import { presentationsFor } from './presentations.ts';
@@ -286,6 +287,7 @@ export async function seedDemo(
     await seedFrontDoor(session, liaisonTeams, recorders, options.asOf);
     await seedFollowUps(session, liaisonTeams, recorders, options.asOf);
     await seedClinics(session, liaisonTeams, recorders, options.asOf);
+    await seedDirectory(session, userIds.get('admin')!, options.asOf);
     return { patients, register, withoutNhsNumber, presentations, ...counts };
   });
   // Fresh statistics, so the planner uses the indexes on the first query after a big load.
@@ -442,6 +444,46 @@ async function seedClinics(
        SELECT a.id, r.id, r.patient_id, a.starts_at + ((r.n - 1) / 3) * interval '30 minutes', $2, $3::timestamptz - interval '2 hours'
        FROM running r JOIN ahead a ON a.k = 1 + (r.n - 1) % 3`,
       [team, recorders[i], now],
+    );
+  }
+}
+
+/** The demo ICS's directory of aftercare services, each added by the administrator as version 1. */
+async function seedDirectory(session: BulkSession, adminId: string, asOf: Date): Promise<void> {
+  const at = new Date(asOf.getTime() - 30 * 86_400_000).toISOString();
+  for (const s of demoServices) {
+    const [row] = await session.query(
+      `INSERT INTO healthcare_services (name, provider_ods, kind, status, catchment_districts, catchment_practices,
+         age_min, age_max, criteria, referral_must_contain, route, phone, secure_email, address, opening_times,
+         wait_weeks, response_days, created_by, created_at, updated_by, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $18, $19)
+       RETURNING id`,
+      [
+        s.name,
+        s.providerOds,
+        s.kind,
+        s.status,
+        s.catchment.districts,
+        s.catchment.practices,
+        s.ages.min,
+        s.ages.max,
+        JSON.stringify(s.criteria),
+        JSON.stringify(s.referralMustContain),
+        s.route,
+        s.phone,
+        s.secureEmail,
+        s.address,
+        s.openingTimes,
+        s.waitWeeks,
+        s.responseDays,
+        adminId,
+        at,
+      ],
+    );
+    await session.query(
+      `INSERT INTO healthcare_service_versions (service_id, version, content, reason, saved_by, saved_at)
+       VALUES ($1, 1, $2, 'Added to the directory', $3, $4)`,
+      [row!.id as string, JSON.stringify(s), adminId, at],
     );
   }
 }

@@ -230,7 +230,7 @@ test('every other role’s home page and menu pages pass axe, and the menu offer
   const expectedMenus = {
     receiving: ['Home'],
     analyst: ['Home', 'Figures'],
-    administrator: ['Home', 'Accounts'],
+    administrator: ['Home', 'Aftercare services', 'Accounts'],
   } as const;
   for (const [who, user] of Object.entries(world.others) as [keyof typeof expectedMenus, { username: string }][]) {
     const context = await browser.newContext();

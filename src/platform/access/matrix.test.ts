@@ -59,6 +59,7 @@ test('role × route: each role reaches exactly what its permissions allow', asyn
       .replace(':followUpId', ids.followUp)
       .replace(':sessionId', ids.session)
       .replace(':appointmentId', ids.appointment)
+      .replace(':serviceId', ids.service)
       .replace(':version', '1');
     assert.doesNotMatch(url, /:/, `every parameter of ${page.url} has a real value`);
     for (const [who, client] of clients) {
@@ -177,6 +178,24 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const service = await db
+    .insertInto('healthcare_services')
+    .values({
+      name: 'Talking Therapies North',
+      provider_ods: 'RW4',
+      kind: 'talking-therapies',
+      status: 'active',
+      criteria: '[]',
+      referral_must_contain: '[]',
+      route: 'phone',
+      phone: '0161 496 0000',
+      created_by: practitioner,
+      created_at: at,
+      updated_by: practitioner,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   for (const [subject, type, c] of [
     [assessment.id, 'assessment', '{}'],
     [plan.id, 'care-plan', content],
@@ -203,6 +222,7 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
     followUp: followUp.id,
     session: session.id,
     appointment: appointment.id,
+    service: service.id,
   };
 }
 

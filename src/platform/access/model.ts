@@ -73,12 +73,16 @@ export const permissions = [
   /** Merge two records of one person: a senior clinician's named action. */
   'record:merge',
   'referral:inbox',
+  /** Read the directory of aftercare services: no patient in it. */
+  'directory:read',
+  /** Create and edit services in the directory: an administrator's job. */
+  'directory:edit',
   'figures:read',
   'admin:accounts',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-const clinical: Permission[] = ['signed-in', 'patient:search', 'patient:read'];
+const clinical: Permission[] = ['signed-in', 'patient:search', 'patient:read', 'directory:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   'liaison-practitioner': [...clinical, 'record:write', 'input:answer'],
@@ -89,7 +93,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   'team-manager': [...clinical, 'audit:read-patient-access', 'care:review', 'figures:read'],
   // De-identified aggregates only: no permission touches an identifiable record.
   analyst: ['signed-in', 'figures:read'],
-  administrator: ['signed-in', 'admin:accounts'],
+  administrator: ['signed-in', 'admin:accounts', 'directory:read', 'directory:edit'],
 };
 
 export function may(role: string | undefined, permission: Permission): boolean {

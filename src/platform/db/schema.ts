@@ -305,6 +305,41 @@ export type ClinicAppointmentsTable = {
   version: Generated<number>;
 };
 
+export type HealthcareServicesTable = {
+  id: Generated<string>;
+  name: string;
+  provider_ods: string;
+  kind: string;
+  status: string;
+  catchment_districts: ColumnType<string[], string[] | undefined, string[]>;
+  catchment_practices: ColumnType<string[], string[] | undefined, string[]>;
+  age_min: number | null;
+  age_max: number | null;
+  criteria: ColumnType<unknown, string, string>;
+  referral_must_contain: ColumnType<unknown, string, string>;
+  route: string;
+  phone: string | null;
+  secure_email: string | null;
+  address: string | null;
+  opening_times: Generated<string>;
+  wait_weeks: number | null;
+  response_days: number | null;
+  version: Generated<number>;
+  created_by: string;
+  created_at: Date;
+  updated_by: string;
+  updated_at: Date;
+};
+
+export type HealthcareServiceVersionsTable = {
+  service_id: string;
+  version: number;
+  content: ColumnType<unknown, string, string>;
+  reason: string;
+  saved_by: string;
+  saved_at: Date;
+};
+
 export type Database = {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -328,6 +363,8 @@ export type Database = {
   follow_up_attempts: FollowUpAttemptsTable;
   clinic_sessions: ClinicSessionsTable;
   clinic_appointments: ClinicAppointmentsTable;
+  healthcare_services: HealthcareServicesTable;
+  healthcare_service_versions: HealthcareServiceVersionsTable;
 };
 
 /** The database or a transaction: store functions take either, so callers can compose them. */

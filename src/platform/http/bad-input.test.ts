@@ -245,8 +245,28 @@ test('bad-input matrix: every route, parameter and field against hostile strings
     return { followUp: f, id: row.id };
   };
   const firstAppointment = await bookedAppointment(true);
+  const service = await db
+    .insertInto('healthcare_services')
+    .values({
+      name: 'Talking Therapies North',
+      provider_ods: 'RW4',
+      kind: 'talking-therapies',
+      status: 'active',
+      criteria: '[]',
+      referral_must_contain: '[]',
+      route: 'phone',
+      phone: '0161 496 0000',
+      created_by: nurseId,
+      created_at: clinicNow,
+      updated_by: nurseId,
+      updated_at: clinicNow,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
   const ids = {
     sessionId: clinic.id,
+    serviceId: service.id,
     appointmentId: firstAppointment.id,
     followUpId: firstFollowUp.split('/').pop()!,
     safetyPlanId,
@@ -381,6 +401,13 @@ test('bad-input matrix: every route, parameter and field against hostile strings
       return { role: 'liaison-practitioner', source: f, action: `${f}/stop` };
     },
     'POST /clinics': async () => ({ role: 'liaison-practitioner', source: '/clinics/new', action: '/clinics' }),
+    'POST /directory': async () => ({ role: 'administrator', source: '/directory/new', action: '/directory' }),
+    // An accepted change moves the version on: the form is read again each time, with the new one.
+    'POST /directory/:serviceId': async () => ({
+      role: 'administrator',
+      source: `/directory/${service.id}/edit`,
+      action: `/directory/${service.id}`,
+    }),
     // A booking takes a slot of a fresh follow-up; a recorded outcome or a cancellation closes an appointment.
     'POST /patients/:patientId/follow-ups/:followUpId/appointments': async () => {
       const f = await freshFollowUp();

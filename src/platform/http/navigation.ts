@@ -4,6 +4,7 @@ import type { SignedInUser } from '../auth/model.ts';
 const items: { href: string; text: string; permission: Permission }[] = [
   { href: '/', text: 'Home', permission: 'signed-in' },
   { href: '/patients', text: 'Find a patient', permission: 'patient:search' },
+  { href: '/directory', text: 'Aftercare services', permission: 'directory:read' },
   { href: '/figures', text: 'Figures', permission: 'figures:read' },
   { href: '/admin/accounts', text: 'Accounts', permission: 'admin:accounts' },
 ];

@@ -14,6 +14,7 @@ import * as followUp from './0012_follow_up.ts';
 import * as followUpClinic from './0013_follow_up_clinic.ts';
 import * as followUpContact from './0014_follow_up_contact.ts';
 import * as contactNumber from './0015_contact_number.ts';
+import * as directory from './0016_directory.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '0013_follow_up_clinic': followUpClinic,
   '0014_follow_up_contact': followUpContact,
   '0015_contact_number': contactNumber,
+  '0016_directory': directory,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { testApp } from '../../test/support/app.ts';
+import { Client, errorSummary } from '../../test/support/client.ts';
+import { closeTestDatabase } from '../../test/support/database.ts';
+import { makeTeam, makeUser, PASSWORD } from '../../test/support/factories.ts';
+
+// The directory through its pages: an administrator adds and changes services, each change kept
+// with who and why; a NICE conflict shows on the service and in the list; practitioners read only.
+
+after(closeTestDatabase);
+
+const form = (over: Record<string, string> = {}) => ({
+  name: `Talking Therapies North ${Math.random().toString(36).slice(2, 8)}`,
+  providerOds: 'rw4',
+  kind: 'talking-therapies',
+  status: 'active',
+  districts: 'm8, M9',
+  practices: '',
+  ageMin: '16',
+  ageMax: '',
+  referralMustContain: 'Reason for referral\nCurrent medication',
+  route: 'secure-email',
+  phone: '',
+  secureEmail: 'Talking.North@nhs.net',
+  address: '',
+  openingTimes: 'Monday to Friday, 9am to 5pm',
+  waitWeeks: '6',
+  responseDays: '5',
+  'use-anxiety-depression': 'eligibility',
+  'words-anxiety-depression': 'Common mental health problems',
+  ...over,
+});
+
+async function world() {
+  const t = await testApp();
+  const admin = await makeUser(t.db, { role: 'administrator', teamIds: [await makeTeam(t.db, 'administration')] });
+  const nurse = await makeUser(t.db, { role: 'liaison-practitioner', teamIds: [await makeTeam(t.db)] });
+  const client = new Client(t.app);
+  await client.signIn(admin.username, PASSWORD);
+  await client.get('/directory/new');
+  return { ...t, admin, nurse, client };
+}
+
+test('an administrator adds a service; excluding active self-harm is shown as a NICE conflict on its page and in the list', async () => {
+  const w = await world();
+  const made = await w.client.post(
+    '/directory',
+    form({ 'use-self-harm-current': 'exclusion', 'words-self-harm-current': '<b>Active self-harm</b>' }),
+  );
+  assert.equal(made.status, 303, errorSummary(made));
+  const url = made.headers.location as string;
+  const page = await w.client.get(url);
+  assert.equal(page.status, 200);
+  assert.match(page.html.querySelector('#nice-conflicts')!.text, /Excludes: self-harm now or recently[\s\S]*NG225/);
+  assert.match(page.body, /&lt;b&gt;Active self-harm&lt;\/b&gt;/, 'the service’s words are shown as text');
+  assert.match(page.body, /Postcodes M8, M9/);
+  const row = await w.db
+    .selectFrom('healthcare_services')
+    .selectAll()
+    .where('id', '=', url.split('/').pop()!)
+    .executeTakeFirstOrThrow();
+  assert.equal(row.provider_ods, 'RW4');
+  assert.equal(row.secure_email, 'talking.north@nhs.net');
+  const nurse = new Client(w.app);
+  await nurse.signIn(w.nurse.username, PASSWORD);
+  const list = await nurse.get('/directory');
+  assert.equal(list.status, 200);
+  const line = list.html.querySelectorAll('tbody tr').find((r) => r.text.includes(row.name))!;
+  assert.match(line.text, /Excludes: self-harm now or recently/);
+  assert.equal((await nurse.get(`${url}/edit`)).status, 403, 'a practitioner reads the directory but cannot change it');
+});
+
+test('changing a service keeps each version with who and why; two administrators at once: the second is told', async () => {
+  const w = await world();
+  const made = await w.client.post('/directory', form());
+  const url = made.headers.location as string;
+  await w.client.get(`${url}/edit`);
+  const other = new Client(w.app);
+  await other.signIn(w.admin.username, PASSWORD);
+  await other.get(`${url}/edit`);
+  const noReason = await w.client.post(url, { ...form(), version: '1', reason: '' });
+  assert.equal(noReason.status, 400);
+  assert.match(errorSummary(noReason), /Say why you are changing this service/);
+  const first = await w.client.post(url, { ...form({ ageMax: '65' }), version: '1', reason: 'Their new leaflet' });
+  assert.equal(first.status, 303, errorSummary(first));
+  const second = await other.post(url, { ...form({ status: 'inactive' }), version: '1', reason: 'Closed' });
+  assert.equal(second.status, 409);
+  const page = await w.client.get(url);
+  assert.match(page.html.querySelector('#nice-conflicts')!.text, /Takes no one over 65/);
+  assert.deepEqual(
+    page.html.querySelectorAll('#history + ol li').map((li) => li.text.replace(/, \d.*by [^:]+/, '')),
+    ['Version 2: Their new leaflet', 'Version 1: Added to the directory'],
+  );
+  const versions = await w.db
+    .selectFrom('healthcare_service_versions')
+    .select('version')
+    .where('service_id', '=', url.split('/').pop()!)
+    .execute();
+  assert.equal(versions.length, 2);
+});
+
+test('bad services are refused with a message each, and nothing is written', async () => {
+  const w = await world();
+  const before = await w.db
+    .selectFrom('healthcare_services')
+    .select(w.db.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ name: '' }, /Enter the service’s name/],
+    [{ ageMin: '65', ageMax: '18' }, /The oldest age must be the same as or more than the youngest/],
+    [{ ageMin: 'sixteen' }, /The youngest age must be a whole number/],
+    [{ districts: 'M8 1AA' }, /“1AA” is not a postcode district/],
+    [{ districts: 'M8 M8' }, /Each postcode district is listed once/],
+    [{ practices: 'NOPE' }, /is not a GP practice ODS code/],
+    [{ providerOds: 'not an ods code' }, /ODS code/],
+    [{ kind: 'astrology' }, /Select the kind of service/],
+    [{ route: '' }, /Select how referrals are made/],
+    [{ secureEmail: '' }, /Enter the secure email address referrals go to/],
+    [{ secureEmail: 'not an email' }, /right format/],
+    [{ 'use-drug-use': 'sometimes' }, /Drug use: choose not used, takes only, or excludes/],
+    [{ 'words-drug-use': 'x'.repeat(501) }, /500 characters or fewer/],
+    [{ waitWeeks: '-3' }, /The waiting time must be a whole number/],
+  ];
+  for (const [over, message] of cases) {
+    const refused = await w.client.post('/directory', form(over));
+    assert.equal(refused.status, 400, JSON.stringify(over));
+    assert.match(errorSummary(refused), message, JSON.stringify(over));
+  }
+  const after = await w.db
+    .selectFrom('healthcare_services')
+    .select(w.db.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  assert.equal(Number(after.n), Number(before.n));
+});
