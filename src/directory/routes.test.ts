@@ -3,7 +3,8 @@ import { after, test } from 'node:test';
 import { testApp } from '../../test/support/app.ts';
 import { Client, errorSummary } from '../../test/support/client.ts';
 import { closeTestDatabase } from '../../test/support/database.ts';
-import { makeTeam, makeUser, PASSWORD } from '../../test/support/factories.ts';
+import { makePatient, makeTeam, makeUser, PASSWORD } from '../../test/support/factories.ts';
+import { assessedFollowUp } from '../../test/support/follow-ups.ts';
 
 // The directory through its pages: an administrator adds and changes services, each change kept
 // with who and why; a NICE conflict shows on the service and in the list; practitioners read only.
@@ -132,4 +133,69 @@ test('bad services are refused with a message each, and nothing is written', asy
     .select(w.db.fn.countAll().as('n'))
     .executeTakeFirstOrThrow();
   assert.equal(Number(after.n), Number(before.n));
+});
+
+test('needs-led matching: needs confirmed from the assessment, services that fit ranked with reasons, exclusions with why and their NICE conflicts', async () => {
+  const w = await world();
+  // The directory: a drug and alcohol service for the area, and a Talking Therapies service excluding self-harm.
+  const fit = await w.client.post(
+    '/directory',
+    form({
+      name: 'Drink and drugs Riverside',
+      kind: 'drug-alcohol',
+      districts: '',
+      'use-anxiety-depression': '',
+      'use-alcohol-use': 'eligibility',
+    }),
+  );
+  assert.equal(fit.status, 303, errorSummary(fit));
+  await w.client.get('/directory/new');
+  const tt = await w.client.post(
+    '/directory',
+    form({ name: 'TT excluding self-harm', districts: '', 'use-self-harm-current': 'exclusion' }),
+  );
+  assert.equal(tt.status, 303);
+  const team = (
+    await w.db
+      .selectFrom('team_memberships')
+      .select('team_id')
+      .where('user_id', '=', w.nurse.id)
+      .executeTakeFirstOrThrow()
+  ).team_id;
+  const patient = await makePatient(w.db, { teamId: team });
+  const nurse = new Client(w.app);
+  await nurse.signIn(w.nurse.username, PASSWORD);
+  const { assessment } = await assessedFollowUp(w.db, nurse, {
+    patientId: patient.id,
+    teamId: team,
+    recordedBy: w.nurse.id,
+    day: '2026-11-25',
+    time: '02:30',
+  });
+  const services = `${assessment}/services`;
+  const before = await nurse.get(services);
+  assert.equal(before.status, 200);
+  assert.match(before.body, /Confirm the person’s needs from the assessment first/);
+  const needs = `${assessment}/needs`;
+  await nurse.get(needs);
+  const none = await nurse.post(needs, { version: '0', wants: '' });
+  assert.equal(none.status, 400);
+  assert.match(errorSummary(none), /Select at least one need/);
+  const forged = await nurse.post(needs, { version: '0', needs: 'astrology' });
+  assert.equal(forged.status, 400);
+  const ok = await nurse.post(needs, { version: '0', needs: 'alcohol', wants: 'To stop drinking <b>before</b> work' });
+  assert.equal(ok.status, 303, errorSummary(ok));
+  const page = await nurse.get(services);
+  const fits = page.html.querySelectorAll('#fits + ol > li').map((li) => li.text);
+  assert.ok(fits.some((t) => /Drink and drugs Riverside[\s\S]*Meets a need: alcohol use/.test(t)));
+  const excluded = page.html.querySelectorAll('#excluded ~ ul > li').map((li) => li.text);
+  assert.ok(
+    excluded.some((t) =>
+      /TT excluding self-harm[\s\S]*Excludes: self-harm now or recently[\s\S]*NICE conflict/.test(t),
+    ),
+  );
+  assert.match(page.body, /To stop drinking &lt;b&gt;before&lt;\/b&gt; work/);
+  // Two practitioners at once: the second, on the version they opened, is told.
+  const again = await nurse.post(needs, { version: '0', needs: 'money' });
+  assert.equal(again.status, 409);
 });

@@ -19,6 +19,7 @@ export const mergedParts = {
   follow_ups: ['follow-up', 'follow-ups'],
   follow_up_attempts: ['follow-up attempt', 'follow-up attempts'],
   clinic_appointments: ['clinic appointment', 'clinic appointments'],
+  assessment_needs: ['confirmed needs', 'confirmed needs'],
   record_versions: ['kept version', 'kept versions'],
   record_events: ['recorded step', 'recorded steps'],
 } as const;

@@ -18,6 +18,7 @@ const idColumn: Record<MergedPart, string> = {
   follow_ups: 'id',
   follow_up_attempts: 'id',
   clinic_appointments: 'id',
+  assessment_needs: 'assessment_id',
   record_versions: 'subject_id',
   record_events: 'id',
 };

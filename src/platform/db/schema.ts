@@ -340,6 +340,16 @@ export type HealthcareServiceVersionsTable = {
   saved_at: Date;
 };
 
+export type AssessmentNeedsTable = {
+  assessment_id: string;
+  patient_id: string;
+  needs: string[];
+  wants: Generated<string>;
+  version: Generated<number>;
+  confirmed_by: string;
+  confirmed_at: Date;
+};
+
 export type Database = {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -365,6 +375,7 @@ export type Database = {
   clinic_appointments: ClinicAppointmentsTable;
   healthcare_services: HealthcareServicesTable;
   healthcare_service_versions: HealthcareServiceVersionsTable;
+  assessment_needs: AssessmentNeedsTable;
 };
 
 /** The database or a transaction: store functions take either, so callers can compose them. */

@@ -401,6 +401,11 @@ test('bad-input matrix: every route, parameter and field against hostile strings
       return { role: 'liaison-practitioner', source: f, action: `${f}/stop` };
     },
     'POST /clinics': async () => ({ role: 'liaison-practitioner', source: '/clinics/new', action: '/clinics' }),
+    // Confirmed needs move their version on: each case confirms those of a fresh assessment.
+    'POST /patients/:patientId/assessments/:assessmentId/needs': async () => {
+      const a = await freshAssessment(true);
+      return { role: 'liaison-practitioner', source: `${a}/needs`, action: `${a}/needs` };
+    },
     'POST /directory': async () => ({ role: 'administrator', source: '/directory/new', action: '/directory' }),
     // An accepted change moves the version on: the form is read again each time, with the new one.
     'POST /directory/:serviceId': async () => ({

@@ -15,6 +15,7 @@ import * as followUpClinic from './0013_follow_up_clinic.ts';
 import * as followUpContact from './0014_follow_up_contact.ts';
 import * as contactNumber from './0015_contact_number.ts';
 import * as directory from './0016_directory.ts';
+import * as assessmentNeeds from './0017_assessment_needs.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '0014_follow_up_contact': followUpContact,
   '0015_contact_number': contactNumber,
   '0016_directory': directory,
+  '0017_assessment_needs': assessmentNeeds,
 };
 
 export const migrationProvider: MigrationProvider = {
