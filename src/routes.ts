@@ -3,6 +3,7 @@ import type { Page } from '#platform/http/pages.ts';
 import { analyticsPages } from './analytics/routes.ts';
 import { assessmentPages } from './assessments/routes.ts';
 import { carePages } from './care/routes.ts';
+import { consentPages } from './consent/routes.ts';
 import { directoryPages } from './directory/routes.ts';
 import { edReferralPages } from './ed-referrals/routes.ts';
 import { clinicPages } from './followup/clinic/routes.ts';
@@ -28,6 +29,7 @@ export const pages: readonly Page[] = [
   ...followUpPages,
   ...clinicPages,
   ...directoryPages,
+  ...consentPages,
   ...presentationPages,
   ...assessmentPages,
   ...carePlanPages,

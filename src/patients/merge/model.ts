@@ -20,6 +20,7 @@ export const mergedParts = {
   follow_up_attempts: ['follow-up attempt', 'follow-up attempts'],
   clinic_appointments: ['clinic appointment', 'clinic appointments'],
   assessment_needs: ['confirmed needs', 'confirmed needs'],
+  consents: ['consent to share', 'consents to share'],
   record_versions: ['kept version', 'kept versions'],
   record_events: ['recorded step', 'recorded steps'],
 } as const;

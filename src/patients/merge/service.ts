@@ -69,6 +69,7 @@ async function merge(actor: Actor, survivorId: string, mergedId: string, reason:
     const refusal = checkMerge(await side(survivor.id), await side(merged.id));
     if (refusal) throw new Conflict(mergeRefusals[refusal], 'merge-refused');
     await store.endDuplicateCare(tx, survivor.id, merged.id, now, actor.user.id);
+    await store.withdrawDuplicateConsent(tx, survivor.id, merged.id, now, actor.user.id);
     const moved = await store.moveRecord(tx, survivor.id, merged.id);
     await changeState(tx, actor, recordStates, {
       subjectType: 'patient',

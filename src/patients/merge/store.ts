@@ -19,6 +19,7 @@ const idColumn: Record<MergedPart, string> = {
   follow_up_attempts: 'id',
   clinic_appointments: 'id',
   assessment_needs: 'assessment_id',
+  consents: 'id',
   record_versions: 'subject_id',
   record_events: 'id',
 };
@@ -37,6 +38,34 @@ export async function hasSafetyPlan(db: Db, patientId: string): Promise<boolean>
  * A team caring for both records would care for the survivor twice: the merged record's
  * relationship with that team ends (by the person merging, saying why), and then moves with the rest.
  */
+/**
+ * Consent to share with a service the survivor already holds consent for: the merged record's is
+ * withdrawn (by the person merging, saying why) so one consent stays in force, then moves with the rest.
+ */
+export async function withdrawDuplicateConsent(db: Db, survivorId: string, mergedId: string, at: Date, by: string) {
+  await db
+    .updateTable('consents')
+    .set({
+      withdrawn_at: at,
+      withdrawn_by: by,
+      withdrawn_reason: 'Merged into another record of the same person, which holds consent for this service',
+    })
+    .where('patient_id', '=', mergedId)
+    .where('withdrawn_at', 'is', null)
+    .where((eb) =>
+      eb(
+        'service_id',
+        'in',
+        eb
+          .selectFrom('consents')
+          .select('service_id')
+          .where('patient_id', '=', survivorId)
+          .where('withdrawn_at', 'is', null),
+      ),
+    )
+    .execute();
+}
+
 export async function endDuplicateCare(
   db: Db,
   survivorId: string,

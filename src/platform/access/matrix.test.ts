@@ -60,6 +60,7 @@ test('role × route: each role reaches exactly what its permissions allow', asyn
       .replace(':sessionId', ids.session)
       .replace(':appointmentId', ids.appointment)
       .replace(':serviceId', ids.service)
+      .replace(':consentId', ids.consent)
       .replace(':version', '1');
     assert.doesNotMatch(url, /:/, `every parameter of ${page.url} has a real value`);
     for (const [who, client] of clients) {
@@ -196,6 +197,19 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const consent = await db
+    .insertInto('consents')
+    .values({
+      patient_id: patientId,
+      service_id: service.id,
+      shares: ['letter'],
+      way: 'in-person',
+      given_on: '2026-11-25',
+      recorded_by: practitioner,
+      recorded_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   for (const [subject, type, c] of [
     [assessment.id, 'assessment', '{}'],
     [plan.id, 'care-plan', content],
@@ -223,6 +237,7 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
     session: session.id,
     appointment: appointment.id,
     service: service.id,
+    consent: consent.id,
   };
 }
 

@@ -350,6 +350,20 @@ export type AssessmentNeedsTable = {
   confirmed_at: Date;
 };
 
+export type ConsentsTable = {
+  id: Generated<string>;
+  patient_id: string;
+  service_id: string;
+  shares: string[];
+  way: string;
+  given_on: string;
+  recorded_by: string;
+  recorded_at: Date;
+  withdrawn_at: Date | null;
+  withdrawn_by: string | null;
+  withdrawn_reason: string | null;
+};
+
 export type Database = {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -376,6 +390,7 @@ export type Database = {
   healthcare_services: HealthcareServicesTable;
   healthcare_service_versions: HealthcareServiceVersionsTable;
   assessment_needs: AssessmentNeedsTable;
+  consents: ConsentsTable;
 };
 
 /** The database or a transaction: store functions take either, so callers can compose them. */

@@ -264,7 +264,32 @@ test('bad-input matrix: every route, parameter and field against hostile strings
     .returning('id')
     .executeTakeFirstOrThrow();
 
+  /** A fresh consent in force with the service (any before it withdrawn), for a form that changes one. */
+  const freshConsent = async () => {
+    await db
+      .updateTable('consents')
+      .set({ withdrawn_at: clinicNow, withdrawn_by: nurseId, withdrawn_reason: 'Freed for the next case' })
+      .where('patient_id', '=', patient.id)
+      .where('withdrawn_at', 'is', null)
+      .execute();
+    const row = await db
+      .insertInto('consents')
+      .values({
+        patient_id: patient.id,
+        service_id: service.id,
+        shares: ['letter'],
+        way: 'in-person',
+        given_on: '2026-11-25',
+        recorded_by: nurseId,
+        recorded_at: clinicNow,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  };
+  const firstConsent = await freshConsent();
   const ids = {
+    consentId: firstConsent,
     sessionId: clinic.id,
     serviceId: service.id,
     appointmentId: firstAppointment.id,
@@ -405,6 +430,25 @@ test('bad-input matrix: every route, parameter and field against hostile strings
     'POST /patients/:patientId/assessments/:assessmentId/needs': async () => {
       const a = await freshAssessment(true);
       return { role: 'liaison-practitioner', source: `${a}/needs`, action: `${a}/needs` };
+    },
+    // Consent is one in force per service: each case starts from none (recording) or a fresh one (withdrawing).
+    'POST /patients/:patientId/consents': async () => {
+      await freshConsent();
+      await db
+        .updateTable('consents')
+        .set({ withdrawn_at: clinicNow, withdrawn_by: nurseId, withdrawn_reason: 'Freed for the next case' })
+        .where('patient_id', '=', patient.id)
+        .where('withdrawn_at', 'is', null)
+        .execute();
+      return {
+        role: 'liaison-practitioner',
+        source: `${p}/consents/new?service=${service.id}`,
+        action: `${p}/consents`,
+      };
+    },
+    'POST /patients/:patientId/consents/:consentId/withdraw': async () => {
+      const id = await freshConsent();
+      return { role: 'liaison-practitioner', source: `${p}/consents`, action: `${p}/consents/${id}/withdraw` };
     },
     'POST /directory': async () => ({ role: 'administrator', source: '/directory/new', action: '/directory' }),
     // An accepted change moves the version on: the form is read again each time, with the new one.

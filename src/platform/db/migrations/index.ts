@@ -16,6 +16,7 @@ import * as followUpContact from './0014_follow_up_contact.ts';
 import * as contactNumber from './0015_contact_number.ts';
 import * as directory from './0016_directory.ts';
 import * as assessmentNeeds from './0017_assessment_needs.ts';
+import * as consent from './0018_consent.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0015_contact_number': contactNumber,
   '0016_directory': directory,
   '0017_assessment_needs': assessmentNeeds,
+  '0018_consent': consent,
 };
 
 export const migrationProvider: MigrationProvider = {
