@@ -1,15 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { may } from '#platform/access/model.ts';
 import { type Anchor, checkAnchors, readAnchorFile } from '#platform/audit/anchors.ts';
 import { sealAudit } from '#platform/audit/store.ts';
 import { verifyAuditChain } from '#platform/audit/verify.ts';
+import { systemClock } from '#platform/clock.ts';
 import { type Config, readConfig } from '#platform/config.ts';
 import { openDatabase } from '#platform/db/connect.ts';
 import { DataDirInUse } from '#platform/db/lock.ts';
 import { migrateToLatest } from '#platform/db/migrate.ts';
 import { AlreadySeeded, seedDemo } from './demo/service.ts';
+import { exportDirectory, importDirectory } from './fhir/directory.ts';
 import { loadHazardLog, repositoryRoot } from './safety/log.ts';
 import { readResults, safetyCaseReport } from './safety/report.ts';
 import { serve } from './server.ts';
@@ -24,6 +27,11 @@ const usage = `Usage: onward <command>
                                  and the last test run's results (default test-results/results.jsonl)
   audit verify [--against FILE]  check the audit trail's hash chain, and that every head published
                                  to FILE (default: AUDIT_ANCHOR_FILE) is still in it; exits 1 if not
+  directory export               print the directory of aftercare services as a FHIR R4 Bundle of
+                                 HealthcareService
+  directory import FILE --as USERNAME
+                                 add the services in a FHIR Bundle (at most 50 MB) as that administrator:
+                                 all or nothing, every problem reported; exits 1 if any
 
 Configuration comes from the environment: see README.md.`;
 
@@ -52,6 +60,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runMigrate(read.config);
       case 'seed':
         return await runSeed(read.config, rest);
+      case 'directory':
+        return await runDirectory(read.config, rest);
       case 'audit':
         if (rest[0] === 'verify') return await runAuditVerify(read.config, rest.slice(1));
         complain('Usage: onward audit verify [--against FILE]');
@@ -67,6 +77,57 @@ export async function main(argv: string[]): Promise<number> {
     }
     complain(`Onward stopped: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
+  }
+}
+
+const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
+
+async function runDirectory(config: Config, args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  if (action !== 'export' && action !== 'import') {
+    complain('Usage: onward directory export | onward directory import FILE --as USERNAME');
+    return 2;
+  }
+  const connection = await openDatabase(config);
+  try {
+    if (action === 'export') {
+      process.stdout.write(`${JSON.stringify(await exportDirectory(connection.db), null, 2)}\n`);
+      return 0;
+    }
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { as: { type: 'string' } },
+    });
+    const file = positionals[0];
+    if (!file || !values.as) return usageError('onward directory import FILE --as USERNAME');
+    if (!existsSync(file)) return usageError(`There is no file ${file}`);
+    if (statSync(file).size > IMPORT_MAX_BYTES)
+      return usageError('The file is over 50 MB: split it, or check it is the right file');
+    const user = await connection.db
+      .selectFrom('users')
+      .select(['id', 'role'])
+      .where('username', '=', values.as)
+      .where('disabled_at', 'is', null)
+      .executeTakeFirst();
+    if (!user || !may(user.role, 'directory:edit'))
+      return usageError(`${values.as} is not an administrator who may change the directory`);
+    let bundle: unknown;
+    try {
+      bundle = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      return usageError(`${file} is not JSON`);
+    }
+    const result = await importDirectory({ db: connection.db, clock: systemClock }, user, bundle);
+    if (!result.ok) {
+      complain(`Nothing was imported. ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:`);
+      for (const p of result.problems) complain(`  ${p}`);
+      return 1;
+    }
+    say(`Imported ${result.imported} service${result.imported === 1 ? '' : 's'}.`);
+    return 0;
+  } finally {
+    await connection.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { auditAction } from '#platform/audit/store.ts';
-import { ageOn } from '#platform/clock.ts';
+import { ageOn, type Clock } from '#platform/clock.ts';
+import type { Db } from '#platform/db/schema.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
 import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
@@ -157,4 +158,28 @@ export async function servicesFor(actor: Actor, patientId: string, assessmentId:
     await store.servicesForMatching(actor.db),
   );
   return { ...found, matched };
+}
+
+/** The whole directory, for an export (fhir/directory.ts). */
+export async function everyService(db: Db) {
+  return store.allServices(db);
+}
+
+/** Services added together, each as its version 1 with the reason given: all or none (an import). */
+export async function addServices(
+  deps: { db: Db; clock: Clock },
+  by: { id: string; role: string },
+  services: readonly Service[],
+  reason: string,
+): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (tx) => {
+    for (const s of services) {
+      const id = await store.insertService(tx, s, by.id, now);
+      await store.keepServiceVersion(tx, { serviceId: id, version: 1, service: s, reason, by: by.id, at: now });
+    }
+    await auditAction(tx, { clock: deps.clock, user: by, action: 'directory.import' }, null, 'ok', {
+      imported: services.length,
+    });
+  });
 }

@@ -264,3 +264,15 @@ export async function servicesForMatching(db: Db): Promise<StoredService[]> {
     .execute();
   return rows.map((r) => toService(r as Row));
 }
+
+/** Every service, for an export: the whole directory, in name order. */
+export async function allServices(db: Db): Promise<StoredService[]> {
+  const rows = await db
+    .selectFrom('healthcare_services')
+    .select(columns)
+    .orderBy('name')
+    .orderBy('id')
+    .limit(100_000)
+    .execute();
+  return rows.map((r) => toService(r as Row));
+}
