@@ -17,6 +17,7 @@ import * as contactNumber from './0015_contact_number.ts';
 import * as directory from './0016_directory.ts';
 import * as assessmentNeeds from './0017_assessment_needs.ts';
 import * as consent from './0018_consent.ts';
+import * as figuresIndex from './0019_figures_index.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '0016_directory': directory,
   '0017_assessment_needs': assessmentNeeds,
   '0018_consent': consent,
+  '0019_figures_index': figuresIndex,
 };
 
 export const migrationProvider: MigrationProvider = {
