@@ -96,8 +96,11 @@ function wrapPglite(pglite: PGlite, beforeClose: () => Promise<void>): Connectio
       if (closed) return;
       closed = true;
       await beforeClose();
-      // Destroying Kysely closes PGlite too (kysely-pglite-dialect ≥ 1.3).
+      // Destroying Kysely closes PGlite too (kysely-pglite-dialect ≥ 1.3) — but only if Kysely ever
+      // started its driver: a connection that ran no query through Kysely would leave PGlite open
+      // and the process alive, so PGlite is closed here too when it still is.
       await db.destroy();
+      if (!pglite.closed) await pglite.close();
     },
   };
 }
