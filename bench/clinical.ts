@@ -1,4 +1,10 @@
 import {
+  type FollowUpQueries,
+  followUpQueriesReport,
+  timeFollowUpQueries,
+  worklistPageRows,
+} from './follow-up-queries.ts';
+import {
   type Draft,
   resyncDrafts,
   SAVE_BODY_BYTES,
@@ -9,7 +15,7 @@ import {
 } from './lib/assessment.ts';
 import { readCaseload, USERNAME } from './lib/caseload.ts';
 import { onwardBin } from './lib/env.ts';
-import { seconds, whole } from './lib/format.ts';
+import { latency, ms, seconds, whole } from './lib/format.ts';
 import { load } from './lib/load.ts';
 import { runCommand, type Server } from './lib/processes.ts';
 import {
@@ -47,9 +53,11 @@ export type ClinicalOptions = {
   connections: number[];
   /** Patients whose summary is visited round-robin. */
   ids: number;
+  /** Timed runs of each 48-hour follow-up query on its own, after one warm-up (bench/follow-up-queries.ts). */
+  queryRuns?: number;
 };
 
-type Kind = 'bare' | 'ceiling' | 'summary' | 'no-audit' | 'save' | 'caseload';
+type Kind = 'bare' | 'ceiling' | 'summary' | 'no-audit' | 'save' | 'caseload' | 'follow-ups';
 
 const ROUTE: Record<Kind, string> = {
   bare: 'GET /bare',
@@ -58,6 +66,7 @@ const ROUTE: Record<Kind, string> = {
   'no-audit': 'GET /bench/no-audit/patients/:patientId',
   save: 'POST /patients/:patientId/assessments/:assessmentId',
   caseload: 'GET /',
+  'follow-ups': 'GET /follow-ups',
 };
 const EXPECTED_STATUS: Record<Kind, number> = {
   bare: 200,
@@ -66,6 +75,7 @@ const EXPECTED_STATUS: Record<Kind, number> = {
   'no-audit': 200,
   save: 303,
   caseload: 200,
+  'follow-ups': 200,
 };
 
 export type EngineFacts = {
@@ -95,11 +105,21 @@ export type ClinicalResult = Rounds<Kind> & {
   engines: EngineFacts[];
   /** SQL statements one patient summary runs (bench/statements.ts). */
   summaryStatements: number;
+  /** The figures and worklist queries timed on their own, per engine, before any server started. */
+  followUpQueries: FollowUpQueries[];
 };
 
 // The summary page with at least one entry on its timeline (every seeded patient has a presentation).
 const isSummaryPage = (body: string) =>
   body.includes('Patient summary') && body.includes('id="timeline"') && body.includes('Presentation at ');
+
+const tableRows = (body: string) => (body.match(/<tr class="nhsuk-table__row">/g) ?? []).length;
+
+// The worklist page, with as many rows as the team's worklist fills on its first page (50 when it holds that many).
+const isWorklist = (rows: number) => (body: string) =>
+  body.includes('<h1>Follow-ups due') &&
+  tableRows(body) === rows &&
+  (rows > 0 || body.includes('No follow-up is due.'));
 
 /** Patients in the practitioner's caseload with a presentation not yet assessed: one draft each. */
 async function draftCandidates(query: Query, n: number): Promise<{ patientId: string; presentationId: string }[]> {
@@ -148,6 +168,7 @@ export async function benchClinical(
   const stores: Store[] = [];
   const candidates = new Map<Engine, { patientId: string; presentationId: string }[]>();
   const summaryIds = new Map<Engine, string[]>();
+  const followUpQueries: FollowUpQueries[] = [];
 
   for (const { engine, patients } of options.sizes) {
     say(`  seeding ${whole(patients)} patients on ${engine}…`);
@@ -171,6 +192,15 @@ export async function benchClinical(
     if (candidates.get(engine)!.length < maxConnections) throw new Error(`${engine}: too few patients for the drafts`);
     engines.push(facts);
     say(`  ${engine}: ${whole(facts.patients)} patients, ${whole(facts.presentations)} presentations`);
+    // Nothing else running: before any server opens the store (and, on PostgreSQL, before the next engine's seed).
+    const q = await timeFollowUpQueries(seeded.store, options.queryRuns ?? 20);
+    followUpQueries.push(q);
+    say(
+      `  ${engine}: follow-up queries, median/max ms: figures ${latency(median(q.figures.runs))}/${latency(Math.max(...q.figures.runs))}` +
+        ` (${q.figures.rows} rows), worklist ${latency(median(q.worklist.runs))}/${latency(Math.max(...q.worklist.runs))}` +
+        ` (${q.worklist.rows} rows; ${whole(q.counts.teamWorklist)} on ${q.team}'s worklist)`,
+    );
+    for (const line of [...q.figures.plan, ...q.worklist.plan]) say(`    ${line}`);
   }
 
   const servers: Server[] = [];
@@ -252,8 +282,36 @@ export async function benchClinical(
             seconds: s,
             connections,
             cookie: session.cookie,
+            // The caseload's own table: the home page also lists the first few follow-ups due above it.
             verifyBody: (body) =>
-              body.includes('id="caseload"') && (body.match(/<tr class="nhsuk-table__row">/g) ?? []).length === 50,
+              body.includes('id="caseload"') && tableRows(body.slice(body.indexOf('id="caseload"'))) === 50,
+          }),
+      });
+      const worklistRows = worklistPageRows(followUpQueries.find((q) => q.engine === engine)!);
+      await checkPage(
+        server.base,
+        '/follow-ups',
+        session.cookie,
+        isWorklist(worklistRows),
+        `the worklist with ${worklistRows} rows`,
+      );
+      targets.push({
+        name: `follow-ups due (worklist, ${worklistRows} people), ${engineName[engine]}`,
+        kind: 'follow-ups',
+        engine,
+        route: ROUTE['follow-ups'],
+        expectedStatus: EXPECTED_STATUS['follow-ups'],
+        control,
+        databaseUrl,
+        run: (connections, s) =>
+          load({
+            base: server.base,
+            // The first page, the bench user's first liaison team (no ?team=): the one a practitioner opens.
+            paths: ['/follow-ups'],
+            seconds: s,
+            connections,
+            cookie: session.cookie,
+            verifyBody: isWorklist(worklistRows),
           }),
       });
       targets.push({
@@ -318,9 +376,24 @@ export async function benchClinical(
     options,
     engines,
     summaryStatements: (await countSummaryStatements()).statements,
+    followUpQueries,
   };
   assertHealthy(result);
   return result;
+}
+
+async function checkPage(
+  base: string,
+  path: string,
+  cookie: string,
+  is: (body: string) => boolean,
+  what: string,
+): Promise<void> {
+  const response = await fetch(`${base}${path}`, { headers: { cookie }, redirect: 'manual' });
+  const body = await response.text();
+  if (response.status !== 200 || !is(body)) {
+    throw new Error(`GET ${path} answered ${response.status} without ${what}:\n${body.slice(0, 2000)}`);
+  }
 }
 
 async function checkSummary(base: string, path: string, cookie: string): Promise<void> {
@@ -361,8 +434,15 @@ export function clinicalReport(r: ClinicalResult): string[] {
     const n = r.targets.findIndex((t) => t.kind === 'no-audit' && t.engine === engine);
     return median(r.measures[n]!.get(at)!.map((m, k) => m.rps / r.measures[s]!.get(at)![k]!.rps));
   };
+  const serverTimes = (kind: Kind, engine: Engine) => {
+    const i = r.targets.findIndex((t) => t.kind === kind && t.engine === engine);
+    const rounds = i < 0 ? [] : r.measures[i]!.get(at)!;
+    const med = (f: (m: (typeof rounds)[number]) => number) => median(rounds.map(f));
+    return `${ms(med((m) => m.serverP50))}/${ms(med((m) => m.serverP95))} ms, ${whole(med((m) => m.rps))} req/s`;
+  };
   const checks = r.engines.flatMap((e) => [
     `- ${engineName[e.engine]}, ${at} connections: the summary reaches **${ceilingRatio('summary', e.engine).toFixed(2)}** of the ceiling page's req/s (the aim: at least 0.5); without its audit row it is **×${auditCost(e.engine).toFixed(2)}** as fast (the aim: at most ×1.5).`,
+    `- ${engineName[e.engine]}, ${at} connections: the follow-up worklist \`GET /follow-ups\` (server p50/p95 ${serverTimes('follow-ups', e.engine)}) reaches **${ceilingRatio('follow-ups', e.engine).toFixed(2)}** of the ceiling page's req/s (ceiling ${serverTimes('ceiling', e.engine)}).`,
   ]);
   return [
     '## Patient summary with timeline, and saving an assessment: server time beside a bare route and the ceiling page',
@@ -372,7 +452,8 @@ export function clinicalReport(r: ClinicalResult): string[] {
     '',
     `${sizes}. autocannon (programmatic) in the benchmark process, no pipelining; ${options.warmupSeconds} s warm-up per target at`,
     `${Math.max(...options.connections)} connections, then ${options.rounds} round${options.rounds === 1 ? '' : 's'}; in each round, at each concurrency (${options.connections.join(', then ')} connection(s)), every`,
-    `target for ${options.seconds} s in turn: bare, then on each engine the ceiling page, the summary, the summary without its audit row, and save. All servers are up throughout.`,
+    `target for ${options.seconds} s in turn: bare, then on each engine the ceiling page, the summary, the summary without its audit row, the caseload,`,
+    'the follow-up worklist and save. All servers are up throughout.',
     '- **Ceiling page**: `GET /bench/ceiling/<id>` on the same server and pool: the session, one primary-key read of the patient, the',
     '  site layout with a summary list and a 60-row table from the shared table partial — the most a page of this product should cost.',
     "- **Without its audit row**: `GET /bench/no-audit/patients/<id>`: the product's own summary handler, its audit INSERT turned into",
@@ -390,7 +471,14 @@ export function clinicalReport(r: ClinicalResult): string[] {
     '  sealer); the page rendered. Every body is checked to be the summary with its timeline.',
     `- **Caseload**: \`GET /?sort=began\` and \`GET /?sort=name\` in turn, signed in as \`${USERNAME}\`: the first page (50 people) of the`,
     "  team's caseload in each order, by keyset on its own index, each person's next steps read for the page in one statement, and one",
-    '  audit row. Every body is checked to hold 50 rows.',
+    "  audit row. Above the caseload the home page also lists the team's first 5 follow-ups due (the worklist's statement for 6 rows, with",
+    "  its own audit row) and the user's waiting care-plan input requests, if any. Every body is checked to hold 50 rows in the caseload's table.",
+    `- **Follow-up worklist**: \`GET /follow-ups\` signed in as \`${USERNAME}\`: the first page (50 of the team's 48-hour follow-ups still due,`,
+    '  most overdue first) of their first liaison team: the session with its teams; the page in one statement (keyset-paged; the',
+    "  partial index `follow_ups_team_due` holds only clocks still due), each row's person, safety plan, last attempt and clinic booking",
+    `  read in it; one audit row. Every body is checked to be the worklist with as many rows as the team's worklist fills on its first page (${r.followUpQueries
+      .map((q) => `${engineName[q.engine]}: ${worklistPageRows(q)} of ${whole(q.counts.teamWorklist)} due`)
+      .join('; ')}).`,
     `- **Save**: \`POST /patients/<id>/assessments/<assessmentId>\` with \`_csrf\`, \`version\`, \`action=save\` and all twelve sections`,
     `  (${Math.min(...SECTION_CHARS)}–${Math.max(...SECTION_CHARS)} characters each, ${whole(SAVE_BODY_BYTES)} bytes URL-encoded; two wordings alternated so each save changes the text).`,
     `  Each of the ${Math.max(...options.connections)} drafts was started through the form beforehand (\`POST /patients/<id>/assessments\`) for a`,
@@ -409,5 +497,7 @@ export function clinicalReport(r: ClinicalResult): string[] {
     '',
     ...tables,
     ...facts,
+    '',
+    ...followUpQueriesReport(r.followUpQueries, options.queryRuns ?? 20),
   ];
 }

@@ -211,7 +211,12 @@ export function ratiosOf<K extends string>(
 
 function measureOf(target: Target, l: Load | SaveLoad, taken: Taken, postgresCpuMs: number | undefined): Measure {
   const route = taken.routes[target.route];
-  if (!route || route.count === 0) throw new Error(`${target.name}: the server timed no ${target.route}`);
+  if (!route || route.count === 0) {
+    const timed = Object.entries(taken.routes).map(([k, t]) => `${k} ${JSON.stringify(t.statuses)}`);
+    throw new Error(
+      `${target.name}: the server timed no ${target.route} (it timed: ${timed.join('; ') || 'nothing'}; the client had ${l.responses} responses, ${l.errors} errors, ${l.timeouts} timeouts)`,
+    );
+  }
   const sorted = [...l.latencies].sort((a, b) => a - b);
   const save = 'saved' in l ? l : undefined;
   return {

@@ -55,6 +55,9 @@ function newEmbeddedStore(): Store {
         return await fn(async <Row>(text: string) => (await connection.pglite!.query<Row>(text)).rows);
       } finally {
         await connection.close();
+        // close() leaves PGlite to its Kysely's destroy(), which does nothing if that Kysely never ran a
+        // query (as here): without this the instance, its heap and a wasm timer stay in this process.
+        if (!connection.pglite!.closed) await connection.pglite!.close();
       }
     },
     async drop() {
