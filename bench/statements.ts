@@ -49,11 +49,25 @@ export async function countSummaryStatements(): Promise<{ statements: number; ki
       payload: new URLSearchParams({ username: 'practitioner', password: 'onward-demo-2026', _csrf: csrf }).toString(),
     });
     const cookie = signIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-    // The patient with the fullest timeline: most versions, presentations and assessments.
+    // The patient with the fullest timeline (most versions) among those the practitioner's teams care
+    // for: the demo's busiest person may be another hospital's, whose summary is rightly a 404.
     const busiest = await connection.db
       .selectFrom('record_versions')
-      .select(['patient_id'])
-      .groupBy('patient_id')
+      .select(['record_versions.patient_id'])
+      .where((eb) =>
+        eb(
+          'record_versions.patient_id',
+          'in',
+          eb
+            .selectFrom('care_relationships as c')
+            .innerJoin('team_memberships as m', 'm.team_id', 'c.team_id')
+            .innerJoin('users as u', 'u.id', 'm.user_id')
+            .select('c.patient_id')
+            .where('u.username', '=', 'practitioner')
+            .where('c.ended_at', 'is', null),
+        ),
+      )
+      .groupBy('record_versions.patient_id')
       .orderBy((eb) => eb.fn.countAll(), 'desc')
       .limit(1)
       .executeTakeFirstOrThrow();
