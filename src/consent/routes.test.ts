@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import { testApp } from '../../test/support/app.ts';
 import { Client, errorSummary } from '../../test/support/client.ts';
 import { closeTestDatabase } from '../../test/support/database.ts';
-import { makePatient, makeTeam, makeUser, PASSWORD } from '../../test/support/factories.ts';
+import { makePatient, makeService, makeTeam, makeUser, PASSWORD } from '../../test/support/factories.ts';
 
 // Consent to share through the pages: recorded per service with what, how and when; refused when
 // it names nothing or not the letter; one in force per service; withdrawn with a reason, never deleted.
@@ -15,24 +15,9 @@ async function world() {
   const team = await makeTeam(t.db);
   const nurse = await makeUser(t.db, { role: 'liaison-practitioner', teamIds: [team] });
   const patient = await makePatient(t.db, { teamId: team });
-  const service = await t.db
-    .insertInto('healthcare_services')
-    .values({
-      name: `Debt advice ${Math.random().toString(36).slice(2, 7)}`,
-      provider_ods: 'ZV3',
-      kind: 'voluntary-sector',
-      status: 'active',
-      criteria: '[]',
-      referral_must_contain: '[]',
-      route: 'phone',
-      phone: '0161 496 0700',
-      created_by: nurse.id,
-      created_at: new Date(),
-      updated_by: nurse.id,
-      updated_at: new Date(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const service = {
+    id: await makeService(t.db, { by: nurse.id, name: `Debt advice ${Math.random().toString(36).slice(2, 7)}` }),
+  };
   const client = new Client(t.app);
   await client.signIn(nurse.username, PASSWORD);
   const p = `/patients/${patient.id}`;

@@ -199,3 +199,30 @@ test('needs-led matching: needs confirmed from the assessment, services that fit
   const again = await nurse.post(needs, { version: '0', needs: 'money' });
   assert.equal(again.status, 409);
 });
+
+test('the directory list filters by kind, status and words in the name; a made-up filter is refused', async () => {
+  const w = await world();
+  const mark = `Q${Math.random().toString(36).slice(2, 7)}`;
+  for (const [name, kind, status] of [
+    [`${mark} Debt 100% advice`, 'voluntary-sector', 'active'],
+    [`${mark} Crisis`, 'crisis-home-treatment', 'temporarily-closed'],
+  ] as const) {
+    await w.client.get('/directory/new');
+    const made = await w.client.post(
+      '/directory',
+      form({ name, kind, status, districts: '', 'use-anxiety-depression': '', route: 'phone', phone: '0161 496 0000' }),
+    );
+    assert.equal(made.status, 303, errorSummary(made));
+  }
+  const names = async (query: string) =>
+    (await w.client.get(`/directory?${query}`)).html
+      .querySelectorAll('tbody tr td:first-child')
+      .map((td) => td.text.trim());
+  assert.deepEqual(await names(`name=${mark}`), [`${mark} Crisis`, `${mark} Debt 100% advice`]);
+  assert.deepEqual(await names(`name=${mark}&kind=voluntary-sector`), [`${mark} Debt 100% advice`]);
+  assert.deepEqual(await names(`name=${mark}&status=temporarily-closed`), [`${mark} Crisis`]);
+  // LIKE's wildcards are words like any other.
+  assert.deepEqual(await names(`name=${encodeURIComponent(`${mark} Debt 100%`)}`), [`${mark} Debt 100% advice`]);
+  assert.deepEqual(await names(`name=${mark}_`), []);
+  assert.equal((await w.client.get('/directory?kind=astrology')).status, 400);
+});

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { may } from '#platform/access/model.ts';
 import { showDateTime } from '#platform/clock.ts';
 import { decide, errorList, parseVersion } from '#platform/forms.ts';
@@ -23,6 +24,7 @@ import {
   needs as needNames,
   referralRoutes,
   type Service,
+  type ServiceStatus,
   serviceKinds,
   serviceStatuses,
 } from './model.ts';
@@ -41,6 +43,15 @@ import {
 // administrator's form to add or change a service.
 
 const serviceParam = (params: unknown) => idParam(params, 'serviceId');
+
+// The list's filters: a kind, a status, words in the name. An empty choice is "any".
+const listQuery = pageQuery.extend({
+  kind: z.enum(['', ...serviceKinds], { message: 'Choose a kind of service from the list' }).optional(),
+  status: z
+    .enum(['', ...(Object.keys(serviceStatuses) as ServiceStatus[])], { message: 'Choose a status from the list' })
+    .optional(),
+  name: z.string().max(200, { message: 'Search for at most 200 characters' }).optional(),
+});
 const assessmentParam = (params: unknown) => idParam(params, 'assessmentId');
 const needsUrl = (patientId: string, assessmentId: string) =>
   `/patients/${patientId}/assessments/${assessmentId}/needs`;
@@ -206,11 +217,17 @@ export const directoryPages: Page[] = [
     url: '/directory',
     permission: 'directory:read',
     audit: 'directory.list',
-    query: pageQuery,
+    query: listQuery,
     handler: async (request, reply, deps) => {
       const who = actor(request, deps);
-      const { after } = queryOf(request, pageQuery);
-      const page = await directoryPage(who, after);
+      const { after, kind, status, name } = queryOf(request, listQuery);
+      const filter = { kind: kind || undefined, status: status || undefined, name: name?.trim() || undefined };
+      const page = await directoryPage(who, after, filter);
+      const search = new URLSearchParams(
+        Object.entries({ kind: filter.kind, status: filter.status, name: filter.name }).filter(
+          (e): e is [string, string] => e[1] !== undefined,
+        ),
+      ).toString();
       return reply.page('directory/views/list.njk', {
         title: 'Aftercare services',
         columns: 'full',
@@ -224,7 +241,20 @@ export const directoryPages: Page[] = [
         ]),
         next: page.next,
         after,
-        href: '/directory',
+        href: search ? `/directory?${search}` : '/directory',
+        filter: { kind: filter.kind ?? '', status: filter.status ?? '', name: filter.name ?? '' },
+        kinds: [
+          { value: '', text: 'Any kind' },
+          ...serviceKinds.map((k) => ({ value: k, text: teamKindNames[k], selected: filter.kind === k })),
+        ],
+        statuses: [
+          { value: '', text: 'Any status' },
+          ...Object.entries(serviceStatuses).map(([value, text]) => ({
+            value,
+            text,
+            selected: filter.status === value,
+          })),
+        ],
         backHref: '/',
       });
     },

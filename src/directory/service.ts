@@ -78,8 +78,8 @@ export async function openService(actor: Actor, id: string) {
 const cursor = z.tuple([z.string().max(200), z.uuid()]);
 
 /** A page of the directory by name, each service with its NICE conflicts. */
-export async function directoryPage(actor: Actor, after: string | undefined) {
-  const rows = await store.servicesByName(actor.db, PAGE_SIZE + 1, decodeCursor(after, cursor));
+export async function directoryPage(actor: Actor, after: string | undefined, filter: store.DirectoryFilter = {}) {
+  const rows = await store.servicesByName(actor.db, PAGE_SIZE + 1, decodeCursor(after, cursor), filter);
   const page = pageOf(rows, PAGE_SIZE, (r) => [r.nameKey, r.id]);
   return { ...page, items: page.items.map((s) => ({ ...s, conflicts: niceConflicts(s) })) };
 }

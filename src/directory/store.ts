@@ -168,13 +168,24 @@ export async function versionsOfService(db: Db, serviceId: string) {
 }
 
 /** A page of the directory in name order, by keyset (lower-cased name, id): no OFFSET, no cap. */
-export async function servicesByName(db: Db, limit: number, after: [string, string] | undefined) {
+export type DirectoryFilter = { kind?: ServiceKind; status?: ServiceStatus; name?: string };
+
+export async function servicesByName(
+  db: Db,
+  limit: number,
+  after: [string, string] | undefined,
+  filter: DirectoryFilter = {},
+) {
   let q = db
     .selectFrom('healthcare_services')
     .select([...columns, sql<string>`lower(name)`.as('name_key')])
     .orderBy(sql`lower(name)`)
     .orderBy('id')
     .limit(limit);
+  if (filter.kind) q = q.where('kind', '=', filter.kind);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  // Words typed are matched as text anywhere in the name: LIKE's own wildcards are taken literally.
+  if (filter.name) q = q.where(sql<boolean>`strpos(lower(name), ${filter.name.toLowerCase()}) > 0`);
   if (after) q = q.where(sql<boolean>`(lower(name), id) > (${after[0]}, ${after[1]}::uuid)`);
   const rows = await q.execute();
   return rows.map((r) => ({ ...toService(r as Row), nameKey: r.name_key }));

@@ -29,9 +29,14 @@ export async function followUpWorld(db: Db) {
     });
     return { ...p, followUpId: id };
   };
-  // Sam's 48 hours end in two minutes; Kit's in 47 hours; Lee's and Ash's are running, and each is
+  // Sam's clock is made when the journey starts (samDueIn), so it ends minutes after the page opens
+  // however long the journeys before this one took; Kit's ends in 47 hours; Lee's and Ash's are running, and each is
   // booked into a clinic that began an hour ago (seeded, as a clinic under way cannot be booked now).
-  const sam = await person('Sam', 'Ridley', 2 * 60_000);
+  /** Sam's follow-up, due this long from now: made at the start of the journey. */
+  const samDueIn = async (ms: number) => {
+    await person('Sam', 'Ridley', ms);
+    return Date.now() + ms;
+  };
   const kit = await person('Kit', 'Barnes', 47 * HOUR);
   const lee = await person('Lee', 'Hartley', 30 * HOUR);
   const ash = await person('Ash', 'Penrose', 31 * HOUR);
@@ -63,7 +68,7 @@ export async function followUpWorld(db: Db) {
         booked_at: new Date(now - 2 * HOUR),
       })
       .execute();
-  return { team, practitioner, manager, sam, kit, lee, ash, sessionId: session.id };
+  return { team, practitioner, manager, samDueIn, kit, lee, ash, sessionId: session.id };
 }
 
 type World = Awaited<ReturnType<typeof followUpWorld>>;
@@ -81,6 +86,7 @@ async function signedIn(browser: Browser, base: string, username: string, clockA
 
 export async function followUpJourney(browser: Browser, base: string, w: World) {
   // The worklist, left open: Sam's follow-up is due within minutes, then overdue, with no reload.
+  const samDue = await w.samDueIn(10 * 60_000);
   const page = await signedIn(browser, base, w.practitioner.username, Date.now());
   await page.goto(`${base}/follow-ups`);
   await expectHeading(page, /^Follow-ups due/);
@@ -88,7 +94,8 @@ export async function followUpJourney(browser: Browser, base: string, w: World) 
   const samTime = samRow.locator('[data-onward-due]');
   assert.match((await samTime.textContent()) ?? '', /minutes? left/);
   assert.equal(await samTime.getAttribute('data-onward-state'), 'within-12-hours');
-  await page.clock.fastForward('03:00');
+  // Past Sam's due time by the browser's clock (Chromium's, moved on; the page is not reloaded).
+  await page.clock.fastForward(samDue - Date.now() + 60_000);
   await page.waitForFunction(() =>
     document.querySelector('[data-onward-announcer]')?.textContent?.includes('Follow-up now overdue'),
   );
@@ -167,7 +174,7 @@ export async function followUpJourney(browser: Browser, base: string, w: World) 
 
   // The manager's home page, a few minutes on (the browser's clock: the server's has not moved): the
   // breach is marked as the page opens.
-  const manager = await signedIn(browser, base, w.manager.username, Date.now() + 4 * 60_000);
+  const manager = await signedIn(browser, base, w.manager.username, samDue + 2 * 60_000);
   await manager.goto(`${base}/`);
   const breach = manager.getByRole('row', { name: /Sam Ridley|RIDLEY, Sam/ }).locator('[data-onward-due]');
   await manager.waitForFunction(

@@ -144,3 +144,27 @@ export async function makeRegisterPerson(
     }
   }
 }
+
+/** A service in the directory, made straight in its table: what tests about referring to one need. */
+export async function makeService(db: Db, o: { by: string; name?: string; at?: Date }): Promise<string> {
+  const at = o.at ?? new Date('2026-11-25T10:00:00Z');
+  const row = await db
+    .insertInto('healthcare_services')
+    .values({
+      name: o.name ?? `Talking Therapies North ${unique()}`,
+      provider_ods: 'RW4',
+      kind: 'talking-therapies',
+      status: 'active',
+      criteria: '[]',
+      referral_must_contain: '[]',
+      route: 'phone',
+      phone: '0161 496 0000',
+      created_by: o.by,
+      created_at: at,
+      updated_by: o.by,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

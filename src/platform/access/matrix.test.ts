@@ -4,7 +4,14 @@ import Fastify from 'fastify';
 import { testApp } from '../../../test/support/app.ts';
 import { Client } from '../../../test/support/client.ts';
 import { closeTestDatabase } from '../../../test/support/database.ts';
-import { makePatient, makePresentation, makeTeam, makeUser, PASSWORD } from '../../../test/support/factories.ts';
+import {
+  makePatient,
+  makePresentation,
+  makeService,
+  makeTeam,
+  makeUser,
+  PASSWORD,
+} from '../../../test/support/factories.ts';
 import { pages } from '../../routes.ts';
 import type { Db } from '../db/schema.ts';
 import { refuseUnguardedRoutes } from '../http/pages.ts';
@@ -179,24 +186,7 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const service = await db
-    .insertInto('healthcare_services')
-    .values({
-      name: 'Talking Therapies North',
-      provider_ods: 'RW4',
-      kind: 'talking-therapies',
-      status: 'active',
-      criteria: '[]',
-      referral_must_contain: '[]',
-      route: 'phone',
-      phone: '0161 496 0000',
-      created_by: practitioner,
-      created_at: at,
-      updated_by: practitioner,
-      updated_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const service = { id: await makeService(db, { by: practitioner, at }) };
   const consent = await db
     .insertInto('consents')
     .values({

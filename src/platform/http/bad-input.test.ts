@@ -9,6 +9,7 @@ import {
   makePatient,
   makePresentation,
   makeRegisterPerson,
+  makeService,
   makeTeam,
   makeUser,
   PASSWORD,
@@ -245,24 +246,7 @@ test('bad-input matrix: every route, parameter and field against hostile strings
     return { followUp: f, id: row.id };
   };
   const firstAppointment = await bookedAppointment(true);
-  const service = await db
-    .insertInto('healthcare_services')
-    .values({
-      name: 'Talking Therapies North',
-      provider_ods: 'RW4',
-      kind: 'talking-therapies',
-      status: 'active',
-      criteria: '[]',
-      referral_must_contain: '[]',
-      route: 'phone',
-      phone: '0161 496 0000',
-      created_by: nurseId,
-      created_at: clinicNow,
-      updated_by: nurseId,
-      updated_at: clinicNow,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const service = { id: await makeService(db, { by: nurseId, at: clinicNow }) };
 
   /** A fresh consent in force with the service (any before it withdrawn), for a form that changes one. */
   const freshConsent = async () => {
