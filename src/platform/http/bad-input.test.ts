@@ -580,7 +580,8 @@ test('bad-input matrix: every route, parameter and field against hostile strings
     // first of each shape stands for the rest.
     const shapes = new Set<string>();
     const fields = formDefaults(form).fields.filter((f) => {
-      const shape = f.name.replace(/\d+/g, 'N');
+      // The directory form's criterion rows (use-<code>, words-<code>) are one parser's too.
+      const shape = f.name.replace(/\d+/g, 'N').replace(/^(use|words)-.*$/, '$1-*');
       if (shapes.has(shape)) return false;
       shapes.add(shape);
       return true;
