@@ -4,6 +4,7 @@ import { analyticsPages } from './analytics/routes.ts';
 import { assessmentPages } from './assessments/routes.ts';
 import { carePages } from './care/routes.ts';
 import { consentPages } from './consent/routes.ts';
+import { matchingPages } from './directory/matching/routes.ts';
 import { directoryPages } from './directory/routes.ts';
 import { edReferralPages } from './ed-referrals/routes.ts';
 import { clinicPages } from './followup/clinic/routes.ts';
@@ -29,6 +30,7 @@ export const pages: readonly Page[] = [
   ...followUpPages,
   ...clinicPages,
   ...directoryPages,
+  ...matchingPages,
   ...consentPages,
   ...presentationPages,
   ...assessmentPages,

@@ -1,5 +1,5 @@
 import { londonWallTime, londonWallTimeToUtc } from '#platform/clock.ts';
-import { Conflict, Invalid } from '#platform/errors.ts';
+import { Conflict, refuseProblems } from '#platform/errors.ts';
 import { changeState } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { dueFollowUpAt, stopAtDischarge } from '../followup/service.ts';
@@ -40,7 +40,7 @@ export async function dischargeFromCare(actor: Actor, patientId: string, dischar
       followUpDueAt,
       now,
     });
-    if (problems.length > 0) throw new Invalid(Object.fromEntries(problems.map((p) => [p.field, p.message])));
+    refuseProblems(problems);
     const at = endedAt(discharge.on, now, care.startedAt);
     await changeState(tx, actor, careStates, {
       subjectType: 'care',

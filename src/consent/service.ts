@@ -1,6 +1,6 @@
 import { auditAction } from '#platform/audit/store.ts';
 import { londonWallTime } from '#platform/clock.ts';
-import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
+import { Conflict, Invalid, NotFound, refuseProblems } from '#platform/errors.ts';
 import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { openService } from '../directory/service.ts';
@@ -35,7 +35,7 @@ export async function recordConsent(
   await openService(actor, c.serviceId);
   const now = actor.clock.now();
   const problems = checkConsent(c, londonWallTime(now).date);
-  if (problems.length > 0) throw new Invalid(Object.fromEntries(problems.map((p) => [p.field, p.message])));
+  refuseProblems(problems);
   return actor.db.transaction().execute(async (tx) => {
     const id = await store.insertConsent(tx, { ...c, patientId: patient.id, by: actor.user.id, at: now });
     if (!id)

@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { list, type Parsed, parseVersion, proseText, text } from '#platform/forms.ts';
+import { type Parsed, parseVersion, proseText, text } from '#platform/forms.ts';
 import {
   type Criterion,
   type CriterionCode,
   criteria,
-  isNeed,
-  type Need,
   type ReferralRoute,
   referralRoutes,
   type Service,
@@ -191,24 +189,16 @@ export function parseService(a: ServiceAnswers): Parsed<Service> {
   };
 }
 
-/** The needs form: the needs ticked, what the person wants in their words, the version opened. */
-export type NeedsAnswers = { needs: string[]; wants: string; version: string };
-
-export const needsAnswers = (body: unknown): NeedsAnswers => ({
-  needs: list(body, 'needs'),
-  wants: text(body, 'wants'),
-  version: text(body, 'version'),
-});
-
-export function parseNeeds(a: NeedsAnswers): Parsed<{ needs: Need[]; wants: string; version: number }> {
-  const issues: Record<string, string> = {};
-  const unknown = a.needs.filter((n) => !isNeed(n));
-  if (unknown.length > 0) issues.needs = 'Choose needs from the list';
-  else if (a.needs.length === 0) issues.needs = 'Select at least one need, or the help the person wants';
-  const wants = proseText('What the person wants', 2000).safeParse(a.wants);
-  if (!wants.success) issues.wants = wants.error.issues[0]!.message;
-  const version = a.version === '0' ? 0 : parseVersion(a.version);
-  if (version === null) issues.needs ??= 'Open the needs again and make your change there';
-  if (Object.keys(issues).length > 0 || !wants.success || version === null) return { ok: false, issues };
-  return { ok: true, value: { needs: [...new Set(a.needs as Need[])], wants: wants.data, version } };
+/** A change to a service: the service as changed, the version the administrator opened, and why. */
+export function parseServiceChange(a: ServiceAnswers): Parsed<{ service: Service; version: number; reason: string }> {
+  const service = parseService(a);
+  const issues: Record<string, string> = service.ok ? {} : { ...service.issues };
+  const version = parseVersion(a.version ?? '');
+  const reason = proseText('The reason', 2000).safeParse(a.reason ?? '');
+  if (!reason.success) issues.reason ??= reason.error.issues[0]!.message;
+  else if (reason.data === '') issues.reason ??= 'Say why you are changing this service';
+  if (version === null) issues.reason ??= 'Open the service again and make your change there';
+  if (!service.ok || !reason.success || version === null || Object.keys(issues).length > 0)
+    return { ok: false, issues };
+  return { ok: true, value: { service: service.value, version, reason: reason.data } };
 }

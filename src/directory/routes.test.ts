@@ -226,3 +226,25 @@ test('the directory list filters by kind, status and words in the name; a made-u
   assert.deepEqual(await names(`name=${mark}_`), []);
   assert.equal((await w.client.get('/directory?kind=astrology')).status, 400);
 });
+
+test('a change’s reason is tidied and kept to 2,000 characters; a change without the version opened is refused', async () => {
+  const w = await world();
+  const made = await w.client.post('/directory', form());
+  const url = made.headers.location as string;
+  await w.client.get(`${url}/edit`);
+  const long = await w.client.post(url, { ...form(), version: '1', reason: 'x'.repeat(2001) });
+  assert.equal(long.status, 400);
+  assert.match(errorSummary(long), /2,000 characters or fewer/);
+  const noVersion = await w.client.post(url, { ...form(), reason: 'New leaflet' });
+  assert.equal(noVersion.status, 400);
+  assert.match(errorSummary(noVersion), /Open the service again/);
+  const ok = await w.client.post(url, { ...form(), version: '1', reason: 'New leaflet   \r\n' });
+  assert.equal(ok.status, 303);
+  const kept = await w.db
+    .selectFrom('healthcare_service_versions')
+    .select('reason')
+    .where('service_id', '=', url.split('/').pop()!)
+    .where('version', '=', 2)
+    .executeTakeFirstOrThrow();
+  assert.equal(kept.reason, 'New leaflet');
+});

@@ -1,14 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '#platform/db/schema.ts';
-import {
-  type Criterion,
-  isNeed,
-  type Need,
-  type ReferralRoute,
-  type Service,
-  type ServiceKind,
-  type ServiceStatus,
-} from './model.ts';
+import type { Criterion, ReferralRoute, Service, ServiceKind, ServiceStatus } from './model.ts';
 
 // The directory's SQL: services with their coded criteria, a page of them by name, and every saved
 // version with who saved it and why.
@@ -191,99 +183,13 @@ export async function servicesByName(
   return rows.map((r) => ({ ...toService(r as Row), nameKey: r.name_key }));
 }
 
-export type ConfirmedNeeds = {
-  needs: Need[];
-  wants: string;
-  version: number;
-  confirmedByName: string;
-  confirmedAt: Date;
-};
-
-export async function needsOfAssessment(db: Db, assessmentId: string): Promise<ConfirmedNeeds | undefined> {
-  const row = await db
-    .selectFrom('assessment_needs as n')
-    .innerJoin('users as u', 'u.id', 'n.confirmed_by')
-    .select(['n.needs', 'n.wants', 'n.version', 'n.confirmed_at', 'u.display_name'])
-    .where('n.assessment_id', '=', assessmentId)
-    .executeTakeFirst();
-  return (
-    row && {
-      needs: row.needs.filter(isNeed),
-      wants: row.wants,
-      version: row.version,
-      confirmedByName: row.display_name,
-      confirmedAt: row.confirmed_at,
-    }
-  );
-}
-
 /**
- * Confirm the needs, over the version the practitioner opened (0: none yet). False when it has moved
- * on, and nothing is written.
+ * Every service in name order — only those still running for matching, all of them for an export. A
+ * directory is hundreds or a few thousand services, read whole; the limit is a guard.
  */
-export async function saveNeeds(
-  db: Db,
-  n: {
-    assessmentId: string;
-    patientId: string;
-    needs: Need[];
-    wants: string;
-    openedVersion: number;
-    by: string;
-    at: Date;
-  },
-): Promise<boolean> {
-  if (n.openedVersion === 0) {
-    const made = await db
-      .insertInto('assessment_needs')
-      .values({
-        assessment_id: n.assessmentId,
-        patient_id: n.patientId,
-        needs: n.needs,
-        wants: n.wants,
-        confirmed_by: n.by,
-        confirmed_at: n.at,
-      })
-      .onConflict((oc) => oc.column('assessment_id').doNothing())
-      .returning('version')
-      .executeTakeFirst();
-    return made !== undefined;
-  }
-  const result = await db
-    .updateTable('assessment_needs')
-    .set((eb) => ({
-      needs: n.needs,
-      wants: n.wants,
-      confirmed_by: n.by,
-      confirmed_at: n.at,
-      version: eb('version', '+', 1),
-    }))
-    .where('assessment_id', '=', n.assessmentId)
-    .where('version', '=', n.openedVersion)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
-/** Every service still running, for matching: the directory is hundreds of services, not millions. */
-export async function servicesForMatching(db: Db): Promise<StoredService[]> {
-  const rows = await db
-    .selectFrom('healthcare_services')
-    .select(columns)
-    .where('status', '<>', 'inactive')
-    .orderBy('name')
-    .limit(20_000)
-    .execute();
-  return rows.map((r) => toService(r as Row));
-}
-
-/** Every service, for an export: the whole directory, in name order. */
-export async function allServices(db: Db): Promise<StoredService[]> {
-  const rows = await db
-    .selectFrom('healthcare_services')
-    .select(columns)
-    .orderBy('name')
-    .orderBy('id')
-    .limit(100_000)
-    .execute();
+export async function allServices(db: Db, o: { running?: boolean } = {}): Promise<StoredService[]> {
+  let q = db.selectFrom('healthcare_services').select(columns).orderBy('name').orderBy('id').limit(100_000);
+  if (o.running) q = q.where('status', '<>', 'inactive');
+  const rows = await q.execute();
   return rows.map((r) => toService(r as Row));
 }

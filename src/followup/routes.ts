@@ -8,7 +8,7 @@ import { type Actor, actor, definePage, type Page, queryOf } from '#platform/htt
 import { pageQuery } from '#platform/worklist.ts';
 import { bannerName, bannerOf, formatNhsNumber } from '../patients/model.ts';
 import { refuseInvalid } from '../patients/service.ts';
-import { myTeams } from '../teams/service.ts';
+import { myTeams, teamChoice } from '../teams/service.ts';
 import { appointmentStateNames } from './clinic/model.ts';
 import { appointmentsOfFollowUp } from './clinic/service.ts';
 import {
@@ -222,18 +222,19 @@ export const followUpPages: Page[] = [
     handler: async (request, reply, deps) => {
       const who = actor(request, deps);
       const { team, after } = queryOf(request, worklistQuery);
-      const teams = await myTeams(who, 'liaison-psychiatry');
-      const teamId = team?.toLowerCase() ?? teams[0]?.id;
+      const { teamId, teamName, teams } = await teamChoice(
+        who,
+        'liaison-psychiatry',
+        team,
+        (id) => `/follow-ups?team=${id}`,
+      );
       const now = deps.clock.now();
       const page = teamId ? await followUpWorklist(who, teamId, after) : { items: [], next: null };
       return reply.page('followup/views/worklist.njk', {
         title: 'Follow-ups due',
         columns: 'full',
-        teamName: teams.find((t) => t.id === teamId)?.name,
-        teams:
-          teams.length > 1
-            ? teams.map((t) => ({ name: t.name, href: `/follow-ups?team=${t.id}`, current: t.id === teamId }))
-            : [],
+        teamName,
+        teams,
         rows: page.items.map((r) => worklistRow(r, now)),
         next: page.next,
         after,

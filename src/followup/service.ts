@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { auditAction } from '#platform/audit/store.ts';
 import { londonWallTime } from '#platform/clock.ts';
 import type { Db } from '#platform/db/schema.ts';
-import { Forbidden, Invalid, NotFound } from '#platform/errors.ts';
+import { Forbidden, NotFound, refuseProblems } from '#platform/errors.ts';
 import { changeState } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { decodeCursor, PAGE_SIZE, type Page, pageOf } from '#platform/worklist.ts';
@@ -87,8 +87,7 @@ export async function attemptWithin(
   const now = actor.clock.now();
   const problems = checkAttempt(attempt, { assessedAt: row.assessed_at, now });
   // The form asks for when as a date and a time, and for the next try the same way.
-  const formField = { at: 'on', note: 'note', nextTryAt: 'nextOn' } as const;
-  if (problems.length > 0) throw new Invalid(Object.fromEntries(problems.map((p) => [formField[p.field], p.message])));
+  refuseProblems(problems, { at: 'on', nextTryAt: 'nextOn' });
   const done = makesDone(attempt);
   await changeState(tx, actor, followUpStates, {
     subjectType: 'follow-up',
@@ -124,7 +123,7 @@ export async function stopFollowUp(actor: Actor, patientId: string, followUpId: 
       assessedOn: londonWallTime(row.assessed_at).date,
       today: londonWallTime(now).date,
     });
-    if (problems.length > 0) throw new Invalid(Object.fromEntries(problems.map((p) => [p.field, p.message])));
+    refuseProblems(problems);
     await changeState(tx, actor, followUpStates, {
       subjectType: 'follow-up',
       subjectId: followUpId,

@@ -10,6 +10,7 @@ import {
   NotFound,
   type OnwardError,
   refusalCodes,
+  refuseProblems,
   ruleCodes,
   TooLarge,
   TooManyRequests,
@@ -55,4 +56,20 @@ test('every refusal code in the catalogue is used by the code, and the code uses
     /new (?:NotFound|Forbidden|Unauthenticated|Conflict|Invalid|TooLarge|TooManyRequests)\([^;]*?'([a-z-]+)',?\s*\)/g,
   ))
     assert.ok((refusalCodes as readonly string[]).includes(m[1]!), `unknown code ${m[1]}`);
+});
+
+test('refuseProblems: nothing for none; otherwise one Invalid, the first message per field, under the form’s names', () => {
+  refuseProblems([]);
+  assert.throws(
+    () =>
+      refuseProblems(
+        [
+          { field: 'at', message: 'first' },
+          { field: 'at', message: 'second' },
+          { field: 'note', message: 'note' },
+        ],
+        { at: 'on' },
+      ),
+    (e: Invalid) => e instanceof Invalid && e.issues.on === 'first' && e.issues.note === 'note' && !('at' in e.issues),
+  );
 });

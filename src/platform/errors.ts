@@ -94,6 +94,20 @@ export class Invalid extends OnwardError {
   }
 }
 
+/**
+ * A model's rule problems refused as one Invalid: the first message for each field (the GOV.UK way),
+ * under the form's own name for the field where it differs (`formField`). Nothing when there are none.
+ */
+export function refuseProblems<F extends string>(
+  problems: readonly { field: F; message: string }[],
+  formField: Partial<Record<F, string>> = {},
+): void {
+  if (problems.length === 0) return;
+  const issues: FieldIssues = {};
+  for (const p of problems) issues[formField[p.field] ?? p.field] ??= p.message;
+  throw new Invalid(issues);
+}
+
 export class TooLarge extends OnwardError {
   constructor(message?: string, code: RefusalCode = 'too-large') {
     super(413, code, message ?? 'What you sent is too large', message !== undefined);

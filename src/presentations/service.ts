@@ -1,6 +1,6 @@
 import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
 import { auditAction } from '#platform/audit/store.ts';
-import { Invalid, NotFound } from '#platform/errors.ts';
+import { Invalid, NotFound, refuseProblems } from '#platform/errors.ts';
 import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { transition } from '#platform/state.ts';
@@ -98,7 +98,7 @@ export async function changePresentation(
   if (kind === 'amended' && change.reason === '')
     throw new Invalid({ reason: 'Say why the presentation is being changed' });
   const problems = checkPresentation(change.input, actor.clock.now());
-  if (problems.length > 0) throw new Invalid(Object.fromEntries(problems.map((p) => [p.field, p.message])));
+  refuseProblems(problems);
   return saveVersion(actor, {
     subjectType: 'presentation',
     patientId,

@@ -10,6 +10,25 @@ export async function myTeams(actor: Actor, kind?: TeamKind) {
   return kind ? teams.filter((t) => t.kind === kind) : teams;
 }
 
+/**
+ * The team a page is about: the one the link names, else the person's first of that kind; with the
+ * others to switch to (none when there is only one), each linked by `href`.
+ */
+export async function teamChoice(
+  actor: Actor,
+  kind: TeamKind,
+  requested: string | undefined,
+  href: (teamId: string) => string,
+) {
+  const teams = await myTeams(actor, kind);
+  const teamId = requested?.toLowerCase() ?? teams[0]?.id;
+  return {
+    teamId,
+    teamName: teams.find((t) => t.id === teamId)?.name,
+    teams: teams.length > 1 ? teams.map((t) => ({ name: t.name, href: href(t.id), current: t.id === teamId })) : [],
+  };
+}
+
 /** A team by id, with its organisation's name: for letters that say who is writing. */
 export async function teamNamed(actor: Actor, teamId: string) {
   const team = await findTeam(actor.db, teamId);

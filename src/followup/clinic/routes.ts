@@ -8,7 +8,7 @@ import { idParam, patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { bannerName, bannerOf, formatNhsNumber } from '../../patients/model.ts';
 import { refuseInvalid } from '../../patients/service.ts';
-import { myTeams } from '../../teams/service.ts';
+import { teamChoice } from '../../teams/service.ts';
 import { NOTE_MAX } from '../model.ts';
 import {
   type OutcomeAnswers,
@@ -46,11 +46,8 @@ const teamQuery = z.object({
   team: z.uuid({ message: 'The link names a team in a form Onward does not use' }).optional(),
 });
 
-async function chosenTeam(who: Actor, team: string | undefined) {
-  const teams = await myTeams(who, 'liaison-psychiatry');
-  const teamId = team?.toLowerCase() ?? teams[0]?.id;
-  return { teams, teamId, teamName: teams.find((t) => t.id === teamId)?.name };
-}
+const chosenTeam = (who: Actor, team: string | undefined) =>
+  teamChoice(who, 'liaison-psychiatry', team, (id) => `/clinics?team=${id}`);
 
 const sessionWhen = (s: { startsAt: Date; endsAt: Date }) =>
   `${showDateTime(s.startsAt)} to ${londonWallTime(s.endsAt).time}`;
@@ -178,10 +175,7 @@ export const clinicPages: Page[] = [
         columns: 'full',
         teamId,
         teamName,
-        teams:
-          teams.length > 1
-            ? teams.map((t) => ({ name: t.name, href: `/clinics?team=${t.id}`, current: t.id === teamId }))
-            : [],
+        teams,
         canWrite: may(who.user.role, 'record:write'),
         rows: sessions.map((s) => [
           { text: sessionWhen(s), href: `/clinics/${s.id}` },

@@ -1,7 +1,7 @@
 import { auditAction } from '#platform/audit/store.ts';
 import { showDateTime } from '#platform/clock.ts';
 import type { Db } from '#platform/db/schema.ts';
-import { Conflict, Forbidden, Invalid, NotFound } from '#platform/errors.ts';
+import { Conflict, Forbidden, Invalid, NotFound, refuseProblems } from '#platform/errors.ts';
 import { changeState } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { openPatient, requireCare } from '../../patients/service.ts';
@@ -40,9 +40,12 @@ export async function createSession(actor: Actor, teamId: string, session: Clini
   requireTeam(actor, teamId);
   const problems = checkSession(session, actor.clock.now());
   const clinicians = await store.teamClinicians(actor.db, teamId);
-  const issues: Record<string, string> = Object.fromEntries(problems.map((p) => [p.field, p.message]));
-  if (!clinicians.some((c) => c.id === session.clinicianId)) issues.clinicianId = 'Select a clinician from your team';
-  if (Object.keys(issues).length > 0) throw new Invalid(issues);
+  refuseProblems([
+    ...problems,
+    ...(clinicians.some((c) => c.id === session.clinicianId)
+      ? []
+      : [{ field: 'clinicianId' as const, message: 'Select a clinician from your team' }]),
+  ]);
   return actor.db.transaction().execute(async (tx) => {
     const id = await store.insertSession(tx, { ...session, teamId, by: actor.user.id, at: actor.clock.now() });
     await auditAction(tx, actor, null, 'ok', { session: id, team: teamId });
@@ -234,7 +237,7 @@ export async function recordOutcome(
   if (!first || first.sessionId !== sessionId) throw new NotFound('There is no such appointment.');
   await requireCare(actor, first.patientId);
   const problems = checkOutcome(outcome, { startsAt: first.startsAt, now });
-  if (problems.length > 0) throw new Invalid(Object.fromEntries(problems.map((p) => [p.field, p.message])));
+  refuseProblems(problems);
   await actor.db.transaction().execute(async (tx) => {
     // The follow-up first, then the appointment: the order a booking takes them in.
     const followUp = await held(tx, first.patientId, first.followUpId);
