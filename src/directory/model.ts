@@ -94,6 +94,10 @@ export const criteria = {
 } as const satisfies Record<string, { text: string; excluding: NiceRule | null; requiring: NiceRule | null }>;
 export type CriterionCode = keyof typeof criteria;
 
+/** A criterion's words inside a sentence: "Excludes: a diagnosis of …", keeping "GP" as written. */
+export const criterionInSentence = (code: CriterionCode): string =>
+  criteria[code].text.charAt(0).toLowerCase() + criteria[code].text.slice(1);
+
 export const isCriterionCode = (code: string): code is CriterionCode => Object.hasOwn(criteria, code);
 
 /** One criterion of a service: the code, whether it lets people in or keeps them out, and the service's own words. */
@@ -140,7 +144,7 @@ export function niceConflicts(s: Pick<Service, 'criteria' | 'ages' | 'kind'>): C
         code: c.code,
         rule,
         text: niceRules[rule],
-        why: `${c.kind === 'exclusion' ? 'Excludes' : 'Takes only'}: ${criteria[c.code].text.toLowerCase()}`,
+        why: `${c.kind === 'exclusion' ? 'Excludes' : 'Takes only'}: ${criterionInSentence(c.code)}`,
       });
   }
   if (ALL_ADULTS.includes(s.kind) && s.ages.max !== null && s.ages.max < 120)

@@ -84,3 +84,16 @@ test('matching: services that meet the person’s needs first, with reasons; tho
     ['self-harm'],
   );
 });
+
+test('being registered with a GP is known from the record, not asked as a need', () => {
+  const gpOnly = service({
+    name: 'Needs a GP',
+    catchment: { districts: [], practices: [] },
+    criteria: [{ code: 'registered-gp-in-area', kind: 'eligibility', text: '' }],
+  });
+  const person = { needs: ['money'] as const, age: 30, postcode: null };
+  assert.equal(matchServices({ ...person, gpPracticeOds: 'Z10001' }, [gpOnly]).fits.length, 1);
+  assert.deepEqual(matchServices({ ...person, gpPracticeOds: null }, [gpOnly]).excluded[0]?.reasons, [
+    'Takes only: registered with a GP in the area',
+  ]);
+});

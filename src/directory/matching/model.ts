@@ -1,4 +1,11 @@
-import { type Conflict, type CriterionCode, criteria, inCatchment, niceConflicts, type Service } from '../model.ts';
+import {
+  type Conflict,
+  type CriterionCode,
+  criterionInSentence,
+  inCatchment,
+  niceConflicts,
+  type Service,
+} from '../model.ts';
 
 // Needs-led matching: a person's needs, confirmed by the practitioner from the assessment
 // as tags (never guessed from free text), against each service's coded criteria, area and ages.
@@ -35,9 +42,13 @@ export type Person = {
 export type Match<S> = { service: S; score: number; reasons: string[]; conflicts: Conflict[] };
 export type Excluded<S> = { service: S; reasons: string[]; conflicts: Conflict[] };
 
-/** Which coded criteria hold for the person: every person Onward refers presented after self-harm. */
+/**
+ * Which coded criteria hold for the person: every person Onward refers presented after self-harm,
+ * and one registered with a GP is (whether that GP is in a service's area is its catchment's rule).
+ */
 export function criteriaThatHold(p: Person): Set<CriterionCode> {
   const hold = new Set<CriterionCode>(['self-harm-current', 'self-harm-history']);
+  if (p.gpPracticeOds !== null) hold.add('registered-gp-in-area');
   for (const n of p.needs) {
     const c = needs[n].criterion;
     if (c) hold.add(c);
@@ -66,19 +77,19 @@ export function matchServices<S extends Service>(
     if (s.ages.min !== null && p.age < s.ages.min) out.push(`Takes people from ${s.ages.min}`);
     if (s.ages.max !== null && p.age > s.ages.max) out.push(`Takes no one over ${s.ages.max}`);
     for (const c of s.criteria)
-      if (c.kind === 'exclusion' && hold.has(c.code)) out.push(`Excludes: ${criteria[c.code].text.toLowerCase()}`);
+      if (c.kind === 'exclusion' && hold.has(c.code)) out.push(`Excludes: ${criterionInSentence(c.code)}`);
     const required = s.criteria.filter((c) => c.kind === 'eligibility');
     const met = required.filter((c) => hold.has(c.code));
     // "Takes only" criteria: one of them must hold (a service for alcohol or drugs takes either).
     if (required.length > 0 && met.length === 0)
-      out.push(`Takes only: ${required.map((c) => criteria[c.code].text.toLowerCase()).join(' or ')}`);
+      out.push(`Takes only: ${required.map((c) => criterionInSentence(c.code)).join(' or ')}`);
     if (out.length > 0) {
       excluded.push({ service: s, reasons: out, conflicts });
       continue;
     }
     const needsMet = met.filter((c) => c.code !== 'self-harm-current' && c.code !== 'self-harm-history');
     const reasons = [
-      ...needsMet.map((c) => `Meets a need: ${criteria[c.code].text.toLowerCase()}`),
+      ...needsMet.map((c) => `Meets a need: ${criterionInSentence(c.code)}`),
       ...(met.some((c) => c.code === 'self-harm-current') ? ['Takes people after self-harm'] : []),
       s.catchment.districts.length + s.catchment.practices.length > 0
         ? 'Covers where the person lives'
