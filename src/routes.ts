@@ -16,6 +16,7 @@ import { inputRequestPages } from './plans/care/input/routes.ts';
 import { carePlanPages } from './plans/care/routes.ts';
 import { safetyPlanPages } from './plans/safety/routes.ts';
 import { presentationPages } from './presentations/routes.ts';
+import { referralPages } from './referrals/routes.ts';
 import { teamPages } from './teams/routes.ts';
 
 // Every page of the product, from one explicit list: no autoloading, so what is served is what is
@@ -32,6 +33,7 @@ export const pages: readonly Page[] = [
   ...directoryPages,
   ...matchingPages,
   ...consentPages,
+  ...referralPages,
   ...presentationPages,
   ...assessmentPages,
   ...carePlanPages,

@@ -4,10 +4,18 @@ import { type ConsentWay, consentWays, isShareable, REASON_MAX, type Shareable }
 
 // Consent's forms: what the person agreed to share, how and when; and why it is withdrawn.
 
-export type ConsentAnswers = { serviceId: string; shares: string[]; way: string; givenOn: DateParts };
+export type ConsentAnswers = {
+  serviceId: string;
+  /** The referral the form was opened from, to go back to; not part of the consent. */
+  referralId: string;
+  shares: string[];
+  way: string;
+  givenOn: DateParts;
+};
 
 export const consentAnswers = (body: unknown): ConsentAnswers => ({
   serviceId: text(body, 'serviceId'),
+  referralId: text(body, 'referralId'),
   shares: list(body, 'shares'),
   way: text(body, 'way'),
   givenOn: dateParts(body, 'givenOn'),

@@ -14,7 +14,11 @@ import { consentForm, consentsFor, recordConsent, withdrawConsent } from './serv
 // to record what they agreed to share with one service.
 
 const consentsUrl = (patientId: string) => `/patients/${patientId}/consents`;
-const newQuery = z.object({ service: z.uuid({ message: 'Choose the service from the directory' }) });
+// `referral`: the referral the form was opened from, which the person goes back to once consent is recorded.
+const newQuery = z.object({
+  service: z.uuid({ message: 'Choose the service from the directory' }),
+  referral: z.uuid({ message: 'Open the referral again' }).optional(),
+});
 
 async function consentsPage(
   reply: FastifyReply,
@@ -45,10 +49,16 @@ async function newConsentPage(
   status: number,
   patientId: string,
   serviceId: string,
-  o: { answers?: ConsentAnswers; errors?: Record<string, string>; audited: boolean },
+  o: { answers?: ConsentAnswers; errors?: Record<string, string>; audited: boolean; referralId?: string },
 ) {
   const { patient, service, conflicts } = await consentForm(who, patientId, serviceId, o.audited);
-  const answers = o.answers ?? { serviceId, shares: ['letter'], way: '', givenOn: nowInBoxes(who.clock.now()).on };
+  const answers = o.answers ?? {
+    serviceId,
+    referralId: o.referralId ?? '',
+    shares: ['letter'],
+    way: '',
+    givenOn: nowInBoxes(who.clock.now()).on,
+  };
   const errors = o.errors ?? {};
   return reply.code(status).page('consent/views/new.njk', {
     title: `Consent to share with ${service.name}`,
@@ -93,17 +103,20 @@ export const consentPages: Page[] = [
     permission: 'record:write',
     audit: 'consent.form',
     query: newQuery,
-    handler: async (request, reply, deps) =>
-      newConsentPage(
+    handler: async (request, reply, deps) => {
+      const query = queryOf(request, newQuery);
+      return newConsentPage(
         reply,
         actor(request, deps),
         200,
         patientParam(request.params),
-        queryOf(request, newQuery).service.toLowerCase(),
+        query.service.toLowerCase(),
         {
           audited: true,
+          referralId: query.referral?.toLowerCase(),
         },
-      ),
+      );
+    },
   }),
   definePage({
     method: 'POST',
@@ -117,7 +130,13 @@ export const consentPages: Page[] = [
       const decided = await decide(parseConsent(answers, londonToday(deps.clock.now())), (c) =>
         recordConsent(who, patientId, c),
       );
-      if (decided.ok) return reply.redirect(consentsUrl(patientId), 303);
+      if (decided.ok) {
+        const referral = z.uuid().safeParse(answers.referralId.toLowerCase());
+        return reply.redirect(
+          referral.success ? `/patients/${patientId}/referrals/${referral.data}#consent` : consentsUrl(patientId),
+          303,
+        );
+      }
       await refuseInvalid(who, patientId, Object.keys(decided.issues));
       const serviceId = z.uuid().safeParse(answers.serviceId.toLowerCase());
       if (!serviceId.success) return consentsPage(reply, who, 400, patientId, decided.issues);

@@ -5,7 +5,14 @@ import type { OrganisationKind, TeamKind } from '../teams/model.ts';
 // uses, so demo data can never be mistaken for a real organisation's.
 
 export type DemoOrganisation = { key: string; odsCode: string; name: string; kind: OrganisationKind };
-export type DemoTeam = { key: string; organisation: string; name: string; kind: TeamKind };
+export type DemoTeam = {
+  key: string;
+  organisation: string;
+  name: string;
+  kind: TeamKind;
+  /** What its letters are written on. */
+  letterhead?: { address: string; phone: string; secureEmail: string };
+};
 export type DemoUser = {
   username: string;
   displayName: string;
@@ -40,12 +47,17 @@ export const organisations: DemoOrganisation[] = [
 ];
 
 export const teams: DemoTeam[] = [
-  ...hospitals.flatMap((h) => [
+  ...hospitals.flatMap((h, i) => [
     {
       key: `${h.key}-liaison`,
       organisation: h.key,
       name: `Liaison Psychiatry, ${h.name.split(' ')[0]}`,
       kind: 'liaison-psychiatry' as const,
+      letterhead: {
+        address: `Emergency Department, ${h.name.split(' ')[0]} Hospital\n${i + 1} Infirmary Road\nRiverside RV${i + 1} 4NH`,
+        phone: `0161 496 09${i}0`,
+        secureEmail: `liaison.${h.key}@nhs.net`,
+      },
     },
     {
       key: `${h.key}-follow-up`,

@@ -18,6 +18,7 @@ import { DEMO_PASSWORD, gpPracticeCount, gpPracticeOds, hospitals, organisations
 import { generatePatients } from './patients.ts';
 import { presentationsFor } from './presentations.ts';
 import { seededRandom } from './random.ts';
+import { seedReferrals } from './referrals.ts';
 
 export type SeedOptions = {
   seed: number;
@@ -288,6 +289,7 @@ export async function seedDemo(
     await seedFollowUps(session, liaisonTeams, recorders, options.asOf);
     await seedClinics(session, liaisonTeams, recorders, options.asOf);
     await seedDirectory(session, userIds.get('admin')!, options.asOf);
+    await seedReferrals(session, liaisonTeams, recorders, options.asOf);
     return { patients, register, withoutNhsNumber, presentations, ...counts };
   });
   // Fresh statistics, so the planner uses the indexes on the first query after a big load, and a
@@ -628,8 +630,17 @@ async function seedStructure(
   const teamIds = new Map<string, string>();
   for (const t of teams) {
     const [row] = await session.query(
-      'INSERT INTO teams (organisation_id, name, kind, service_code) VALUES ($1, $2, $3, $4) RETURNING id',
-      [orgIds.get(t.organisation), t.name, t.kind, teamServiceCodes[t.kind] ?? null],
+      `INSERT INTO teams (organisation_id, name, kind, service_code, address, phone, secure_email)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [
+        orgIds.get(t.organisation),
+        t.name,
+        t.kind,
+        teamServiceCodes[t.kind] ?? null,
+        t.letterhead?.address ?? null,
+        t.letterhead?.phone ?? null,
+        t.letterhead?.secureEmail ?? null,
+      ],
     );
     teamIds.set(t.key, String(row!.id));
   }

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { londonWallTimeToUtc } from '#platform/clock.ts';
 import {
   type DateParts,
+  dateAndTime,
   dateParts,
   formParser,
   type Parsed,
   parseDateParts,
-  parseTime,
   proseText,
   text,
 } from '#platform/forms.ts';
@@ -47,21 +46,12 @@ export function attemptAnswers(body: unknown): AttemptAnswers {
   };
 }
 
-/** A date and a time typed in UK time, as one instant; each box's own message when it is wrong. */
-function when(parts: DateParts, time: string, label: string, today: string, rule: 'past' | 'any') {
-  const day = parseDateParts(parts, `The date ${label}`, today, rule);
-  const clock = parseTime(time, `The time ${label}`);
-  if (!day.ok || !clock.ok)
-    return { ok: false as const, day: day.ok ? undefined : day.message, time: clock.ok ? undefined : clock.message };
-  return { ok: true as const, value: londonWallTimeToUtc(day.value, clock.value) };
-}
-
 const methods = Object.keys(attemptMethods) as [AttemptMethod, ...AttemptMethod[]];
 const results = Object.keys(attemptResults) as [AttemptResult, ...AttemptResult[]];
 
 export function parseAttempt(a: AttemptAnswers, today: string): Parsed<Attempt> {
   const issues: Record<string, string> = {};
-  const at = when(a.on, a.time, 'of the attempt', today, 'past');
+  const at = dateAndTime(a.on, a.time, 'of the attempt', today, 'past');
   if (!at.ok) {
     if (at.day) issues.on = at.day;
     if (at.time) issues.time = at.time;
@@ -74,7 +64,7 @@ export function parseAttempt(a: AttemptAnswers, today: string): Parsed<Attempt> 
   if (!note.success) issues.note = note.error.issues[0]!.message;
   // When to try again matters only after a failed attempt; left blank, the model asks for it.
   const nextGiven = a.nextOn.day || a.nextOn.month || a.nextOn.year || a.nextTime;
-  const next = nextGiven ? when(a.nextOn, a.nextTime, 'to try again', '9999-12-31', 'any') : undefined;
+  const next = nextGiven ? dateAndTime(a.nextOn, a.nextTime, 'to try again', '9999-12-31', 'any') : undefined;
   if (next && !next.ok) {
     if (next.day) issues.nextOn = next.day;
     if (next.time) issues.nextTime = next.time;

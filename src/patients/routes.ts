@@ -16,6 +16,7 @@ import {
 } from '../plans/safety/service.ts';
 import { methodSummary, outcomes } from '../presentations/model.ts';
 import { presentationsForTimeline } from '../presentations/service.ts';
+import { referralTimelineEntries, referralTimelineList } from '../referrals/service.ts';
 import { parseNameSearch, parseNhsNumberSearch } from './forms.ts';
 import { movedSummary } from './merge/model.ts';
 import { mergesForSummary } from './merge/service.ts';
@@ -96,6 +97,7 @@ export const patientPages: Page[] = [
         safetyPlansWithdrawn: withdrawnSafetyPlansList(who, gate),
         merges: mergesForSummary(who, gate),
         followUps: followUpsForTimeline(who, gate),
+        referralSteps: referralTimelineList(who, gate),
       }));
       const { presentations, assessments } = lists;
       const carePlans = carePlanTimelineEntries(patient, lists.carePlanHistory, lists.carePlanVersions);
@@ -123,6 +125,7 @@ export const patientPages: Page[] = [
         canRecord: may(who.user.role, 'record:write'),
         // Groups go latest step first, so records made at the same moment read newest first too.
         timeline: timeline(
+          referralTimelineEntries(patient.id, lists.referralSteps),
           safetyPlans,
           carePlans,
           assessments.map((a) => ({

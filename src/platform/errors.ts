@@ -43,6 +43,9 @@ export const ruleCodes = [
   'appointment-closed',
   'slot-taken',
   'not-a-slot',
+  'no-consent',
+  'referral-incomplete',
+  'service-not-running',
 ] as const;
 
 export const refusalCodes = [...generalCodes, ...ruleCodes] as const;

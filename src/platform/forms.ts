@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { londonWallTime } from './clock.ts';
+import { londonWallTime, londonWallTimeToUtc } from './clock.ts';
 import { type FieldIssues, Invalid } from './errors.ts';
 import { storableText } from './http/input.ts';
 
@@ -168,6 +168,15 @@ export function cleanText(value: string): string {
 export function parseVersion(value: string): number | null {
   if (!/^[1-9][0-9]{0,8}$/.test(value)) return null;
   return Number(value);
+}
+
+/** A date and a time typed in UK time, as one instant; each box's own message when it is wrong. */
+export function dateAndTime(parts: DateParts, time: string, label: string, today: string, rule: 'past' | 'any') {
+  const day = parseDateParts(parts, `The date ${label}`, today, rule);
+  const clock = parseTime(time, `The time ${label}`);
+  if (!day.ok || !clock.ok)
+    return { ok: false as const, day: day.ok ? undefined : day.message, time: clock.ok ? undefined : clock.message };
+  return { ok: true as const, value: londonWallTimeToUtc(day.value, clock.value) };
 }
 
 /** Now, as the boxes of a GOV.UK date input and a 24-hour time show it in UK time: what a form offers by default. */

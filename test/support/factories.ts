@@ -146,7 +146,17 @@ export async function makeRegisterPerson(
 }
 
 /** A service in the directory, made straight in its table: what tests about referring to one need. */
-export async function makeService(db: Db, o: { by: string; name?: string; at?: Date }): Promise<string> {
+export async function makeService(
+  db: Db,
+  o: {
+    by: string;
+    name?: string;
+    at?: Date;
+    criteria?: { code: string; kind: 'eligibility' | 'exclusion'; text: string }[];
+    mustContain?: string[];
+    status?: 'active' | 'temporarily-closed' | 'inactive';
+  },
+): Promise<string> {
   const at = o.at ?? new Date('2026-11-25T10:00:00Z');
   const row = await db
     .insertInto('healthcare_services')
@@ -154,9 +164,9 @@ export async function makeService(db: Db, o: { by: string; name?: string; at?: D
       name: o.name ?? `Talking Therapies North ${unique()}`,
       provider_ods: 'RW4',
       kind: 'talking-therapies',
-      status: 'active',
-      criteria: '[]',
-      referral_must_contain: '[]',
+      status: o.status ?? 'active',
+      criteria: JSON.stringify(o.criteria ?? []),
+      referral_must_contain: JSON.stringify(o.mustContain ?? []),
       route: 'phone',
       phone: '0161 496 0000',
       created_by: o.by,

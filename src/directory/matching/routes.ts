@@ -116,6 +116,7 @@ export const matchingPages: Page[] = [
         needsHref: needsUrl(patientId, assessmentId),
         fits: matched?.fits.map(card) ?? [],
         excluded: matched?.excluded.map(card) ?? [],
+        canWrite: may(who.user.role, 'record:write'),
         backHref: `/patients/${patientId}/assessments/${assessmentId}`,
       });
     },

@@ -21,6 +21,8 @@ export const mergedParts = {
   clinic_appointments: ['clinic appointment', 'clinic appointments'],
   assessment_needs: ['confirmed needs', 'confirmed needs'],
   consents: ['consent to share', 'consents to share'],
+  referrals: ['referral', 'referrals'],
+  referral_conversations: ['conversation with a service', 'conversations with a service'],
   record_versions: ['kept version', 'kept versions'],
   record_events: ['recorded step', 'recorded steps'],
 } as const;

@@ -20,6 +20,8 @@ const idColumn: Record<MergedPart, string> = {
   clinic_appointments: 'id',
   assessment_needs: 'assessment_id',
   consents: 'id',
+  referrals: 'id',
+  referral_conversations: 'id',
   record_versions: 'subject_id',
   record_events: 'id',
 };

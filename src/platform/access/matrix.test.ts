@@ -68,6 +68,7 @@ test('role × route: each role reaches exactly what its permissions allow', asyn
       .replace(':appointmentId', ids.appointment)
       .replace(':serviceId', ids.service)
       .replace(':consentId', ids.consent)
+      .replace(':referralId', ids.referral)
       .replace(':version', '1');
     assert.doesNotMatch(url, /:/, `every parameter of ${page.url} has a real value`);
     for (const [who, client] of clients) {
@@ -200,6 +201,22 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const referral = await db
+    .insertInto('referrals')
+    .values({
+      patient_id: patientId,
+      team_id: teamId,
+      assessment_id: assessment.id,
+      service_id: service.id,
+      status: 'draft',
+      letter: JSON.stringify({ sections: [], nice: null, keepNice: false }),
+      created_by: practitioner,
+      created_at: at,
+      updated_by: practitioner,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   for (const [subject, type, c] of [
     [assessment.id, 'assessment', '{}'],
     [plan.id, 'care-plan', content],
@@ -228,6 +245,7 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
     appointment: appointment.id,
     service: service.id,
     consent: consent.id,
+    referral: referral.id,
   };
 }
 

@@ -20,6 +20,9 @@ export type TeamsTable = {
   kind: string;
   service_code: string | null;
   created_at: CreatedAt;
+  address: Generated<string | null>;
+  phone: Generated<string | null>;
+  secure_email: Generated<string | null>;
 };
 
 export type UsersTable = {
@@ -364,6 +367,39 @@ export type ConsentsTable = {
   withdrawn_reason: string | null;
 };
 
+export type ReferralsTable = {
+  id: Generated<string>;
+  patient_id: string;
+  team_id: string;
+  assessment_id: string;
+  service_id: string;
+  status: string;
+  business_status: string | null;
+  letter: ColumnType<unknown, string, string>;
+  version: Generated<number>;
+  created_by: string;
+  created_at: Date;
+  updated_by: string;
+  updated_at: Date;
+  sent_by: string | null;
+  sent_at: Date | null;
+  consent_id: string | null;
+  shared: string[] | null;
+  letterhead: ColumnType<unknown, string | null, string | null>;
+};
+
+export type ReferralConversationsTable = {
+  id: Generated<string>;
+  referral_id: string;
+  patient_id: string;
+  with_whom: string;
+  way: string;
+  held_at: Date;
+  agreed: string;
+  recorded_by: string;
+  recorded_at: Date;
+};
+
 export type Database = {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -391,6 +427,8 @@ export type Database = {
   healthcare_service_versions: HealthcareServiceVersionsTable;
   assessment_needs: AssessmentNeedsTable;
   consents: ConsentsTable;
+  referrals: ReferralsTable;
+  referral_conversations: ReferralConversationsTable;
 };
 
 /** The database or a transaction: store functions take either, so callers can compose them. */

@@ -290,7 +290,20 @@ export function badInputMatrix(share: number, of: number): () => Promise<void> {
       return row.id;
     };
     const firstConsent = await freshConsent();
+    /** A fresh draft referral, to a service of its own (one referral is open with a service at a time). */
+    const freshReferral = async () => {
+      const own = await makeService(db, { by: nurseId, at: clinicNow });
+      await nurse.get(p);
+      const started = await nurse.post(`${p}/referrals`, {
+        assessmentId: assessments[0]!.split('/').pop()!,
+        serviceId: own,
+      });
+      assert.equal(started.status, 303, `referral started: ${started.body.slice(0, 200)}`);
+      return location(started);
+    };
+    const firstReferral = await freshReferral();
     const ids = {
+      referralId: firstReferral.split('/').pop()!,
       consentId: firstConsent,
       sessionId: clinic.id,
       serviceId: service.id,
@@ -433,6 +446,28 @@ export function badInputMatrix(share: number, of: number): () => Promise<void> {
         const a = await freshAssessment(true);
         return { role: 'liaison-practitioner', source: `${a}/needs`, action: `${a}/needs` };
       },
+      // A referral starts from the services matched to an assessment's confirmed needs.
+      'POST /patients/:patientId/referrals': async () => {
+        const a = await freshAssessment(true);
+        assert.equal((await submitForm(nurse, `${a}/needs`, `${a}/needs`, { needs: 'mood' })).status, 303);
+        return { role: 'liaison-practitioner', source: `${a}/services`, action: `${p}/referrals` };
+      },
+      // An accepted change moves the letter's version on: the form is read again with the new one.
+      'POST /patients/:patientId/referrals/:referralId': async () => ({
+        role: 'liaison-practitioner',
+        source: `${firstReferral}/edit`,
+        action: firstReferral,
+      }),
+      // A sent referral is sent for good: each case sends a fresh draft.
+      'POST /patients/:patientId/referrals/:referralId/send': async () => {
+        const r = await freshReferral();
+        return { role: 'liaison-practitioner', source: r, action: `${r}/send` };
+      },
+      'POST /patients/:patientId/referrals/:referralId/conversations': async () => ({
+        role: 'liaison-practitioner',
+        source: `${firstReferral}/conversations/new`,
+        action: `${firstReferral}/conversations`,
+      }),
       // Consent is one in force per service: each case starts from none (recording) or a fresh one (withdrawing).
       'POST /patients/:patientId/consents': async () => {
         await freshConsent();
@@ -667,6 +702,8 @@ async function fingerprint(db: Db, patientId: string): Promise<string> {
     'follow_ups',
     'follow_up_attempts',
     'clinic_appointments',
+    'referrals',
+    'referral_conversations',
   ];
   // One statement: a row added or changed anywhere moves its table's count or sum of row versions.
   const parts = tables.map(

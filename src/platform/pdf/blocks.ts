@@ -25,6 +25,8 @@ export type PdfDocument = {
   title: string;
   author?: string;
   subject?: string;
+  /** Lines drawn above the title, to the right: the organisation, team and how to reach them. */
+  letterhead?: string[];
   blocks: PdfBlock[];
   /** Drawn at the foot of every page (an artifact, one line, shortened with … if too long). */
   footer?: string;

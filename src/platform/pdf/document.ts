@@ -120,7 +120,12 @@ export async function renderPdf(doc: PdfDocument, options: RenderPdfOptions = {}
     pdf.on('error', reject);
   });
 
-  const clean: PdfDocument = { ...doc, title: drawable(doc.title), blocks: doc.blocks.map(cleanBlock) };
+  const clean: PdfDocument = {
+    ...doc,
+    title: drawable(doc.title),
+    letterhead: doc.letterhead?.map(drawable),
+    blocks: doc.blocks.map(cleanBlock),
+  };
   const layout = options.onePage ? onePageLayout(pdf, clean) : new Layout(pdf, 12, 'draw', null);
   layout.document(clean);
   borders(pdf, layout.segments, layout.st.boxBorder);

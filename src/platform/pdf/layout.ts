@@ -135,6 +135,13 @@ export class Layout {
       this.parent = root;
       this.pdf.on('pageAdded', () => this.pageAdded());
     }
+    // A letter's letterhead: who it is from, small and to the right, read first.
+    const letterhead = (doc.letterhead ?? []).filter((line) => line.trim() !== '');
+    if (letterhead.length > 0) {
+      const style = { ...this.st.body, size: this.st.body.size * 0.85, lineGap: this.st.body.size * 0.2 };
+      this.text('P', letterhead.join('\n'), style, 0, this.frame.width, this.parent, 'right');
+      this.prev = 'other';
+    }
     this.heading('title', 1, doc.title, 1);
     this.blocks(doc.blocks, '', false);
     if (this.notice) {
@@ -227,7 +234,15 @@ export class Layout {
   }
 
   /** Draws (or measures) text at the current line, in the current frame, under a new `tag` element. */
-  text(tag: string, text: string, style: TextStyle, dx: number, width: number, parent = this.parent): void {
+  text(
+    tag: string,
+    text: string,
+    style: TextStyle,
+    dx: number,
+    width: number,
+    parent = this.parent,
+    align: 'left' | 'right' = 'left',
+  ): void {
     if (!this.draw) {
       this.y += heightOf(this.pdf, text, style, width);
       return;
@@ -238,7 +253,7 @@ export class Layout {
     const height = this.onePage ? contentBottom - y + 0.5 : undefined;
     useStyle(this.pdf, style);
     const draw = () => {
-      this.pdf.text(text, this.frame.x + dx, y, { width, lineGap: style.lineGap, height });
+      this.pdf.text(text, this.frame.x + dx, y, { width, lineGap: style.lineGap, height, align });
     };
     parent?.add(this.pdf.struct(tag, {}, draw));
     this.y = this.pdf.y;

@@ -18,6 +18,7 @@ import * as directory from './0016_directory.ts';
 import * as assessmentNeeds from './0017_assessment_needs.ts';
 import * as consent from './0018_consent.ts';
 import * as figuresIndex from './0019_figures_index.ts';
+import * as referrals from './0020_referrals.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   '0017_assessment_needs': assessmentNeeds,
   '0018_consent': consent,
   '0019_figures_index': figuresIndex,
+  '0020_referrals': referrals,
 };
 
 export const migrationProvider: MigrationProvider = {

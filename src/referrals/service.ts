@@ -1,0 +1,345 @@
+import type { RecordRef } from '#platform/access/record.ts';
+import { auditAction } from '#platform/audit/store.ts';
+import { londonWallTime, showDate } from '#platform/clock.ts';
+import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
+import { appendEvent, changeState, type HistoryEntry, historyOfPatient } from '#platform/events.ts';
+import type { Actor } from '#platform/http/pages.ts';
+import { finalisedAssessmentOf } from '../assessments/service.ts';
+import { mayShare, shareable } from '../consent/model.ts';
+import { consentsOf } from '../consent/store.ts';
+import { needs as needNames } from '../directory/matching/model.ts';
+import { needsOfAssessment } from '../directory/matching/store.ts';
+import { serviceStatuses } from '../directory/model.ts';
+import { openService } from '../directory/service.ts';
+import { type Letterhead, writerRole } from '../letters/referral-letter.ts';
+import { formatNhsNumber, fullName, type Patient } from '../patients/model.ts';
+import { openPatient, requireCare } from '../patients/service.ts';
+import { findPresentation } from '../presentations/store.ts';
+import { organisationNamed } from '../teams/service.ts';
+import type { ConversationWay } from './forms.ts';
+import { checkComplete, draftLetter, referralMachine, withText } from './model.ts';
+import * as store from './store.ts';
+
+// Referrals' use cases: write a letter for a service from the record, change it, send it (with the
+// person's consent in force and nothing the service asks for missing), and keep early conversations
+// with the service. Each change is an event on the person's record and an audit row, in one
+// transaction. "Sent" records the referral and makes its letter printable; delivery by secure email
+// is the outbox's.
+
+async function referralOf(actor: Actor, patientId: string, referralId: string, o: { lock?: boolean } = {}) {
+  const referral = await store.findReferral(actor.db, referralId, o);
+  if (!referral || referral.patientId !== patientId) throw new NotFound('There is no such referral for this person.');
+  return referral;
+}
+
+function consentSentence(c: { shares: string[]; way: string; givenOn: string } | undefined): string | null {
+  if (!c) return null;
+  const what = c.shares.map((s) => (shareable[s as keyof typeof shareable] ?? s).toLowerCase()).join(', ');
+  const how = { 'in-person': 'in person', phone: 'on the phone', written: 'in writing' }[c.way] ?? c.way;
+  return `They agreed ${how} on ${showDate(c.givenOn)} to this referral, and to our sharing ${what}.`;
+}
+
+/**
+ * Start a referral to a service from a finalised assessment: the letter drafted from the record.
+ * One referral is open with a service at a time: asking again opens the one already there.
+ */
+export async function startReferral(actor: Actor, patientId: string, assessmentId: string, serviceId: string) {
+  const patient = await requireCare(actor, patientId);
+  const assessment = await finalisedAssessmentOf(actor, patient, assessmentId);
+  const { service, conflicts } = await openService(actor, serviceId);
+  if (service.status !== 'active')
+    throw new Conflict(
+      `${service.name} is ${serviceStatuses[service.status].toLowerCase()}: choose another service, or ring them first`,
+      'service-not-running',
+    );
+  const [needs, presentation, consents] = await Promise.all([
+    needsOfAssessment(actor.db, assessmentId),
+    findPresentation(actor.db, assessment.presentationId),
+    consentsOf(actor.db, patient.id),
+  ]);
+  const hospitalName = (await organisationOfTeam(actor, assessment.teamId)) ?? 'hospital';
+  const letter = draftLetter({
+    givenName: patient.givenName,
+    hospitalName,
+    arrivedOn: presentation ? showDate(londonWallTime(presentation.arrivedAt).date) : null,
+    assessedOn: assessment.finalisedAt ? showDate(londonWallTime(assessment.finalisedAt).date) : null,
+    assessment: assessment.sections,
+    needs: (needs?.needs ?? []).map((n) => needNames[n].text),
+    wantsInTheirWords: needs?.wants ?? '',
+    phone: patient.phone ?? null,
+    consentSentence: consentSentence(consents.find((c) => c.serviceId === serviceId && c.withdrawnAt === null)),
+    service: { name: service.name, mustContain: service.referralMustContain, conflicts },
+  });
+  const now = actor.clock.now();
+  return actor.db.transaction().execute(async (tx) => {
+    // The person's row, locked: two practitioners starting a referral to one service at once get one.
+    await tx.selectFrom('patients').select('id').where('id', '=', patient.id).forUpdate().execute();
+    const open = await store.openReferralTo(tx, patient.id, serviceId);
+    if (open) return { id: open, existing: true };
+    const id = await store.insertReferral(tx, {
+      patientId: patient.id,
+      teamId: assessment.teamId,
+      assessmentId,
+      serviceId,
+      letter,
+      by: actor.user.id,
+      at: now,
+    });
+    await appendEvent(tx, {
+      at: now,
+      userId: actor.user.id,
+      patientId: patient.id,
+      subjectType: 'referral',
+      subjectId: id,
+      type: 'referral.drafted',
+      fromState: null,
+      toState: 'draft',
+      data: { service: serviceId, serviceName: service.name, assessment: assessmentId },
+    });
+    await auditAction(tx, actor, patient.id, 'ok', { referral: id, service: serviceId });
+    return { id, existing: false };
+  });
+}
+
+async function organisationOfTeam(actor: Actor, teamId: string): Promise<string | null> {
+  const row = await actor.db
+    .selectFrom('teams')
+    .innerJoin('organisations', 'organisations.id', 'teams.organisation_id')
+    .select('organisations.name')
+    .where('teams.id', '=', teamId)
+    .executeTakeFirst();
+  return row?.name ?? null;
+}
+
+/** Everything the referral's page shows: the letter, what stops it being sent, consent, conversations. */
+async function referralPage(actor: Actor, patient: Patient, referralId: string) {
+  const referral = await referralOf(actor, patient.id, referralId);
+  const { service, conflicts } = await openService(actor, referral.serviceId);
+  const [consents, conversations] = await Promise.all([
+    consentsOf(actor.db, patient.id),
+    store.conversationsOf(actor.db, referral.id),
+  ]);
+  const inForce = consents.find((c) => c.serviceId === referral.serviceId && c.withdrawnAt === null);
+  return {
+    patient,
+    referral,
+    service,
+    conflicts,
+    consent: inForce,
+    problems: referral.status === 'draft' ? checkComplete(referral.letter, service.name) : [],
+    conversations,
+  };
+}
+
+/** A referral and its letter: a read of the record, audited. */
+export async function openReferral(actor: Actor, patientId: string, referralId: string) {
+  const patient = await openPatient(actor, patientId, { referral: referralId });
+  return referralPage(actor, patient, referralId);
+}
+
+/** The same, behind a refused form shown again: checked, not audited as a read. */
+export async function referralForForm(actor: Actor, patientId: string, referralId: string) {
+  return referralPage(actor, await requireCare(actor, patientId), referralId);
+}
+
+/** A person's referrals, for their referrals page. */
+export async function referralsFor(actor: Actor, patientId: string) {
+  const patient = await openPatient(actor, patientId, { referrals: 'all' });
+  return { patient, referrals: await store.referralsOf(actor.db, patient.id) };
+}
+
+/** Change a draft's words over the version the practitioner opened; false when someone saved first. */
+export async function saveReferralLetter(
+  actor: Actor,
+  patientId: string,
+  referralId: string,
+  change: { version: number; texts: string[]; keepNice: boolean },
+): Promise<{ saved: true } | { saved: false; currentVersion: number }> {
+  const patient = await requireCare(actor, patientId);
+  const now = actor.clock.now();
+  return actor.db.transaction().execute(async (tx) => {
+    const referral = await referralOf({ ...actor, db: tx }, patient.id, referralId, { lock: true });
+    if (referral.status !== 'draft')
+      throw new Conflict('This referral has been sent: its letter can no longer be changed', 'illegal-transition');
+    if (change.texts.length !== referral.letter.sections.length)
+      throw new Invalid({ form: 'The letter has changed shape since you opened it. Open it again.' });
+    if (referral.version !== change.version) return { saved: false, currentVersion: referral.version };
+    const letter = withText(referral.letter, change.texts, change.keepNice);
+    await store.saveLetter(tx, { id: referral.id, openedVersion: change.version, letter, by: actor.user.id, at: now });
+    await appendEvent(tx, {
+      at: now,
+      userId: actor.user.id,
+      patientId: patient.id,
+      subjectType: 'referral',
+      subjectId: referral.id,
+      type: 'referral.letter-saved',
+      fromState: null,
+      data: { version: change.version + 1 },
+    });
+    await auditAction(tx, actor, patient.id, 'ok', { referral: referral.id, version: change.version + 1 });
+    return { saved: true };
+  });
+}
+
+/** The letterhead now: the team's address and contacts, the writer's name and discipline. */
+async function currentLetterhead(actor: Actor, teamId: string): Promise<Letterhead> {
+  const { team, user } = await store.letterheadOf(actor.db, teamId, actor.user.id);
+  return {
+    organisation: team.organisation,
+    team: team.name,
+    address: team.address,
+    phone: team.phone,
+    secureEmail: team.secure_email,
+    clinician: user.display_name,
+    clinicianRole: writerRole(user.role, user.discipline),
+  };
+}
+
+/**
+ * Send a referral: its letter complete (every section the service asks for written), the person's
+ * consent to share with the service in force, and the version the practitioner read. Sending records
+ * it — who, when, the consent it went under and what that let go with the letter, and the letterhead
+ * as it stood — and from then its letter does not change.
+ */
+export async function sendReferral(actor: Actor, patientId: string, referralId: string, openedVersion: number) {
+  const patient = await requireCare(actor, patientId);
+  const letterhead = await currentLetterhead(actor, (await referralOf(actor, patient.id, referralId)).teamId);
+  const now = actor.clock.now();
+  await actor.db.transaction().execute(async (tx) => {
+    const referral = await referralOf({ ...actor, db: tx }, patient.id, referralId, { lock: true });
+    const { service } = await openService({ ...actor, db: tx }, referral.serviceId);
+    await changeState(tx, actor, referralMachine, {
+      subjectType: 'referral',
+      subjectId: referral.id,
+      patientId: patient.id,
+      current: referral.status,
+      event: 'referral.sent',
+      data: { service: referral.serviceId, serviceName: service.name },
+      audit: { referral: referral.id, service: referral.serviceId },
+      write: async (to) => {
+        if (referral.version !== openedVersion)
+          throw new Conflict(
+            'Someone changed this letter since you read it. Read it again before you send it.',
+            'stale-version',
+          );
+        // Everything that stops the sending, at once: each missing section, and consent. Consent is read
+        // inside the transaction, with the referral locked: a withdrawal recorded a moment ago stops
+        // the sending (NICE NG225: share with consent).
+        const issues: Record<string, string> = Object.fromEntries(
+          checkComplete(referral.letter, service.name).map((p) => [p.field, p.message]),
+        );
+        const consents = await consentsOf(tx, patient.id);
+        const current = consents.find((c) => c.serviceId === referral.serviceId && c.withdrawnAt === null);
+        const may = mayShare(consents, referral.serviceId);
+        if (!current || !may.has('letter'))
+          issues.consent = `Record ${patient.givenName}’s consent to share with ${service.name} before sending: a referral is not sent without it`;
+        if (!current || Object.keys(issues).length > 0)
+          throw new Invalid(issues, undefined, issues.consent ? 'no-consent' : 'referral-incomplete');
+        await store.recordSending(tx, {
+          id: referral.id,
+          status: to,
+          consentId: current.id,
+          shared: [...may],
+          letterhead,
+          by: actor.user.id,
+          at: now,
+        });
+      },
+    });
+  });
+}
+
+/** An early conversation with the receiving service: who, when, how, and what was agreed. */
+export async function recordConversation(
+  actor: Actor,
+  patientId: string,
+  referralId: string,
+  c: { withWhom: string; way: ConversationWay; heldAt: Date; agreed: string },
+): Promise<void> {
+  const patient = await requireCare(actor, patientId);
+  const now = actor.clock.now();
+  if (c.heldAt > now) throw new Invalid({ time: 'The time you spoke must be now or in the past' });
+  await actor.db.transaction().execute(async (tx) => {
+    const referral = await referralOf({ ...actor, db: tx }, patient.id, referralId, { lock: true });
+    const id = await store.insertConversation(tx, {
+      referralId: referral.id,
+      patientId: patient.id,
+      ...c,
+      by: actor.user.id,
+      at: now,
+    });
+    await appendEvent(tx, {
+      at: now,
+      userId: actor.user.id,
+      patientId: patient.id,
+      subjectType: 'referral',
+      subjectId: referral.id,
+      type: 'referral.conversation',
+      fromState: null,
+      data: { conversation: id, withWhom: c.withWhom, way: c.way, serviceName: referral.serviceName },
+    });
+    await auditAction(tx, actor, patient.id, 'ok', { referral: referral.id, conversation: id });
+  });
+}
+
+/** The facts a letter or the person's copy is drawn from; the letterhead as sent, or as it is now for a draft. */
+export async function letterFacts(actor: Actor, patientId: string, referralId: string) {
+  const found = await openReferral(actor, patientId, referralId);
+  const { patient, referral, service } = found;
+  const letterhead = referral.letterhead ?? (await currentLetterhead(actor, referral.teamId));
+  const gpPractice = patient.gpPracticeOds
+    ? ((await organisationNamed(actor, patient.gpPracticeOds)) ?? patient.gpPracticeOds)
+    : null;
+  const sent = referral.sentAt !== null;
+  return {
+    ...found,
+    facts: {
+      letterhead,
+      date: londonWallTime(referral.sentAt ?? actor.clock.now()).date,
+      sent,
+      service: { name: service.name, address: service.address, secureEmail: service.secureEmail, phone: service.phone },
+      person: {
+        givenName: patient.givenName,
+        fullName: fullName(patient),
+        dateOfBirth: patient.dateOfBirth,
+        nhsNumber: patient.nhsNumber ? formatNhsNumber(patient.nhsNumber) : 'Not known',
+        postcode: patient.postcode,
+        phone: patient.phone ?? null,
+        gpPractice,
+      },
+      letter: referral.letter,
+      enclosures: (sent ? referral.shared : [...mayShare(found.consent ? [found.consent] : [], referral.serviceId)])
+        .filter((s) => s !== 'letter')
+        .map((s) => shareable[s as keyof typeof shareable] ?? s),
+    },
+  };
+}
+
+const timelineSteps = ['referral.drafted', 'referral.sent', 'referral.conversation'] as const;
+
+/** What the timeline reads of referrals: each drafted, sent, and each conversation with a service. */
+export function referralTimelineList(actor: Actor, opened: RecordRef) {
+  return historyOfPatient(actor.db, opened.id, 'referral', timelineSteps, 100);
+}
+
+const wayWords: Record<string, string> = { phone: 'on the phone', meeting: 'in person', video: 'on a video call' };
+
+/** The timeline's cards for referrals: each started, sent, and each conversation with the service. */
+export function referralTimelineEntries(patientId: string, steps: readonly HistoryEntry[]) {
+  return steps.map((step) => {
+    const base = { at: step.at, kind: 'referral', href: `/patients/${patientId}/referrals/${step.subjectId}` };
+    const service = String(step.data.serviceName ?? 'a service');
+    switch (step.type) {
+      case 'referral.sent':
+        return { ...base, title: `Referral to ${service} sent`, text: `Sent by ${step.byName}` };
+      case 'referral.conversation':
+        return {
+          ...base,
+          title: `Conversation with ${service}`,
+          text: `${step.byName} spoke ${wayWords[String(step.data.way)] ?? ''} with ${String(step.data.withWhom ?? 'the service')}`,
+        };
+      default:
+        return { ...base, title: `Referral to ${service} started`, text: `Letter drafted by ${step.byName}` };
+    }
+  });
+}
