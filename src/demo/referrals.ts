@@ -62,7 +62,9 @@ export async function seedReferrals(
        JOIN presentations pr ON pr.id = a.presentation_id
        JOIN teams t ON t.id = a.team_id
        JOIN organisations o ON o.id = t.organisation_id
+       -- Adults: the services written to are adult services.
        WHERE a.team_id = $1 AND a.status = 'final' AND a.finalised_at < $2
+         AND p.date_of_birth <= ($2::timestamptz - interval '18 years')::date
        ORDER BY a.finalised_at DESC LIMIT 2`,
       [team, asOf.toISOString()],
     )) as Assessed[];

@@ -160,7 +160,7 @@ export function personCopy(f: PersonCopyFacts): PersonCopyView {
       `If you change your mind about sharing, tell us: we will stop anything not yet sent.`,
     ],
     letter,
-    closing: `If you have not heard anything within two weeks, or things get worse while you wait, contact the ${f.letterhead.team}${f.letterhead.phone ? ` on ${f.letterhead.phone}` : ''}.`,
+    closing: `If you have not heard anything within two weeks, or things get worse while you wait, contact ${f.letterhead.team}${f.letterhead.phone ? ` on ${f.letterhead.phone}` : ''}.`,
   };
 }
 

@@ -86,7 +86,9 @@ async function referralPage(
       ...c,
       wayText: conversationWays[c.way as keyof typeof conversationWays] ?? c.way,
     })),
-    sharedText: referral.shared.filter((s) => s !== 'letter').map((s) => shareable[s as keyof typeof shareable] ?? s),
+    sharedText: referral.shared
+      .filter((s) => s !== 'letter')
+      .map((s) => (shareable[s as keyof typeof shareable] ?? s).toLowerCase()),
     canWrite: may(who.user.role, 'record:write'),
     justSent: o.justSent === true && referral.status !== 'draft',
     errors,

@@ -19,6 +19,7 @@ import { clinicalRecordJourney } from './clinical-journey.ts';
 import { followUpJourney, followUpWorld } from './follow-up-journey.ts';
 import { frontDoorJourney } from './front-door-journey.ts';
 import { expectHeading, findPatientPage, header, signInPage } from './pages.ts';
+import { referralJourney, referralWorld } from './referral-journey.ts';
 
 // The journey a liaison practitioner makes, in a real Chromium against the real server on a port:
 // sign in, search, open a patient, sign out — with axe on every page.
@@ -28,6 +29,7 @@ let app: FastifyInstance;
 let base: string;
 let world: Awaited<ReturnType<typeof makeWorld>>;
 let followUps: Awaited<ReturnType<typeof followUpWorld>>;
+let referrals: Awaited<ReturnType<typeof referralWorld>>;
 
 async function makeWorld(db: Parameters<typeof makeTeam>[0]) {
   const team = await makeTeam(db);
@@ -72,6 +74,7 @@ before(async () => {
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   world = await makeWorld(t.db);
   followUps = await followUpWorld(t.db);
+  referrals = await referralWorld(t.db);
   browser = await launch();
 });
 
@@ -193,6 +196,10 @@ test('the front door: a referral traced and taken into care, an untraced person 
 
 test('the 48-hour follow-up: a breach marked as it happens, a clinic set up and booked, did not attend and attended, the manager sees the breach', async () => {
   await followUpJourney(browser, base, followUps);
+});
+
+test('a referral: a NICE conflict flagged, stopped for consent and completeness, consent recorded, sent, its PDF opened; an administrator adds a conflict', async () => {
+  await referralJourney(browser, base, referrals);
 });
 
 test('a team manager sees who opened the record; refusals and missing pages are accessible too', async () => {
