@@ -5,9 +5,9 @@ import { readConfig } from '../src/platform/config.ts';
 import { openDatabase } from '../src/platform/db/connect.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { buildApp } from '../src/platform/http/app.ts';
-import { patientParam } from '../src/platform/http/input.ts';
 import { definePage, type Page } from '../src/platform/http/pages.ts';
 import { pages } from '../src/routes.ts';
+import { ceilingPage } from './lib/ceiling.ts';
 import { CONTROL_PORT, recordServerTimes } from './lib/timing.ts';
 
 // `onward serve` with three additions, for measuring only:
@@ -49,36 +49,7 @@ function withoutAuditCte(text: string): string {
 const summary = pages.find((p) => p.method === 'GET' && p.url === '/patients/:patientId')!;
 
 const benchPages: Page[] = [
-  definePage({
-    method: 'GET',
-    url: '/bench/ceiling/:patientId',
-    permission: 'patient:read',
-    audit: 'bench.ceiling',
-    handler: async (request, reply, deps) => {
-      const patient = await deps.db
-        .selectFrom('patients')
-        .select(['id', 'given_name', 'family_name', 'date_of_birth', 'nhs_number'])
-        .where('id', '=', patientParam(request.params))
-        .executeTakeFirstOrThrow();
-      const rows = Array.from({ length: 60 }, (_, i) => [
-        `2${i % 10} November 2026, 1${i % 10}:30`,
-        `Entry ${i + 1} for ${patient.given_name}`,
-        'A liaison practitioner',
-        'Liaison psychiatry, Northbridge',
-        i % 3 === 0 ? 'Done' : 'Due',
-        { text: 'Open', href: `/patients/${patient.id}` },
-      ]);
-      return reply.page('platform/views/ceiling.njk', {
-        title: `${patient.family_name}, ${patient.given_name}`,
-        summary: [
-          { key: { text: 'NHS number' }, value: { text: patient.nhs_number ?? 'Not known' } },
-          { key: { text: 'Date of birth' }, value: { text: patient.date_of_birth } },
-          { key: { text: 'Name' }, value: { text: `${patient.given_name} ${patient.family_name}` } },
-        ],
-        rows,
-      });
-    },
-  }),
+  ceilingPage,
   definePage({
     ...summary,
     url: '/bench/no-audit/patients/:patientId',

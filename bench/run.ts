@@ -3,6 +3,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchClinical, clinicalReport } from './clinical.ts';
+import { benchDirectory, directoryReport } from './directory.ts';
 import { benchFrontDoor, frontDoorReport } from './front-door.ts';
 import { machineLines } from './lib/machine.ts';
 import type { Engine, Store } from './lib/stores.ts';
@@ -16,8 +17,8 @@ import { benchSummary, summaryReport } from './summary.ts';
 // that file in place of the same sections. Defaults take about 13 minutes on 2 cores (clinical about 7).
 // front-door (about 10 minutes more) runs only when named: it is not one of the default five.
 
-const usage = `node bench/run.ts [start] [seed] [summary] [clinical] [sign-in] [front-door] [options]
-                                        (no part named: the first five; front-door only when named)
+const usage = `node bench/run.ts [start] [seed] [summary] [clinical] [sign-in] [front-door] [directory] [options]
+                                        (no part named: the first five; front-door and directory only when named)
 
   --start-runs R   cold and warm starts (default 5)
   --sign-in-runs R sign-in: attempts of each kind (default 15)
@@ -35,13 +36,15 @@ const usage = `node bench/run.ts [start] [seed] [summary] [clinical] [sign-in] [
   --postgres-register N   front-door: people on the PostgreSQL population register (default 1000000), 1 in 20
                           of them patients in care (onward seed --patients N/20 --population N-N/20)
   --pglite-register N     front-door: the same on PGlite (default 100000)
+  --services N     directory: generated services in the directory (default 5000)
+  --samples N      directory: requests of each kind, p50 and p95 (default 200)
   --out FILE       write the report there (default bench/RESULTS.md when all parts run)
   --merge          put this run's sections into bench/RESULTS.md (or --out) in place of the sections of the
                    same name, each with its own command and machine lines; the other sections stay`;
 
 // The parts a run with none named does; front-door is named on its own (it adds about 10 minutes).
 const defaultParts = ['start', 'seed', 'summary', 'clinical', 'sign-in'] as const;
-const parts = [...defaultParts, 'front-door'] as const;
+const parts = [...defaultParts, 'front-door', 'directory'] as const;
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -60,6 +63,8 @@ const { values, positionals } = parseArgs({
     connections: { type: 'string', default: '1,32' },
     'postgres-register': { type: 'string', default: '1000000' },
     'pglite-register': { type: 'string', default: '100000' },
+    services: { type: 'string', default: '5000' },
+    samples: { type: 'string', default: '200' },
     out: { type: 'string' },
     merge: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -160,6 +165,15 @@ try {
       people: count('ids'),
     };
     report.push(...frontDoorReport(await benchFrontDoor(options, progress, (store) => stores.push(store))), '');
+  }
+  if (chosen.has('directory')) {
+    progress('directory: import, matching, letters and PDFs against the ceiling page…');
+    const options = {
+      services: count('services'),
+      samples: count('samples'),
+      engines: ['postgres', 'pglite'] as Engine[],
+    };
+    report.push(...directoryReport(await benchDirectory(options, progress), options), '');
   }
 } finally {
   for (const store of stores) await store.drop();

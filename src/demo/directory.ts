@@ -1,4 +1,14 @@
-import type { Service } from '../directory/model.ts';
+import {
+  type Criterion,
+  type CriterionCode,
+  criteria,
+  type ReferralRoute,
+  referralRoutes,
+  type Service,
+  serviceKinds,
+} from '../directory/model.ts';
+import { teamKindNames } from '../teams/model.ts';
+import { seededRandom } from './random.ts';
 
 // The demo ICS's directory of aftercare services: fourteen services with criteria as real ones are
 // written, some of them in conflict with NICE NG225 as real ones are (a Talking Therapies service
@@ -254,3 +264,62 @@ export const demoServices: Service[] = [
     responseDays: 1,
   },
 ];
+
+const districts = [...north, ...south, ...west, 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M13', 'M15', 'M16', 'M20'];
+const askedFor = [
+  'Reason for referral',
+  'Current medication',
+  'Psychiatric history',
+  'Physical health',
+  'What has changed',
+  'Who is supporting the person now',
+  'How to contact the person',
+  'Consent to refer',
+  'What the person uses and how much',
+];
+const criterionCodes = Object.keys(criteria) as CriterionCode[];
+
+/**
+ * A directory of any size for the benchmarks, the same for the same seed: the demo's kinds of
+ * service spread over the demo's postcode districts, each with up to four coded criteria (about a
+ * third of services with a NICE conflict, as in the demo), up to three things a referral must
+ * contain, and a route, wait and response target. Every one passes the directory's own checks.
+ */
+export function generateServices(count: number, seed = 1): Service[] {
+  const random = seededRandom(seed);
+  const services: Service[] = [];
+  for (let i = 0; i < count; i++) {
+    const kind = random.pick(serviceKinds);
+    const chosen = new Map<CriterionCode, Criterion>();
+    for (let c = random.int(0, 4); c > 0; c--) {
+      const code = random.pick(criterionCodes);
+      chosen.set(code, {
+        code,
+        kind: random.next() < 0.6 ? 'exclusion' : 'eligibility',
+        text: `${criteria[code].text}, in the service’s words`,
+      });
+    }
+    const area = new Set<string>();
+    for (let d = random.int(0, 6); d > 0; d--) area.add(random.pick(districts));
+    const must = new Set<string>();
+    for (let m = random.int(1, 3); m > 0; m--) must.add(random.pick(askedFor));
+    const route = random.pick(Object.keys(referralRoutes) as ReferralRoute[]);
+    services.push({
+      ...base,
+      name: `${teamKindNames[kind]} ${i + 1}`,
+      providerOds: `ZG${String(i % 10_000).padStart(4, '0')}`,
+      kind,
+      status: random.next() < 0.95 ? 'active' : 'temporarily-closed',
+      catchment: { districts: [...area], practices: [] },
+      ages: { min: random.pick([16, 18, 18, 18]), max: random.next() < 0.1 ? 64 : null },
+      criteria: [...chosen.values()],
+      referralMustContain: [...must],
+      route,
+      phone: `0161 496 ${String(i % 10_000).padStart(4, '0')}`,
+      secureEmail: `service${i + 1}@nhs.net`,
+      waitWeeks: random.int(0, 16),
+      responseDays: random.int(1, 15),
+    });
+  }
+  return services;
+}
