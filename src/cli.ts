@@ -12,6 +12,7 @@ import { openDatabase } from '#platform/db/connect.ts';
 import { DataDirInUse } from '#platform/db/lock.ts';
 import { migrateToLatest } from '#platform/db/migrate.ts';
 import { AlreadySeeded, seedDemo } from './demo/service.ts';
+import { exportOpenReferral, importOpenReferral } from './directory/service.ts';
 import { exportDirectory, importDirectory } from './fhir/directory.ts';
 import { loadHazardLog, repositoryRoot } from './safety/log.ts';
 import { readResults, safetyCaseReport } from './safety/report.ts';
@@ -27,11 +28,14 @@ const usage = `Usage: onward <command>
                                  and the last test run's results (default test-results/results.jsonl)
   audit verify [--against FILE]  check the audit trail's hash chain, and that every head published
                                  to FILE (default: AUDIT_ANCHOR_FILE) is still in it; exits 1 if not
-  directory export               print the directory of aftercare services as a FHIR R4 Bundle of
-                                 HealthcareService
+  directory export [--format fhir|open-referral]
+                                 print the directory of aftercare services as a FHIR R4 Bundle of
+                                 HealthcareService (the default), or as an Open Referral UK (HSDS 3.0 UK
+                                 profile) service list
   directory import FILE --as USERNAME
-                                 add the services in a FHIR Bundle (at most 50 MB) as that administrator:
-                                 all or nothing, every problem reported; exits 1 if any
+                                 add the services in a FHIR Bundle or an Open Referral UK file (told
+                                 apart by their shape; at most 50 MB) as that administrator: all or
+                                 nothing, every problem reported; exits 1 if any
 
 Configuration comes from the environment: see README.md.`;
 
@@ -85,13 +89,25 @@ const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 async function runDirectory(config: Config, args: string[]): Promise<number> {
   const [action, ...rest] = args;
   if (action !== 'export' && action !== 'import') {
-    complain('Usage: onward directory export | onward directory import FILE --as USERNAME');
+    complain(
+      'Usage: onward directory export [--format fhir|open-referral] | onward directory import FILE --as USERNAME',
+    );
     return 2;
   }
+  const format = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    strict: false,
+    options: { format: { type: 'string' } },
+  }).values.format;
+  if (action === 'export' && format !== undefined && format !== 'fhir' && format !== 'open-referral')
+    return usageError('--format is fhir or open-referral');
   const connection = await openDatabase(config);
   try {
     if (action === 'export') {
-      process.stdout.write(`${JSON.stringify(await exportDirectory(connection.db), null, 2)}\n`);
+      const exported =
+        format === 'open-referral' ? await exportOpenReferral(connection.db) : await exportDirectory(connection.db);
+      process.stdout.write(`${JSON.stringify(exported, null, 2)}\n`);
       return 0;
     }
     const { values, positionals } = parseArgs({
@@ -118,7 +134,12 @@ async function runDirectory(config: Config, args: string[]): Promise<number> {
     } catch {
       return usageError(`${file} is not JSON`);
     }
-    const result = await importDirectory({ db: connection.db, clock: systemClock }, user, bundle);
+    const deps = { db: connection.db, clock: systemClock };
+    // A FHIR Bundle says what it is; anything else is read as Open Referral UK.
+    const result =
+      (bundle as { resourceType?: unknown } | null)?.resourceType === 'Bundle'
+        ? await importDirectory(deps, user, bundle)
+        : await importOpenReferral(deps, user, bundle);
     if (!result.ok) {
       complain(`Nothing was imported. ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:`);
       for (const p of result.problems) complain(`  ${p}`);

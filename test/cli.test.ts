@@ -254,3 +254,45 @@ test('onward audit verify --against: a cut-off tail or a rewritten, re-chained t
   assert.match(damaged.stderr, /line 1 is not an audit head/);
   assert.match(damaged.stderr, /line 2 is not JSON/);
 });
+
+test('onward directory: exported as Open Referral UK and as FHIR, each imports again; a bad file imports nothing', async () => {
+  const from = mkdtempSync(join(tmpdir(), 'onward-dir-'));
+  const to = from;
+  dirs.push(from);
+  assert.equal((await onward(['seed', '--patients', '20'], { DATA_DIR: from })).code, 0);
+  const oruk = await onward(['directory', 'export', '--format', 'open-referral'], { DATA_DIR: from });
+  assert.equal(oruk.code, 0, oruk.stderr);
+  const list = JSON.parse(oruk.stdout) as { total_items: number; contents: { name: string }[] };
+  assert.equal(list.total_items, 14);
+  const fhir = await onward(['directory', 'export'], { DATA_DIR: from });
+  assert.equal((JSON.parse(fhir.stdout) as { resourceType: string }).resourceType, 'Bundle');
+  const files = {
+    oruk: join(from, '..', `${Date.now()}-oruk.json`),
+    fhir: join(from, '..', `${Date.now()}-fhir.json`),
+  };
+  writeFileSync(files.oruk, oruk.stdout);
+  writeFileSync(files.fhir, fhir.stdout);
+  const bad = { ...list, contents: [...list.contents.slice(0, 2), { ...list.contents[2], wait_time: '2 weeks' }] };
+  const badFile = join(from, '..', `${Date.now()}-bad.json`);
+  writeFileSync(badFile, JSON.stringify(bad));
+  dirs.push(files.oruk, files.fhir, badFile);
+
+  const refused = await onward(['directory', 'import', badFile, '--as', 'admin'], { DATA_DIR: to });
+  assert.equal(refused.code, 1);
+  assert.match(
+    refused.stderr,
+    /Nothing was imported\. 1 problem:\n {2}Service 3 \(.+\): the service has a field the profile does not: wait_time/,
+  );
+  for (const file of [files.oruk, files.fhir]) {
+    const imported = await onward(['directory', 'import', file, '--as', 'admin'], { DATA_DIR: to });
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stdout, /Imported 14 services\./);
+  }
+  const after = JSON.parse(
+    (await onward(['directory', 'export', '--format', 'open-referral'], { DATA_DIR: to })).stdout,
+  );
+  assert.equal(after.total_items, 14 * 3, 'the seeded fourteen and two imports of them');
+  assert.ok(after.contents.every((s: { name: string }) => list.contents.some((o) => o.name === s.name)));
+  assert.equal((await onward(['directory', 'import', files.oruk, '--as', 'practitioner'], { DATA_DIR: to })).code, 2);
+  assert.equal((await onward(['directory', 'export', '--format', 'csv'], { DATA_DIR: to })).code, 2);
+});

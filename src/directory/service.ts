@@ -6,6 +6,7 @@ import { Conflict, Invalid, NotFound, refuseProblems } from '#platform/errors.ts
 import type { Actor } from '#platform/http/pages.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '#platform/worklist.ts';
 import { checkService, niceConflicts, type Service } from './model.ts';
+import { openReferralList, serviceFromOpenReferral, servicesInFile, serviceToOpenReferral } from './open-referral.ts';
 import * as store from './store.ts';
 
 // The directory's use cases: administrators create and edit services, each save a kept version
@@ -94,4 +95,45 @@ export async function addServices(
       imported: services.length,
     });
   });
+}
+
+export type ImportResult = { ok: true; imported: number } | { ok: false; problems: string[] };
+
+/**
+ * Import services in the Open Referral UK shape (the profile's list response, an array, or one
+ * service): every service read and checked first, naming every problem of every one, and nothing
+ * written unless all are good.
+ */
+export async function importOpenReferral(
+  deps: { db: Db; clock: Clock },
+  by: { id: string; role: string },
+  json: unknown,
+): Promise<ImportResult> {
+  const raw = servicesInFile(json);
+  if (!raw) return { ok: false, problems: ['The file is not an Open Referral UK service list, array or service'] };
+  const problems: string[] = [];
+  const services: Service[] = [];
+  for (const [i, entry] of raw.entries()) {
+    const name = (entry as { name?: unknown } | null)?.name;
+    const label = `Service ${i + 1}${typeof name === 'string' && name ? ` (${name.slice(0, 80)})` : ''}`;
+    const read = serviceFromOpenReferral(entry);
+    if (!read.ok) {
+      problems.push(...read.problems.map((p) => `${label}: ${p}`));
+      continue;
+    }
+    const rules = checkService(read.service);
+    problems.push(...rules.map((p) => `${label}: ${p.message}`));
+    if (rules.length === 0) services.push(read.service);
+  }
+  if (raw.length === 0) problems.push('The file has no services in it');
+  if (problems.length > 0) return { ok: false, problems };
+  await addServices(deps, by, services, 'Imported (Open Referral UK)');
+  return { ok: true, imported: services.length };
+}
+
+/** The whole directory as the Open Referral UK list response, each provider named where Onward knows it. */
+export async function exportOpenReferral(db: Db) {
+  const services = await store.allServices(db);
+  const names = await store.organisationNames(db, [...new Set(services.map((s) => s.providerOds))]);
+  return openReferralList(services.map((s) => serviceToOpenReferral(s, names.get(s.providerOds) ?? null)));
 }

@@ -193,3 +193,14 @@ export async function allServices(db: Db, o: { running?: boolean } = {}): Promis
   const rows = await q.execute();
   return rows.map((r) => toService(r as Row));
 }
+
+/** Organisations' names by ODS code, for those Onward holds. */
+export async function organisationNames(db: Db, odsCodes: string[]): Promise<Map<string, string>> {
+  if (odsCodes.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('organisations')
+    .select(['ods_code', 'name'])
+    .where('ods_code', 'in', odsCodes)
+    .execute();
+  return new Map(rows.map((r) => [r.ods_code, r.name]));
+}

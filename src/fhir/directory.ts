@@ -2,7 +2,7 @@ import type { HealthcareService } from '@medplum/fhirtypes';
 import type { Clock } from '#platform/clock.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { checkService, type Service } from '../directory/model.ts';
-import { addServices, everyService } from '../directory/service.ts';
+import { addServices, everyService, type ImportResult } from '../directory/service.ts';
 import { r4Problems, serviceFromFhir, serviceToFhir } from './healthcare-service.ts';
 
 // The directory in and out as FHIR R4: the whole directory as a Bundle of HealthcareService, and an
@@ -17,8 +17,6 @@ export async function exportDirectory(db: Db) {
     entry: services.map((s) => ({ resource: serviceToFhir(s, s.id) })),
   };
 }
-
-export type ImportResult = { ok: true; imported: number } | { ok: false; problems: string[] };
 
 /**
  * Import a Bundle of HealthcareService: every entry read and checked first, and nothing written

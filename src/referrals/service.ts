@@ -1,6 +1,7 @@
 import type { RecordRef } from '#platform/access/record.ts';
 import { auditAction } from '#platform/audit/store.ts';
 import { londonWallTime, showDate } from '#platform/clock.ts';
+import type { Db } from '#platform/db/schema.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
 import { appendEvent, changeState, type HistoryEntry, historyOfPatient } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
@@ -85,20 +86,36 @@ export async function startReferral(actor: Actor, patientId: string, assessmentI
       by: actor.user.id,
       at: now,
     });
-    await appendEvent(tx, {
-      at: now,
-      userId: actor.user.id,
-      patientId: patient.id,
-      subjectType: 'referral',
-      subjectId: id,
-      type: 'referral.drafted',
-      fromState: null,
+    await recordStep(tx, actor, patient.id, id, 'referral.drafted', {
       toState: 'draft',
       data: { service: serviceId, serviceName: service.name, assessment: assessmentId },
+      audit: { referral: id, service: serviceId },
     });
-    await auditAction(tx, actor, patient.id, 'ok', { referral: id, service: serviceId });
     return { id, existing: false };
   });
+}
+
+/** A step in a referral's history that does not move its state (or starts it): its event and audit row. */
+async function recordStep(
+  tx: Db,
+  actor: Actor,
+  patientId: string,
+  referralId: string,
+  type: string,
+  step: { toState?: string; data: Record<string, unknown>; audit: Record<string, string | number> },
+) {
+  await appendEvent(tx, {
+    at: actor.clock.now(),
+    userId: actor.user.id,
+    patientId,
+    subjectType: 'referral',
+    subjectId: referralId,
+    type,
+    fromState: null,
+    toState: step.toState ?? null,
+    data: step.data,
+  });
+  await auditAction(tx, actor, patientId, 'ok', step.audit);
 }
 
 async function organisationOfTeam(actor: Actor, teamId: string): Promise<string | null> {
@@ -166,17 +183,10 @@ export async function saveReferralLetter(
     if (referral.version !== change.version) return { saved: false, currentVersion: referral.version };
     const letter = withText(referral.letter, change.texts, change.keepNice);
     await store.saveLetter(tx, { id: referral.id, openedVersion: change.version, letter, by: actor.user.id, at: now });
-    await appendEvent(tx, {
-      at: now,
-      userId: actor.user.id,
-      patientId: patient.id,
-      subjectType: 'referral',
-      subjectId: referral.id,
-      type: 'referral.letter-saved',
-      fromState: null,
+    await recordStep(tx, actor, patient.id, referral.id, 'referral.letter-saved', {
       data: { version: change.version + 1 },
+      audit: { referral: referral.id, version: change.version + 1 },
     });
-    await auditAction(tx, actor, patient.id, 'ok', { referral: referral.id, version: change.version + 1 });
     return { saved: true };
   });
 }
@@ -268,17 +278,10 @@ export async function recordConversation(
       by: actor.user.id,
       at: now,
     });
-    await appendEvent(tx, {
-      at: now,
-      userId: actor.user.id,
-      patientId: patient.id,
-      subjectType: 'referral',
-      subjectId: referral.id,
-      type: 'referral.conversation',
-      fromState: null,
+    await recordStep(tx, actor, patient.id, referral.id, 'referral.conversation', {
       data: { conversation: id, withWhom: c.withWhom, way: c.way, serviceName: referral.serviceName },
+      audit: { referral: referral.id, conversation: id },
     });
-    await auditAction(tx, actor, patient.id, 'ok', { referral: referral.id, conversation: id });
   });
 }
 
