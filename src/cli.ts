@@ -12,6 +12,7 @@ import { openDatabase } from '#platform/db/connect.ts';
 import { DataDirInUse } from '#platform/db/lock.ts';
 import { migrateToLatest } from '#platform/db/migrate.ts';
 import { AlreadySeeded, seedDemo } from './demo/service.ts';
+import { IMPORT_MAX_BYTES } from './directory/model.ts';
 import { exportOpenReferral, importOpenReferral } from './directory/service.ts';
 import { exportDirectory, importDirectory } from './fhir/directory.ts';
 import { loadHazardLog, repositoryRoot } from './safety/log.ts';
@@ -83,8 +84,6 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
-const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 
 async function runDirectory(config: Config, args: string[]): Promise<number> {
   const [action, ...rest] = args;

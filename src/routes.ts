@@ -4,6 +4,7 @@ import { analyticsPages } from './analytics/routes.ts';
 import { assessmentPages } from './assessments/routes.ts';
 import { carePages } from './care/routes.ts';
 import { consentPages } from './consent/routes.ts';
+import { directoryImportPages } from './directory/exchange/routes.ts';
 import { matchingPages } from './directory/matching/routes.ts';
 import { directoryPages } from './directory/routes.ts';
 import { edReferralPages } from './ed-referrals/routes.ts';
@@ -30,6 +31,7 @@ export const pages: readonly Page[] = [
   ...edReferralPages,
   ...followUpPages,
   ...clinicPages,
+  ...directoryImportPages,
   ...directoryPages,
   ...matchingPages,
   ...consentPages,

@@ -152,6 +152,9 @@ export function niceConflicts(s: Pick<Service, 'criteria' | 'ages' | 'kind'>): C
   return found;
 }
 
+/** The largest directory file an import reads (page or command line): 5,000 services are about 25 MB. */
+export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
+
 export type ServiceProblem = { field: string; message: string };
 
 const odsPattern = /^[A-Z0-9]{3,6}$/;

@@ -4,6 +4,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
@@ -97,6 +98,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     referrerPolicy: { policy: 'no-referrer' },
   });
   await app.register(fastifyFormbody);
+  // Multipart forms read like any other: fields as strings, a file as the text it holds (a page that
+  // takes a file says how big, `upload` in pages.ts; everywhere else no file is taken at all).
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { files: 0, fileSize: 0, fields: 100, fieldSize: BODY_LIMIT, parts: 101 },
+    onFile: async (part) => {
+      (part as unknown as { value: string }).value = (await part.toBuffer()).toString('utf8');
+    },
+  });
   await app.register(fastifyCookie);
   await app.register(fastifyCsrf, {
     cookieKey: config.cookieSecure ? '__Host-onward-csrf' : 'onward-csrf',

@@ -488,6 +488,12 @@ export function badInputMatrix(share: number, of: number): () => Promise<void> {
         return { role: 'liaison-practitioner', source: `${p}/consents`, action: `${p}/consents/${id}/withdraw` };
       },
       'POST /directory': async () => ({ role: 'administrator', source: '/directory/new', action: '/directory' }),
+      // The import's file, sent here as a field's text (the page sends it as a file: same parser after).
+      'POST /directory/import': async () => ({
+        role: 'administrator',
+        source: '/directory/import',
+        action: '/directory/import',
+      }),
       // An accepted change moves the version on: the form is read again each time, with the new one. The
       // service's own fields are the create form's, parsed by the same schema and tried there; the change's
       // version and reason are this route's alone.

@@ -29,6 +29,11 @@ export type Page = {
   /** Forms that carry long clinical prose may send more than the default limit. */
   bodyLimit?: number;
   /**
+   * A form that uploads one file (multipart/form-data): the file arrives as the text of its named
+   * field, at most `maxBytes`. Every other page takes no file at all.
+   */
+  upload?: { maxBytes: number };
+  /**
    * The query parameters the page reads, parsed as strictly as a form. A page that declares none
    * sees an empty query; parameters it does not declare are never handed to it.
    */
@@ -91,6 +96,7 @@ export function registerPages(app: FastifyInstance, deps: Deps, pages: readonly 
         audit: page.audit,
         queryKeys: page.query ? Object.keys((page.query as unknown as { shape?: object }).shape ?? {}) : [],
         ...(page.rateLimit ? { rateLimit: { max: deps.config.signInRateLimit, timeWindow: 60_000 } } : {}),
+        ...(page.upload ? { multipartOptions: { limits: { files: 1, fileSize: page.upload.maxBytes } } } : {}),
       },
       ...(page.bodyLimit ? { bodyLimit: page.bodyLimit } : {}),
       handler: (request, reply) => {
