@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
+import { demoServices } from '../../src/demo/directory.ts';
+import { openReferralList, partId, serviceToOpenReferral } from '../../src/directory/open-referral.ts';
 import type { Db } from '../../src/platform/db/schema.ts';
 import { makePatient, makeService, makeTeam, makeUser, PASSWORD } from '../support/factories.ts';
 import { makeFollowUp } from '../support/follow-ups.ts';
@@ -147,5 +149,33 @@ export async function referralJourney(browser: Browser, base: string, w: Awaited
     .waitFor();
   await expectAccessible(adminPage, 'service with a new conflict');
   await screenshot(adminPage, '45-service-new-conflict');
+
+  // The directory exported as Open Referral UK is imported from the page: a broken copy first.
+  await adminPage.goto(`${base}/directory`);
+  await adminPage.getByRole('link', { name: 'Import services from a file' }).click();
+  await expectHeading(adminPage, 'Import services');
+  await expectAccessible(adminPage, 'import page');
+  const service = serviceToOpenReferral(
+    { ...demoServices[5]!, name: `Imported ${w.serviceName}`, id: partId(w.service, 'copy') },
+    null,
+  );
+  await adminPage.getByLabel('The file to import').setInputFiles({
+    name: 'directory.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(openReferralList([{ ...service, minimum_age: 65, maximum_age: 18 }]))),
+  });
+  await adminPage.getByRole('button', { name: 'Import the services' }).click();
+  assert.match(await findPatientPage.errorSummary(adminPage), /Nothing was imported: 1 problem in the file/);
+  await adminPage.getByText(/The oldest age must be the same as or more than the youngest/).waitFor();
+  await expectAccessible(adminPage, 'import refused');
+  await screenshot(adminPage, '46-import-refused');
+  await adminPage.getByLabel('The file to import').setInputFiles({
+    name: 'directory.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(openReferralList([service]))),
+  });
+  await adminPage.getByRole('button', { name: 'Import the services' }).click();
+  await adminPage.getByRole('heading', { name: 'Services imported' }).waitFor();
+  await expectAccessible(adminPage, 'import done');
   await admin.close();
 }
