@@ -140,7 +140,7 @@ export async function benchDirectory(o: DirectoryOptions, progress: (line: strin
         await client.signIn(nurse.username, PASSWORD);
         const p = `/patients/${patient.id}`;
         const servicesPage = `${p}/assessments/${assessment.id}/services`;
-        const services = (await allServices(db, { running: true })).slice(0, o.samples);
+        const services = (await allServices(db, { running: true })).filter((s) => s.status === 'active').slice(0, o.samples);
         const person = {
           needs: ['mood', 'money', 'alcohol', 'talking-therapy'] as const,
           age: 36,

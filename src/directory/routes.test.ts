@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import { testApp } from '../../test/support/app.ts';
 import { Client, errorSummary } from '../../test/support/client.ts';
 import { closeTestDatabase } from '../../test/support/database.ts';
-import { makePatient, makeTeam, makeUser, PASSWORD } from '../../test/support/factories.ts';
+import { makePatient, makeService, makeTeam, makeUser, PASSWORD } from '../../test/support/factories.ts';
 import { assessedFollowUp } from '../../test/support/follow-ups.ts';
 
 // The directory through its pages: an administrator adds and changes services, each change kept
@@ -247,4 +247,55 @@ test('a change’s reason is tidied and kept to 2,000 characters; a change witho
     .where('version', '=', 2)
     .executeTakeFirstOrThrow();
   assert.equal(kept.reason, 'New leaflet');
+});
+
+test('a region’s directory: each list shows its first 25 and opens whole, none hidden; a made-up list is refused', async () => {
+  const w = await world();
+  const team = (
+    await w.db
+      .selectFrom('team_memberships')
+      .select('team_id')
+      .where('user_id', '=', w.nurse.id)
+      .executeTakeFirstOrThrow()
+  ).team_id;
+  for (let i = 0; i < 30; i++) await makeService(w.db, { by: w.admin.id, name: `Open to all ${i}` });
+  for (let i = 0; i < 30; i++)
+    await makeService(w.db, {
+      by: w.admin.id,
+      name: `Not for self-harm ${i}`,
+      criteria: [{ code: 'self-harm-current', kind: 'exclusion', text: 'Active self-harm' }],
+    });
+  const patient = await makePatient(w.db, { teamId: team });
+  const nurse = new Client(w.app);
+  await nurse.signIn(w.nurse.username, PASSWORD);
+  const { assessment } = await assessedFollowUp(w.db, nurse, {
+    patientId: patient.id,
+    teamId: team,
+    recordedBy: w.nurse.id,
+    day: '2026-11-25',
+    time: '02:30',
+  });
+  await nurse.get(`${assessment}/needs`);
+  assert.equal((await nurse.post(`${assessment}/needs`, { version: '0', needs: 'mood', wants: '' })).status, 303);
+  const cards = (page: Awaited<ReturnType<Client['get']>>, list: 'fits' | 'excluded') =>
+    list === 'fits'
+      ? page.html.querySelectorAll('#fits + p + ol > li, #fits + ol > li').length
+      : page.html.querySelectorAll('#excluded ~ ul.nhsuk-list--border > li').length;
+  const first = await nurse.get(`${assessment}/services`);
+  assert.equal(cards(first, 'fits'), 25);
+  assert.equal(cards(first, 'excluded'), 25);
+  const fitsLink = first.html.querySelectorAll('a').find((a) => /^Show all \d+ services that fit$/.test(a.text));
+  const excludedLink = first.html
+    .querySelectorAll('a')
+    .find((a) => /^Show all \d+ services that would exclude/.test(a.text));
+  assert.ok(fitsLink && excludedLink);
+  const fitCount = Number(/\d+/.exec(fitsLink.text)![0]);
+  const excludedCount = Number(/\d+/.exec(excludedLink.text)![0]);
+  assert.ok(fitCount >= 30 && excludedCount >= 30);
+  assert.equal(cards(await nurse.get(fitsLink.getAttribute('href')!.replace(/#.*/, '')), 'fits'), fitCount);
+  assert.equal(
+    cards(await nurse.get(excludedLink.getAttribute('href')!.replace(/#.*/, '')), 'excluded'),
+    excludedCount,
+  );
+  assert.equal((await nurse.get(`${assessment}/services?all=everything`)).status, 400);
 });

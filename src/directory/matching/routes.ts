@@ -1,8 +1,9 @@
 import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { may } from '#platform/access/model.ts';
 import { decide, errorList } from '#platform/forms.ts';
 import { idParam, patientParam } from '#platform/http/input.ts';
-import { type Actor, actor, definePage, type Page } from '#platform/http/pages.ts';
+import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { bannerOf } from '../../patients/model.ts';
 import { refuseInvalid } from '../../patients/service.ts';
 import { teamKindNames } from '../../teams/model.ts';
@@ -15,6 +16,12 @@ import { confirmNeeds, needsForForm, needsOf, servicesFor } from './service.ts';
 // for the person — those that fit, ranked, and those that would exclude them, with why.
 
 const assessmentParam = (params: unknown) => idParam(params, 'assessmentId');
+/**
+ * How many of each list the page shows before "show all": the best-ranked fits, and the exclusions in
+ * name order. A whole region's directory is thousands of services; none is hidden, each list opens whole.
+ */
+const SHOWN = 25;
+const servicesQuery = z.object({ all: z.enum(['fits', 'excluded']).optional() });
 const needsUrl = (patientId: string, assessmentId: string) =>
   `/patients/${patientId}/assessments/${assessmentId}/needs`;
 
@@ -92,7 +99,9 @@ export const matchingPages: Page[] = [
     url: '/patients/:patientId/assessments/:assessmentId/services',
     permission: 'patient:read',
     audit: 'services.match',
+    query: servicesQuery,
     handler: async (request, reply, deps) => {
+      const { all } = queryOf(request, servicesQuery);
       const who = actor(request, deps);
       const patientId = patientParam(request.params);
       const assessmentId = assessmentParam(request.params);
@@ -114,8 +123,11 @@ export const matchingPages: Page[] = [
         assessment,
         needs: needs && { ...needs, names: needs.needs.map((n) => needNames[n].text) },
         needsHref: needsUrl(patientId, assessmentId),
-        fits: matched?.fits.map(card) ?? [],
-        excluded: matched?.excluded.map(card) ?? [],
+        fits: (matched?.fits ?? []).slice(0, all === 'fits' ? undefined : SHOWN).map(card),
+        excluded: (matched?.excluded ?? []).slice(0, all === 'excluded' ? undefined : SHOWN).map(card),
+        fitCount: matched?.fits.length ?? 0,
+        excludedCount: matched?.excluded.length ?? 0,
+        allHref: (list: string) => `/patients/${patientId}/assessments/${assessmentId}/services?all=${list}#${list}`,
         canWrite: may(who.user.role, 'record:write'),
         backHref: `/patients/${patientId}/assessments/${assessmentId}`,
       });
