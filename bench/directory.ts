@@ -1,6 +1,8 @@
 import { sectionKeys } from '../src/assessments/model.ts';
 import { generateServices } from '../src/demo/directory.ts';
 import { matchServices } from '../src/directory/matching/model.ts';
+import { openReferralList, partId, serviceToOpenReferral } from '../src/directory/open-referral.ts';
+import { importOpenReferral } from '../src/directory/service.ts';
 import { allServices } from '../src/directory/store.ts';
 import { importDirectory } from '../src/fhir/directory.ts';
 import { serviceToFhir } from '../src/fhir/healthcare-service.ts';
@@ -33,6 +35,7 @@ export type DirectoryResult = {
   services: number;
   importMs: number;
   checkOnlyMs: number;
+  openReferralMs: number;
   ceiling: Timed;
   matchingPage: Timed;
   matchingRule: Timed;
@@ -58,6 +61,11 @@ export async function benchDirectory(o: DirectoryOptions, progress: (line: strin
     type: 'collection',
     entry: generateServices(o.services, 13).map((s, i) => ({ resource: serviceToFhir(s, `generated-${i + 1}`) })),
   };
+  const openReferralFile = openReferralList(
+    generateServices(o.services, 13).map((s, i) =>
+      serviceToOpenReferral({ ...s, id: partId('bench', String(i)) }, null),
+    ),
+  );
   // The same Bundle with one entry that fails the directory's rules at its end: all are checked, none written.
   const failing = {
     ...bundle,
@@ -140,7 +148,9 @@ export async function benchDirectory(o: DirectoryOptions, progress: (line: strin
         await client.signIn(nurse.username, PASSWORD);
         const p = `/patients/${patient.id}`;
         const servicesPage = `${p}/assessments/${assessment.id}/services`;
-        const services = (await allServices(db, { running: true })).filter((s) => s.status === 'active').slice(0, o.samples);
+        const services = (await allServices(db, { running: true }))
+          .filter((s) => s.status === 'active')
+          .slice(0, o.samples);
         const person = {
           needs: ['mood', 'money', 'alcohol', 'talking-therapy'] as const,
           age: 36,
@@ -181,11 +191,18 @@ export async function benchDirectory(o: DirectoryOptions, progress: (line: strin
           );
           await time(times.pdf, () => client.get(`${String(made.headers.location)}/letter.pdf`), 200);
         }
+        // After the requests (so they saw N services): the same directory as Open Referral UK.
+        progress(`directory on ${engineName[engine]}: Open Referral UK import…`);
+        started = performance.now();
+        const oruk = await importOpenReferral(deps, by, openReferralFile);
+        const openReferralMs = performance.now() - started;
+        if (!oruk.ok) throw new Error(oruk.problems.slice(0, 3).join('; '));
         results.push({
           engine,
           services: o.services,
           importMs,
           checkOnlyMs,
+          openReferralMs,
           ceiling: timed(times.ceiling),
           matchingPage: timed(times.page),
           matchingRule: timed(times.rule),
@@ -239,6 +256,7 @@ export function directoryReport(results: DirectoryResult[], o: DirectoryOptions)
     milliseconds(r.importMs),
     ratio(r.importMs / r.checkOnlyMs),
     whole((r.services / r.importMs) * 1000),
+    milliseconds(r.openReferralMs),
   ]);
   return [
     '## Directory and letters',
@@ -249,6 +267,16 @@ export function directoryReport(results: DirectoryResult[], o: DirectoryOptions)
     '',
     `Importing the ${whole(o.services)} services as one FHIR Bundle (validated against R4, read, checked, then written in one transaction), beside checking the same Bundle without writing (one bad entry at its end: everything is checked, nothing written):`,
     '',
-    ...table(['engine', 'check only', 'whole import', 'import beside check', 'services a second'], imports),
+    ...table(
+      [
+        'engine',
+        'FHIR: check only',
+        'FHIR: whole import',
+        'import beside check',
+        'services a second',
+        'Open Referral UK: whole import',
+      ],
+      imports,
+    ),
   ];
 }
