@@ -121,3 +121,19 @@ test('only administrators import; no other form takes a file', async () => {
   const sneaky = await upload(w, '/directory', '{}');
   assert.ok(sneaky.statusCode >= 400 && sneaky.statusCode < 500, String(sneaky.statusCode));
 });
+
+test('a file over 50 MB is refused with a clear message, and nothing is imported', async () => {
+  const w = await world();
+  const m = mark();
+  const service = serviceToOpenReferral({ ...demoServices[0]!, name: `Huge ${m}`, id: partId(m, 'h') }, null);
+  // A valid service padded past the limit: the size alone refuses it.
+  const huge = JSON.stringify({ ...openReferralList([service]), padding: 'x'.repeat(50 * 1024 * 1024) });
+  const refused = await upload(w, '/directory/import', huge);
+  assert.equal(refused.statusCode, 413);
+  assert.match(refused.body, /too large|at most/i);
+  assert.doesNotMatch(refused.body, /at .*node_modules/);
+  assert.equal(
+    (await w.db.selectFrom('healthcare_services').select('id').where('name', '=', `Huge ${m}`).execute()).length,
+    0,
+  );
+});

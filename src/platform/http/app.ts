@@ -279,7 +279,9 @@ function errorPage(raw: Error & { statusCode?: number; code?: string }, bodyLimi
         ...page,
         title: 'What you sent is too large',
         lines: [
-          `A form can send at most ${Math.round(bodyLimit / 1024)} KB. Nothing has been saved. Shorten the text and try again.`,
+          bodyLimit >= 1024 * 1024
+            ? `This form can send at most ${Math.round(bodyLimit / (1024 * 1024))} MB. Nothing has been saved or imported. Split the file and try again.`
+            : `A form can send at most ${Math.round(bodyLimit / 1024)} KB. Nothing has been saved. Shorten the text and try again.`,
         ],
         audit: 'body-too-large',
       };
