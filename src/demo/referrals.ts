@@ -63,7 +63,7 @@ export async function seedReferrals(
        JOIN teams t ON t.id = a.team_id
        JOIN organisations o ON o.id = t.organisation_id
        -- Adults: the services written to are adult services.
-       WHERE a.team_id = $1 AND a.status = 'final' AND a.finalised_at < $2
+       WHERE a.team_id = $1 AND a.status = 'final' AND a.finalised_at < $2::timestamptz - interval '2 days'
          AND p.date_of_birth <= ($2::timestamptz - interval '18 years')::date
        ORDER BY a.finalised_at DESC LIMIT 2`,
       [team, asOf.toISOString()],
@@ -95,7 +95,7 @@ export async function seedReferrals(
       );
       const id = await insertReferral(session, { a: sent, team, service: talking.id, letter, by, at });
       await session.query(
-        `UPDATE referrals SET status = 'requested', business_status = 'letter-sent', sent_by = $2, sent_at = $3,
+        `UPDATE referrals SET stage = 'requested', status = 'requested', business_status = 'letter-sent', sent_by = $2, sent_at = $3,
            consent_id = $4, shared = '{letter,assessment}', letterhead = $5, version = 2 WHERE id = $1`,
         [id, by, new Date(at.getTime() + 3_600_000), consent, JSON.stringify(letterhead)],
       );
@@ -113,6 +113,36 @@ export async function seedReferrals(
           serviceName: talking.name,
         },
       );
+      // Where the service has got to: one waiting, one accepted with an appointment, one not accepted
+      // for self-harm (a NICE conflict the referring team sees).
+      const [tt] = await session.query("SELECT id FROM users WHERE username = 'talking.therapies'", []);
+      const therapist = String(tt!.id);
+      const answered = new Date(at.getTime() + 26 * 3_600_000);
+      const step = (type: string, from: string, to: string, extra: Record<string, unknown> = {}) =>
+        event(session, sent.patient_id, id, therapist, answered, type, from, to, {
+          party: 'service',
+          serviceName: talking.name,
+          ...extra,
+        });
+      if (i === 1) {
+        await session.query(
+          `UPDATE referrals SET stage = 'booked', status = 'in-progress', business_status = 'appointment-booked',
+             received_at = $2, appointment_at = $3, appointment_place = 'Riverside Wellbeing Centre, room 2',
+             appointment_how = 'in-person' WHERE id = $1`,
+          [id, answered, new Date(asOf.getTime() + 3 * 86_400_000)],
+        );
+        await step('referral.accepted', 'requested', 'accepted');
+        await step('referral.booked', 'accepted', 'booked');
+      } else if (i === 2) {
+        await session.query(
+          `UPDATE referrals SET stage = 'rejected', status = 'rejected', business_status = 'declined', received_at = $2,
+             rejection_reason = 'self-harm',
+             rejection_text = 'We do not take people with current self-harm; please refer to the CMHT.',
+             closed_at = $2 WHERE id = $1`,
+          [id, answered],
+        );
+        await step('referral.rejected', 'requested', 'rejected', { reason: 'self-harm' });
+      }
       await session.query(
         `INSERT INTO referral_conversations (referral_id, patient_id, with_whom, way, held_at, agreed, recorded_by, recorded_at)
          VALUES ($1, $2, 'Jo Patel, duty clinician', 'phone', $3, $4, $5, $3)`,

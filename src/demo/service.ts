@@ -490,6 +490,12 @@ async function seedDirectory(session: BulkSession, adminId: string, asOf: Date):
       [row!.id as string, JSON.stringify(s), adminId, at],
     );
   }
+  // The services whose own team is in the demo answer their referrals in Onward.
+  await session.query(
+    `UPDATE healthcare_services s SET receiving_team_id = t.id FROM teams t
+     WHERE t.name = s.name AND t.kind NOT IN ('liaison-psychiatry', 'liaison-follow-up')`,
+    [],
+  );
 }
 
 function addClinicalRows(

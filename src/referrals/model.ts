@@ -1,31 +1,11 @@
-import { defineMachine } from '#platform/state.ts';
 import type { Conflict } from '../directory/model.ts';
 
-// A referral to an aftercare service: a letter written for that service, then sent. Its state is
-// the status of the task that tracks it in the closed-loop referral guides (a FHIR Task: draft,
-// then requested once sent); the closed loop after sending adds the receiving service's steps.
+// A referral to an aftercare service: a letter written for that service, then sent. Its stage after
+// that, the closed loop, is loop/model.ts.
 // The letter is sections: the ones every referral carries (why, what the person wants in their
 // own words), the ones the service says a referral must contain, each headed in its words, and
 // where the service's criteria conflict with NICE NG225 a sentence naming the guidance that the
 // practitioner may keep. Nothing can be sent with a required section empty.
-
-export const referralStatuses = {
-  draft: 'Being written',
-  requested: 'Sent',
-  cancelled: 'Cancelled',
-} as const;
-export type ReferralStatus = keyof typeof referralStatuses;
-
-export const referralMachine = defineMachine<ReferralStatus, 'referral.sent'>({
-  subject: 'This referral',
-  states: { draft: 'is being written', requested: 'has been sent', cancelled: 'has been cancelled' },
-  events: {
-    'referral.sent': { from: ['draft'], to: 'requested', refused: 'This referral has already been sent' },
-  },
-});
-
-/** A referral still open with its service: a new one to the same service opens this one instead. */
-export const openStatuses: readonly ReferralStatus[] = ['draft', 'requested'];
 
 export const SECTION_MAX = 8000;
 

@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { may } from '#platform/access/model.ts';
 import { crisisContacts } from '#platform/crisis-contacts.ts';
 import { Conflict } from '#platform/errors.ts';
-import { decide, errorList, londonToday, nowInBoxes } from '#platform/forms.ts';
+import { decide, errorList, londonToday, nowInBoxes, text } from '#platform/forms.ts';
 import { idParam, patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
 import { shareable } from '../consent/model.ts';
+import { niceRules } from '../directory/model.ts';
 import { personCopy, personCopyPdf, referralLetter, referralLetterPdf } from '../letters/referral-letter.ts';
 import { bannerOf } from '../patients/model.ts';
 import { refuseInvalid } from '../patients/service.ts';
@@ -24,7 +25,10 @@ import {
   parseStart,
   startAnswers,
 } from './forms.ts';
-import { referralStatuses, SECTION_MAX } from './model.ts';
+import { parseAnswer, parseCancelRequest } from './loop/forms.ts';
+import { movesFor, rejectionConflict, rejectionReasons, stageInfo } from './loop/model.ts';
+import { referrerStep } from './loop/service.ts';
+import { SECTION_MAX } from './model.ts';
 import {
   letterFacts,
   openReferral,
@@ -61,14 +65,15 @@ async function referralPage(
   const found: Found = o.audited
     ? await openReferral(who, patientId, referralId)
     : await referralForForm(who, patientId, referralId);
-  const { patient, referral, service, conflicts, consent, problems, conversations } = found;
+  const { patient, referral, service, conflicts, consent, problems, conversations, messages } = found;
+  const reason = referral.rejection?.reason;
   const errors = o.errors ?? {};
   const missing = new Map(problems.map((p) => [p.field, p.message]));
   return reply.code(status).page('referrals/views/referral.njk', {
     title: `Referral to ${service.name}`,
     banner: bannerOf(patient, who.clock.now()),
     referral,
-    statusText: referralStatuses[referral.status],
+    statusText: stageInfo[referral.stage].text,
     service: { ...service, kindText: teamKindNames[service.kind] },
     conflicts,
     consent: consent && {
@@ -89,8 +94,24 @@ async function referralPage(
     sharedText: referral.shared
       .filter((s) => s !== 'letter')
       .map((s) => (shareable[s as keyof typeof shareable] ?? s).toLowerCase()),
+    closedLoop: {
+      moves: movesFor(referral.stage, 'referrer', { cancellationRequested: referral.cancellationRequestedAt !== null }),
+      open: stageInfo[referral.stage].open && referral.stage !== 'draft',
+      rejection:
+        reason && Object.hasOwn(rejectionReasons, reason)
+          ? {
+              text: rejectionReasons[reason as keyof typeof rejectionReasons].text,
+              words: referral.rejection!.text,
+              conflict: (() => {
+                const rule = rejectionConflict(reason as keyof typeof rejectionReasons);
+                return rule ? niceRules[rule] : null;
+              })(),
+            }
+          : null,
+      messages,
+    },
     canWrite: may(who.user.role, 'record:write'),
-    justSent: o.justSent === true && referral.status !== 'draft',
+    justSent: o.justSent === true && referral.stage !== 'draft',
     errors,
     errorList: errorList(errors, ['form', 'consent', ...referral.letter.sections.map((_, i) => `section-${i}`)]),
     backHref: referralsUrl(patient.id),
@@ -162,6 +183,28 @@ async function conversationPage(
   });
 }
 
+/** A step of the referring team's (an answer, asking to cancel): the referral again on refusal. */
+async function referrerPost(
+  reply: FastifyReply,
+  who: Actor,
+  patientId: string,
+  referralId: string,
+  decided: () => Promise<{ ok: true } | { ok: false; issues: Record<string, string> }>,
+) {
+  try {
+    const result = await decided();
+    if (result.ok) return reply.redirect(`${referralUrl(patientId, referralId)}#loop`, 303);
+    await refuseInvalid(who, patientId, Object.keys(result.issues));
+    return referralPage(reply, who, 400, patientId, referralId, { audited: false, errors: result.issues });
+  } catch (error) {
+    if (error instanceof Conflict) {
+      await refuseInvalid(who, patientId, [error.code]);
+      return referralPage(reply, who, 409, patientId, referralId, { audited: false, errors: { form: error.message } });
+    }
+    throw error;
+  }
+}
+
 export const referralPages: Page[] = [
   definePage({
     method: 'GET',
@@ -176,7 +219,7 @@ export const referralPages: Page[] = [
         banner: bannerOf(patient, deps.clock.now()),
         referrals: referrals.map((r) => ({
           ...r,
-          statusText: referralStatuses[r.status],
+          statusText: stageInfo[r.stage].text,
           href: referralUrl(patient.id, r.id),
         })),
         backHref: `/patients/${patient.id}`,
@@ -220,7 +263,7 @@ export const referralPages: Page[] = [
     handler: async (request, reply, deps) => {
       const who = actor(request, deps);
       const found = await openReferral(who, patientParam(request.params), referralParam(request.params));
-      if (found.referral.status !== 'draft')
+      if (found.referral.stage !== 'draft')
         throw new Conflict('This referral has been sent: its letter can no longer be changed', 'illegal-transition');
       return editPage(reply, who, 200, found);
     },
@@ -371,6 +414,51 @@ export const referralPages: Page[] = [
       return conversationPage(reply, who, 400, await referralForForm(who, patientId, referralId), {
         answers,
         errors: decided.issues,
+      });
+    },
+  }),
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/referrals/:referralId/answer',
+    permission: 'record:write',
+    audit: 'referral.answer',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const patientId = patientParam(request.params);
+      const referralId = referralParam(request.params);
+      return referrerPost(reply, who, patientId, referralId, async () => {
+        const parsed = parseAnswer(request.body);
+        if (!parsed.ok) return parsed;
+        await referrerStep(who, patientId, referralId, parsed.value.seen, {
+          event: 'referral.information-given',
+          answer: parsed.value.answer,
+        });
+        return { ok: true };
+      });
+    },
+  }),
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/referrals/:referralId/cancel',
+    permission: 'record:write',
+    audit: 'referral.cancel',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const patientId = patientParam(request.params);
+      const referralId = referralParam(request.params);
+      return referrerPost(reply, who, patientId, referralId, async () => {
+        // A draft is discarded at once; a sent referral is cancelled by asking the service.
+        if (text(request.body, 'seen') === 'draft') {
+          await referrerStep(who, patientId, referralId, 'draft', { event: 'referral.cancelled' });
+          return { ok: true };
+        }
+        const parsed = parseCancelRequest(request.body);
+        if (!parsed.ok) return parsed;
+        await referrerStep(who, patientId, referralId, parsed.value.seen, {
+          event: 'referral.cancellation-requested',
+          reason: parsed.value.reason,
+        });
+        return { ok: true };
       });
     },
   }),

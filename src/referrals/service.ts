@@ -18,7 +18,9 @@ import { openPatient, requireCare } from '../patients/service.ts';
 import { findPresentation } from '../presentations/store.ts';
 import { organisationNamed } from '../teams/service.ts';
 import type { ConversationWay } from './forms.ts';
-import { checkComplete, draftLetter, referralMachine, withText } from './model.ts';
+import { messagesOf } from './inbox/store.ts';
+import { loopMachine } from './loop/model.ts';
+import { checkComplete, draftLetter, withText } from './model.ts';
 import * as store from './store.ts';
 
 // Referrals' use cases: write a letter for a service from the record, change it, send it (with the
@@ -132,9 +134,10 @@ async function organisationOfTeam(actor: Actor, teamId: string): Promise<string 
 async function referralPage(actor: Actor, patient: Patient, referralId: string) {
   const referral = await referralOf(actor, patient.id, referralId);
   const { service, conflicts } = await openService(actor, referral.serviceId);
-  const [consents, conversations] = await Promise.all([
+  const [consents, conversations, messages] = await Promise.all([
     consentsOf(actor.db, patient.id),
     store.conversationsOf(actor.db, referral.id),
+    messagesOf(actor.db, referral.id),
   ]);
   const inForce = consents.find((c) => c.serviceId === referral.serviceId && c.withdrawnAt === null);
   return {
@@ -143,8 +146,9 @@ async function referralPage(actor: Actor, patient: Patient, referralId: string) 
     service,
     conflicts,
     consent: inForce,
-    problems: referral.status === 'draft' ? checkComplete(referral.letter, service.name) : [],
+    problems: referral.stage === 'draft' ? checkComplete(referral.letter, service.name) : [],
     conversations,
+    messages,
   };
 }
 
@@ -176,7 +180,7 @@ export async function saveReferralLetter(
   const now = actor.clock.now();
   return actor.db.transaction().execute(async (tx) => {
     const referral = await referralOf({ ...actor, db: tx }, patient.id, referralId, { lock: true });
-    if (referral.status !== 'draft')
+    if (referral.stage !== 'draft')
       throw new Conflict('This referral has been sent: its letter can no longer be changed', 'illegal-transition');
     if (change.texts.length !== referral.letter.sections.length)
       throw new Invalid({ form: 'The letter has changed shape since you opened it. Open it again.' });
@@ -218,11 +222,11 @@ export async function sendReferral(actor: Actor, patientId: string, referralId: 
   await actor.db.transaction().execute(async (tx) => {
     const referral = await referralOf({ ...actor, db: tx }, patient.id, referralId, { lock: true });
     const { service } = await openService({ ...actor, db: tx }, referral.serviceId);
-    await changeState(tx, actor, referralMachine, {
+    await changeState(tx, actor, loopMachine, {
       subjectType: 'referral',
       subjectId: referral.id,
       patientId: patient.id,
-      current: referral.status,
+      current: referral.stage,
       event: 'referral.sent',
       data: { service: referral.serviceId, serviceName: service.name },
       audit: { referral: referral.id, service: referral.serviceId },
@@ -247,7 +251,7 @@ export async function sendReferral(actor: Actor, patientId: string, referralId: 
           throw new Invalid(issues, undefined, issues.consent ? 'no-consent' : 'referral-incomplete');
         await store.recordSending(tx, {
           id: referral.id,
-          status: to,
+          stage: to,
           consentId: current.id,
           shared: [...may],
           letterhead,
@@ -318,7 +322,27 @@ export async function letterFacts(actor: Actor, patientId: string, referralId: s
   };
 }
 
-const timelineSteps = ['referral.drafted', 'referral.sent', 'referral.conversation'] as const;
+/** How each step of the loop reads on the timeline: "Referral to X …". */
+const stepTitles: Record<string, string> = {
+  'referral.sent': 'sent',
+  'referral.received': 'opened by the service',
+  'referral.information-asked': ': the service asked for more information',
+  'referral.information-given': ': more information sent',
+  'referral.accepted': 'accepted',
+  'referral.rejected': 'not accepted',
+  'referral.booked': ': appointment booked',
+  'referral.appointment-cancelled': ': appointment cancelled',
+  'referral.attended': ': the person was seen',
+  'referral.did-not-attend': ': the person did not attend',
+  'referral.discharged': ': discharged by the service',
+  'referral.cancellation-requested': ': cancellation asked for',
+  'referral.cancelled': 'cancelled',
+  'referral.entered-in-error': 'withdrawn as entered in error',
+};
+const timelineSteps = ['referral.drafted', 'referral.conversation', ...Object.keys(stepTitles)] as [
+  string,
+  ...string[],
+];
 
 /** What the timeline reads of referrals: each drafted, sent, and each conversation with a service. */
 export function referralTimelineList(actor: Actor, opened: RecordRef) {
@@ -332,9 +356,17 @@ export function referralTimelineEntries(patientId: string, steps: readonly Histo
   return steps.map((step) => {
     const base = { at: step.at, kind: 'referral', href: `/patients/${patientId}/referrals/${step.subjectId}` };
     const service = String(step.data.serviceName ?? 'a service');
+    const title = stepTitles[step.type];
+    if (title)
+      return {
+        ...base,
+        title: `Referral to ${service}${title.startsWith(':') ? title : ` ${title}`}`,
+        text: `${step.data.party === 'service' ? 'Recorded by the service' : 'By'} ${step.byName}`.replace(
+          'the service ',
+          `the service, `,
+        ),
+      };
     switch (step.type) {
-      case 'referral.sent':
-        return { ...base, title: `Referral to ${service} sent`, text: `Sent by ${step.byName}` };
       case 'referral.conversation':
         return {
           ...base,

@@ -1,6 +1,7 @@
 import type { Db } from '#platform/db/schema.ts';
 import type { Letterhead } from '../letters/referral-letter.ts';
-import { type Letter, openStatuses, type ReferralStatus, toLetter } from './model.ts';
+import { type Stage, stageInfo, stages, type TaskStatus } from './loop/model.ts';
+import { type Letter, toLetter } from './model.ts';
 
 // Referrals' SQL: a referral with its service's name, a person's referrals, the letter saved over
 // the version it was opened at, the sending, and early conversations.
@@ -12,8 +13,14 @@ export type StoredReferral = {
   assessmentId: string;
   serviceId: string;
   serviceName: string;
-  status: ReferralStatus;
+  stage: Stage;
+  status: TaskStatus;
   letter: Letter;
+  cancellationRequestedAt: Date | null;
+  receivedAt: Date | null;
+  rejection: { reason: string; text: string } | null;
+  appointment: { at: Date; place: string; how: string } | null;
+  outcome: string | null;
   version: number;
   createdByName: string;
   createdAt: Date;
@@ -38,7 +45,16 @@ const base = (db: Db) =>
       'r.service_id',
       's.name as service_name',
       'r.status',
+      'r.stage',
       'r.letter',
+      'r.cancellation_requested_at',
+      'r.received_at',
+      'r.rejection_reason',
+      'r.rejection_text',
+      'r.appointment_at',
+      'r.appointment_place',
+      'r.appointment_how',
+      'r.outcome',
       'r.version',
       'c.display_name as created_by_name',
       'r.created_at',
@@ -61,8 +77,16 @@ function toReferral(r: Row): StoredReferral {
     assessmentId: r.assessment_id,
     serviceId: r.service_id,
     serviceName: r.service_name,
-    status: r.status as ReferralStatus,
+    stage: r.stage as Stage,
+    status: r.status as TaskStatus,
     letter: toLetter(r.letter),
+    cancellationRequestedAt: r.cancellation_requested_at,
+    receivedAt: r.received_at,
+    rejection: r.rejection_reason ? { reason: r.rejection_reason, text: r.rejection_text ?? '' } : null,
+    appointment: r.appointment_at
+      ? { at: r.appointment_at, place: r.appointment_place ?? '', how: r.appointment_how ?? 'in-person' }
+      : null,
+    outcome: r.outcome,
     version: r.version,
     createdByName: r.created_by_name,
     createdAt: r.created_at,
@@ -97,7 +121,11 @@ export async function openReferralTo(db: Db, patientId: string, serviceId: strin
     .select('id')
     .where('patient_id', '=', patientId)
     .where('service_id', '=', serviceId)
-    .where('status', 'in', openStatuses)
+    .where(
+      'stage',
+      'in',
+      stages.filter((s) => stageInfo[s].open),
+    )
     .executeTakeFirst();
   return r?.id;
 }
@@ -148,7 +176,7 @@ export async function saveLetter(
     }))
     .where('id', '=', r.id)
     .where('version', '=', r.openedVersion)
-    .where('status', '=', 'draft')
+    .where('stage', '=', 'draft')
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
@@ -157,7 +185,7 @@ export async function recordSending(
   db: Db,
   r: {
     id: string;
-    status: ReferralStatus;
+    stage: Stage;
     consentId: string;
     shared: string[];
     letterhead: Letterhead;
@@ -168,8 +196,9 @@ export async function recordSending(
   await db
     .updateTable('referrals')
     .set((eb) => ({
-      status: r.status,
-      business_status: 'letter-sent',
+      stage: r.stage,
+      status: stageInfo[r.stage].task,
+      business_status: stageInfo[r.stage].business,
       sent_by: r.by,
       sent_at: r.at,
       consent_id: r.consentId,
@@ -257,4 +286,34 @@ export async function letterheadOf(db: Db, teamId: string, userId: string) {
     .where('id', '=', userId)
     .executeTakeFirstOrThrow();
   return { team, user };
+}
+
+export type ReferralStep = {
+  at: Date;
+  type: string;
+  fromState: string | null;
+  toState: string | null;
+  byName: string;
+  data: Record<string, unknown>;
+};
+
+/** A referral's own history, oldest first: every step, by whom. */
+export async function historyOfReferral(db: Db, referralId: string): Promise<ReferralStep[]> {
+  const rows = await db
+    .selectFrom('record_events as e')
+    .innerJoin('users as u', 'u.id', 'e.user_id')
+    .select(['e.at', 'e.type', 'e.from_state', 'e.to_state', 'u.display_name', 'e.data'])
+    .where('e.subject_type', '=', 'referral')
+    .where('e.subject_id', '=', referralId)
+    .orderBy('e.id')
+    .limit(500)
+    .execute();
+  return rows.map((r) => ({
+    at: r.at,
+    type: r.type,
+    fromState: r.from_state,
+    toState: r.to_state,
+    byName: r.display_name,
+    data: parsed<Record<string, unknown>>(r.data),
+  }));
 }

@@ -23,6 +23,7 @@ export const mergedParts = {
   consents: ['consent to share', 'consents to share'],
   referrals: ['referral', 'referrals'],
   referral_conversations: ['conversation with a service', 'conversations with a service'],
+  referral_messages: ['message about a referral', 'messages about a referral'],
   record_versions: ['kept version', 'kept versions'],
   record_events: ['recorded step', 'recorded steps'],
 } as const;

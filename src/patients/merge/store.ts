@@ -22,6 +22,7 @@ const idColumn: Record<MergedPart, string> = {
   consents: 'id',
   referrals: 'id',
   referral_conversations: 'id',
+  referral_messages: 'id',
   record_versions: 'subject_id',
   record_events: 'id',
 };

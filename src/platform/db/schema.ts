@@ -327,6 +327,7 @@ export type HealthcareServicesTable = {
   opening_times: Generated<string>;
   wait_weeks: number | null;
   response_days: number | null;
+  receiving_team_id: Generated<string | null>;
   version: Generated<number>;
   created_by: string;
   created_at: Date;
@@ -386,6 +387,26 @@ export type ReferralsTable = {
   consent_id: string | null;
   shared: string[] | null;
   letterhead: ColumnType<unknown, string | null, string | null>;
+  stage: Generated<string>;
+  received_at: Date | null;
+  cancellation_requested_at: Date | null;
+  rejection_reason: string | null;
+  rejection_text: string | null;
+  appointment_at: Date | null;
+  appointment_place: string | null;
+  appointment_how: string | null;
+  outcome: string | null;
+  closed_at: Date | null;
+};
+
+export type ReferralMessagesTable = {
+  id: Generated<string>;
+  referral_id: string;
+  patient_id: string;
+  from_party: string;
+  text: string;
+  sent_by: string;
+  sent_at: Date;
 };
 
 export type ReferralConversationsTable = {
@@ -429,6 +450,7 @@ export type Database = {
   consents: ConsentsTable;
   referrals: ReferralsTable;
   referral_conversations: ReferralConversationsTable;
+  referral_messages: ReferralMessagesTable;
 };
 
 /** The database or a transaction: store functions take either, so callers can compose them. */

@@ -302,6 +302,52 @@ export function badInputMatrix(share: number, of: number): () => Promise<void> {
       return location(started);
     };
     const firstReferral = await freshReferral();
+    /** A fresh referral, sent and at a stage of the loop, to a service this team answers (as the receiving clinician's). */
+    const sentReferral = async (stage: 'requested' | 'on-hold') => {
+      const url = await freshReferral();
+      const id = url.split('/').pop()!;
+      const r = await db.selectFrom('referrals').select('service_id').where('id', '=', id).executeTakeFirstOrThrow();
+      await db
+        .updateTable('healthcare_services')
+        .set({ receiving_team_id: team })
+        .where('id', '=', r.service_id)
+        .execute();
+      const consent = await db
+        .insertInto('consents')
+        .values({
+          patient_id: patient.id,
+          service_id: r.service_id,
+          shares: ['letter'],
+          way: 'in-person',
+          given_on: '2026-11-25',
+          recorded_by: nurseId,
+          recorded_at: clinicNow,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .updateTable('referrals')
+        .set({
+          stage,
+          status: stage,
+          sent_at: clinicNow,
+          sent_by: nurseId,
+          consent_id: consent.id,
+          shared: ['letter'],
+          letterhead: JSON.stringify({
+            organisation: 'T',
+            team: 'T',
+            address: null,
+            phone: null,
+            secureEmail: null,
+            clinician: 'N',
+            clinicianRole: 'N',
+          }),
+        })
+        .where('id', '=', id)
+        .execute();
+      return { url, id };
+    };
     const ids = {
       referralId: firstReferral.split('/').pop()!,
       consentId: firstConsent,
@@ -468,6 +514,20 @@ export function badInputMatrix(share: number, of: number): () => Promise<void> {
         source: `${firstReferral}/conversations/new`,
         action: `${firstReferral}/conversations`,
       }),
+      // The closed loop: a step by the receiving service on a fresh sent referral (a step moves it on).
+      'POST /inbox/referrals/:referralId': async () => {
+        const { id } = await sentReferral('requested');
+        return { role: 'receiving-clinician', source: `/inbox/referrals/${id}`, action: `/inbox/referrals/${id}` };
+      },
+      'POST /patients/:patientId/referrals/:referralId/answer': async () => {
+        const { url } = await sentReferral('on-hold');
+        return { role: 'liaison-practitioner', source: url, action: `${url}/answer` };
+      },
+      // A draft's page offers discarding it: each case a fresh draft.
+      'POST /patients/:patientId/referrals/:referralId/cancel': async () => {
+        const r = await freshReferral();
+        return { role: 'liaison-practitioner', source: r, action: `${r}/cancel` };
+      },
       // Consent is one in force per service: each case starts from none (recording) or a fresh one (withdrawing).
       'POST /patients/:patientId/consents': async () => {
         await freshConsent();
@@ -710,6 +770,7 @@ async function fingerprint(db: Db, patientId: string): Promise<string> {
     'clinic_appointments',
     'referrals',
     'referral_conversations',
+    'referral_messages',
   ];
   // One statement: a row added or changed anywhere moves its table's count or sum of row versions.
   const parts = tables.map(

@@ -19,6 +19,7 @@ import * as assessmentNeeds from './0017_assessment_needs.ts';
 import * as consent from './0018_consent.ts';
 import * as figuresIndex from './0019_figures_index.ts';
 import * as referrals from './0020_referrals.ts';
+import * as closedLoop from './0021_closed_loop.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   '0018_consent': consent,
   '0019_figures_index': figuresIndex,
   '0020_referrals': referrals,
+  '0021_closed_loop': closedLoop,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,197 @@
+import { auditAction } from '#platform/audit/store.ts';
+import type { Db } from '#platform/db/schema.ts';
+import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
+import { appendEvent, changeState } from '#platform/events.ts';
+import type { Actor } from '#platform/http/pages.ts';
+import { requireCare } from '../../patients/service.ts';
+import { myTeams } from '../../teams/service.ts';
+import * as inbox from '../inbox/store.ts';
+import {
+  checkBooking,
+  checkRejection,
+  type LoopEvent,
+  loopMachine,
+  nextStage,
+  type Party,
+  type RejectionReason,
+  type Stage,
+} from './model.ts';
+
+// The closed loop's moves, from either side: the receiving service (its clinicians, on referrals to
+// a service their team answers) and the referring team (in the person's care). Every move is read
+// against the stage the person saw when they acted, so of two people acting at once one wins and
+// the other is told what happened; then the model decides, and the step is the event, the audit row
+// and the referral's columns, in one transaction.
+
+export type StepDetails =
+  | { event: 'referral.accepted' | 'referral.attended' | 'referral.did-not-attend' | 'referral.appointment-cancelled' }
+  | { event: 'referral.rejected'; reason: RejectionReason; text: string }
+  | { event: 'referral.information-asked'; question: string }
+  | { event: 'referral.booked'; at: Date; place: string; how: 'in-person' | 'phone' | 'video' }
+  | { event: 'referral.discharged'; outcome: string }
+  | { event: 'referral.cancelled' };
+
+type Locked = { id: string; patient_id: string; stage: string; service_name: string };
+
+async function take(
+  tx: Db,
+  actor: Actor,
+  party: Party,
+  locked: Locked,
+  seen: Stage,
+  event: LoopEvent,
+  o: { cancellationRequested: boolean; columns?: inbox.StepColumns; message?: string; data?: Record<string, unknown> },
+): Promise<void> {
+  const current = locked.stage as Stage;
+  if (current !== seen)
+    throw new Conflict(
+      `Someone else has just changed this referral: it now ${loopMachine.states[current]}. Read it again before you act.`,
+      'stale-version',
+    );
+  const decided = nextStage(current, event, party, { cancellationRequested: o.cancellationRequested });
+  if (!decided.ok) throw new Conflict(decided.reason, 'illegal-transition');
+  const now = actor.clock.now();
+  if (o.message !== undefined)
+    await inbox.insertMessage(tx, {
+      referralId: locked.id,
+      patientId: locked.patient_id,
+      fromParty: party === 'service' ? 'service' : 'referrer',
+      text: o.message,
+      by: actor.user.id,
+      at: now,
+    });
+  const data = { party, serviceName: locked.service_name, ...(o.data ?? {}) };
+  if (event === 'referral.cancellation-requested') {
+    // Not a move: the referral stays where it is until the service confirms.
+    await inbox.writeStep(tx, locked.id, o.columns ?? {});
+    await appendEvent(tx, {
+      at: now,
+      userId: actor.user.id,
+      patientId: locked.patient_id,
+      subjectType: 'referral',
+      subjectId: locked.id,
+      type: event,
+      fromState: current,
+      toState: current,
+      data,
+    });
+    await auditAction(tx, actor, locked.patient_id, 'ok', { referral: locked.id, step: event });
+    return;
+  }
+  await changeState(tx, actor, loopMachine, {
+    subjectType: 'referral',
+    subjectId: locked.id,
+    patientId: locked.patient_id,
+    current,
+    event,
+    data,
+    audit: { referral: locked.id, step: event },
+    write: (to) => inbox.writeStep(tx, locked.id, o.columns ?? {}, to),
+  });
+}
+
+async function teamIds(actor: Actor): Promise<string[]> {
+  return (await myTeams(actor)).map((t) => t.id);
+}
+
+/** A step by the receiving service, on a referral to a service the user's team answers (else: not found). */
+export async function serviceStep(actor: Actor, referralId: string, seen: Stage, step: StepDetails): Promise<void> {
+  const teams = await teamIds(actor);
+  const now = actor.clock.now();
+  if (step.event === 'referral.rejected') {
+    const problems = checkRejection({ reason: step.reason, text: step.text });
+    if (problems.length) throw new Invalid(Object.fromEntries(problems.map((p) => [p.field, p.message])));
+  }
+  if (step.event === 'referral.booked') {
+    const problems = checkBooking(step.at, now);
+    if (problems.length) throw new Invalid(Object.fromEntries(problems.map((p) => [p.field, p.message])));
+  }
+  await actor.db.transaction().execute(async (tx) => {
+    const locked = await inbox.referralForTeams(tx, referralId, teams, { lock: true });
+    if (!locked) throw new NotFound('There is no such referral to your service.');
+    const asked = (
+      await tx
+        .selectFrom('referrals')
+        .select('cancellation_requested_at')
+        .where('id', '=', referralId)
+        .executeTakeFirstOrThrow()
+    ).cancellation_requested_at;
+    const o = { cancellationRequested: asked !== null };
+    switch (step.event) {
+      case 'referral.rejected':
+        return take(tx, actor, 'service', locked, seen, step.event, {
+          ...o,
+          columns: { rejection_reason: step.reason, rejection_text: step.text, closed_at: now },
+          data: { reason: step.reason },
+        });
+      case 'referral.information-asked':
+        return take(tx, actor, 'service', locked, seen, step.event, { ...o, message: step.question });
+      case 'referral.booked':
+        return take(tx, actor, 'service', locked, seen, step.event, {
+          ...o,
+          columns: { appointment_at: step.at, appointment_place: step.place, appointment_how: step.how },
+          data: { at: step.at.toISOString(), how: step.how },
+        });
+      case 'referral.discharged':
+        return take(tx, actor, 'service', locked, seen, step.event, {
+          ...o,
+          columns: { outcome: step.outcome, closed_at: now },
+        });
+      case 'referral.cancelled':
+        return take(tx, actor, 'service', locked, seen, step.event, { ...o, columns: { closed_at: now } });
+      case 'referral.appointment-cancelled':
+        return take(tx, actor, 'service', locked, seen, step.event, {
+          ...o,
+          columns: { appointment_at: null, appointment_place: null, appointment_how: null },
+        });
+      default:
+        return take(tx, actor, 'service', locked, seen, step.event, o);
+    }
+  });
+}
+
+/** The referring team's steps: answering a question the service asked, asking to cancel, discarding a draft. */
+export async function referrerStep(
+  actor: Actor,
+  patientId: string,
+  referralId: string,
+  seen: Stage,
+  step:
+    | { event: 'referral.information-given'; answer: string }
+    | { event: 'referral.cancellation-requested'; reason: string }
+    | { event: 'referral.cancelled' },
+): Promise<void> {
+  const patient = await requireCare(actor, patientId);
+  const now = actor.clock.now();
+  await actor.db.transaction().execute(async (tx) => {
+    const locked = await tx
+      .selectFrom('referrals as r')
+      .innerJoin('healthcare_services as s', 's.id', 'r.service_id')
+      .select(['r.id', 'r.patient_id', 'r.stage', 'r.cancellation_requested_at', 's.name as service_name'])
+      .where('r.id', '=', referralId)
+      .where('r.patient_id', '=', patient.id)
+      .forUpdate('r')
+      .executeTakeFirst();
+    if (!locked) throw new NotFound('There is no such referral for this person.');
+    const o = { cancellationRequested: locked.cancellation_requested_at !== null };
+    switch (step.event) {
+      case 'referral.information-given':
+        return take(tx, actor, 'referrer', locked, seen, step.event, { ...o, message: step.answer });
+      case 'referral.cancellation-requested':
+        return take(tx, actor, 'referrer', locked, seen, step.event, {
+          ...o,
+          message: `Please cancel this referral: ${step.reason}`,
+          columns: { cancellation_requested_at: now },
+        });
+      case 'referral.cancelled':
+        return take(tx, actor, 'referrer', locked, seen, step.event, { ...o, columns: { closed_at: now } });
+    }
+  });
+}
+
+/** A refused step by the service is audited against the person, with what refused it. */
+export async function refuseStep(actor: Actor, referralId: string, why: string[]): Promise<void> {
+  const found = await inbox.referralForTeams(actor.db, referralId, await teamIds(actor));
+  if (found)
+    await auditAction(actor.db, actor, found.patient_id, 'refused', { referral: referralId, why: why.join(',') });
+}
