@@ -8,6 +8,8 @@ import { type Caseload, teamCaseload } from '../caseload/service.ts';
 import { followUpsForHome } from '../followup/routes.ts';
 import { bannerName, formatNhsNumber } from '../patients/model.ts';
 import { myOpenInputRequests } from '../plans/care/service.ts';
+import { attentionWords } from '../referrals/loop/model.ts';
+import { referralsNeedingMe } from '../referrals/service.ts';
 import { type TeamKind, teamKindNames } from '../teams/model.ts';
 import { myTeams } from '../teams/service.ts';
 
@@ -83,6 +85,8 @@ export const homePages: Page[] = [
         : undefined;
       // The follow-ups most overdue first: the worklist's first rows, the rest a page away.
       const followUps = may(user.role, 'patient:search') ? await followUpsForHome(actor(request, deps), 5) : undefined;
+      // Referrals that need the referring team: a rejection to answer, a question, no answer, no outcome.
+      const referrals = may(user.role, 'record:write') ? await referralsNeedingMe(actor(request, deps), 10) : undefined;
       // The oldest few waiting; the rest are a page away, never silently dropped.
       const inputRequests = may(user.role, 'input:answer')
         ? await myOpenInputRequests(actor(request, deps), undefined, 5)
@@ -101,6 +105,18 @@ export const homePages: Page[] = [
         canSeeFigures: may(user.role, 'figures:read'),
         canTakeReferrals: may(user.role, 'record:write'),
         followUps,
+        referrals: referrals && {
+          more: referrals.more,
+          rows: referrals.items.map((r) => [
+            {
+              text: `${r.familyName.toUpperCase()}, ${r.givenName}`,
+              href: `/patients/${r.patientId}/referrals/${r.id}#loop`,
+            },
+            r.serviceName,
+            r.sentAt ? showDateTime(r.sentAt) : '',
+            { tags: [{ text: attentionWords[r.why], colour: r.why === 'rejected' ? 'red' : 'orange' }] },
+          ]),
+        },
         canReviewCareStarts: may(user.role, 'care:review'),
         canAdminister: may(user.role, 'admin:accounts'),
         receiving: may(user.role, 'referral:inbox'),

@@ -16,10 +16,10 @@ import { type Letterhead, writerRole } from '../letters/referral-letter.ts';
 import { formatNhsNumber, fullName, type Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
 import { findPresentation } from '../presentations/store.ts';
-import { organisationNamed } from '../teams/service.ts';
+import { myTeams, organisationNamed } from '../teams/service.ts';
 import type { ConversationWay } from './forms.ts';
 import { messagesOf } from './inbox/store.ts';
-import { loopMachine } from './loop/model.ts';
+import { loopMachine, needsReferrer } from './loop/model.ts';
 import { checkComplete, draftLetter, withText } from './model.ts';
 import * as store from './store.ts';
 
@@ -377,4 +377,16 @@ export function referralTimelineEntries(patientId: string, steps: readonly Histo
         return { ...base, title: `Referral to ${service} started`, text: `Letter drafted by ${step.byName}` };
     }
   });
+}
+
+/** The team's referrals that need the referrer now, with why: for the home page. Oldest first. */
+export async function referralsNeedingMe(actor: Actor, limit: number) {
+  const teams = (await myTeams(actor)).map((t) => t.id);
+  const now = actor.clock.now();
+  const rows = await store.referralsNeedingAttention(actor.db, teams, now, 500);
+  const items = rows.flatMap((r) => {
+    const why = needsReferrer(r, r.responseDays, now);
+    return why ? [{ ...r, why }] : [];
+  });
+  return { items: items.slice(0, limit), more: items.length > limit };
 }

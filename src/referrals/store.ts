@@ -317,3 +317,69 @@ export async function historyOfReferral(db: Db, referralId: string): Promise<Ref
     data: parsed<Record<string, unknown>>(r.data),
   }));
 }
+
+export type AttentionRow = {
+  id: string;
+  patientId: string;
+  givenName: string;
+  familyName: string;
+  serviceName: string;
+  stage: Stage;
+  sentAt: Date | null;
+  responseDays: number | null;
+  appointmentAt: Date | null;
+  closedAt: Date | null;
+  rejectionReason: string | null;
+};
+
+/**
+ * The team's referrals that may need the referrer: rejected in the last 30 days, a question waiting,
+ * still waiting for the service (overdue is decided in the model), or an appointment passed with no
+ * outcome a day after it. Oldest first, at most `limit`.
+ */
+export async function referralsNeedingAttention(db: Db, teamIds: readonly string[], now: Date, limit: number) {
+  if (teamIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('referrals as r')
+    .innerJoin('healthcare_services as s', 's.id', 'r.service_id')
+    .innerJoin('patients as p', 'p.id', 'r.patient_id')
+    .select([
+      'r.id',
+      'r.patient_id',
+      'p.given_name',
+      'p.family_name',
+      's.name as service_name',
+      'r.stage',
+      'r.sent_at',
+      's.response_days',
+      'r.appointment_at',
+      'r.closed_at',
+      'r.rejection_reason',
+    ])
+    .where('r.team_id', 'in', teamIds)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('r.stage', '=', 'rejected'), eb('r.closed_at', '>', new Date(now.getTime() - 30 * 86_400_000))]),
+        eb('r.stage', 'in', ['on-hold', 'requested']),
+        eb.and([eb('r.stage', '=', 'booked'), eb('r.appointment_at', '<', new Date(now.getTime() - 86_400_000))]),
+      ]),
+    )
+    .orderBy('r.sent_at')
+    .limit(limit)
+    .execute();
+  return rows.map(
+    (r): AttentionRow => ({
+      id: r.id,
+      patientId: r.patient_id,
+      givenName: r.given_name,
+      familyName: r.family_name,
+      serviceName: r.service_name,
+      stage: r.stage as Stage,
+      sentAt: r.sent_at,
+      responseDays: r.response_days,
+      appointmentAt: r.appointment_at,
+      closedAt: r.closed_at,
+      rejectionReason: r.rejection_reason,
+    }),
+  );
+}

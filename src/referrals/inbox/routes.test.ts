@@ -192,6 +192,9 @@ test('a rejection needs a coded reason; one NG225 forbids is a NICE conflict on 
   const referral = await w.client.get(w.url);
   assert.match(referral.html.text.replace(/\s+/g, ' '), /Not accepted: Because of self-harm .* NICE conflict/);
   assert.match(referral.body, /We do not see &lt;i&gt;active&lt;\/i&gt; self-harm/);
+  // At once on the referring team's home page, as the start of action.
+  const home = (await w.client.get('/')).html.text.replace(/\s+/g, ' ');
+  assert.match(home, /Referrals that need you[\s\S]*Not accepted: answer it, refer elsewhere or escalate/);
   // A closed referral offers no steps; one forged is refused, naming where it stands.
   const again = await w.therapist.post(w.packet, { seen: 'rejected', step: 'accept' });
   assert.equal(again.status, 409, 'accepting a rejected referral');
@@ -203,6 +206,7 @@ test('a question from the service is answered by the referring team; two people 
   assert.equal((await step(w, w.therapist, { step: 'ask', question: 'Is there a GP letter?' })).status, 303);
   const referral = await w.client.get(w.url);
   assert.match(referral.html.text, /Is there a GP letter\?/);
+  assert.match((await w.client.get('/')).html.text, /The service asked a question/);
   const blank = await w.client.post(`${w.url}/answer`, { seen: 'on-hold', answer: '' });
   assert.equal(blank.status, 400);
   assert.equal(

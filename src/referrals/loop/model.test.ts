@@ -8,6 +8,7 @@ import {
   isOverdue,
   loopEvents,
   movesFor,
+  needsReferrer,
   nextStage,
   rejectionConflict,
   rejectionReasons,
@@ -127,4 +128,22 @@ test('appointments are booked ahead; overdue counts working days past the servic
   assert.equal(isOverdue({ stage: 'requested', sentAt: new Date('2026-11-27T10:00:00Z') }, 3, now), false);
   assert.equal(isOverdue({ stage: 'accepted', sentAt: new Date('2026-11-01T10:00:00Z') }, 2, now), false);
   assert.equal(isOverdue({ stage: 'requested', sentAt: new Date('2026-11-01T10:00:00Z') }, null, now), false);
+});
+
+test('what needs the referring team: a rejection, a question, no answer in time, an appointment with no outcome', () => {
+  const now = new Date('2026-12-02T10:00:00Z');
+  const sent = new Date('2026-11-20T10:00:00Z');
+  assert.equal(needsReferrer({ stage: 'rejected', sentAt: sent, appointmentAt: null }, 10, now), 'rejected');
+  assert.equal(needsReferrer({ stage: 'on-hold', sentAt: sent, appointmentAt: null }, 10, now), 'question');
+  assert.equal(needsReferrer({ stage: 'requested', sentAt: sent, appointmentAt: null }, 5, now), 'overdue');
+  assert.equal(needsReferrer({ stage: 'requested', sentAt: sent, appointmentAt: null }, 10, now), null);
+  assert.equal(
+    needsReferrer({ stage: 'booked', sentAt: sent, appointmentAt: new Date('2026-11-30T10:00:00Z') }, 5, now),
+    'no-outcome',
+  );
+  assert.equal(
+    needsReferrer({ stage: 'booked', sentAt: sent, appointmentAt: new Date('2026-12-01T12:00:00Z') }, 5, now),
+    null,
+  );
+  assert.equal(needsReferrer({ stage: 'completed', sentAt: sent, appointmentAt: null }, 5, now), null);
 });

@@ -288,3 +288,28 @@ export function isOverdue(r: { stage: Stage; sentAt: Date | null }, responseDays
   if (!waiting.includes(r.stage) || r.sentAt === null || responseDays === null) return false;
   return workingDaysBetween(r.sentAt, now) > responseDays;
 }
+
+/**
+ * Why a referral needs the referring team now, or null: not accepted (answer, re-route or escalate),
+ * the service asked a question, no answer past the service's target, or an appointment passed a day
+ * ago with no outcome recorded.
+ */
+export function needsReferrer(
+  r: { stage: Stage; sentAt: Date | null; appointmentAt: Date | null },
+  responseDays: number | null,
+  now: Date,
+): 'rejected' | 'question' | 'overdue' | 'no-outcome' | null {
+  if (r.stage === 'rejected') return 'rejected';
+  if (r.stage === 'on-hold') return 'question';
+  if (r.stage === 'booked' && r.appointmentAt && now.getTime() - r.appointmentAt.getTime() > 86_400_000)
+    return 'no-outcome';
+  if (isOverdue(r, responseDays, now)) return 'overdue';
+  return null;
+}
+
+export const attentionWords = {
+  rejected: 'Not accepted: answer it, refer elsewhere or escalate',
+  question: 'The service asked a question',
+  overdue: 'No answer past the service’s target',
+  'no-outcome': 'Appointment passed with no outcome',
+} as const;
