@@ -17,6 +17,7 @@ import { inputRequestPages } from './plans/care/input/routes.ts';
 import { carePlanPages } from './plans/care/routes.ts';
 import { safetyPlanPages } from './plans/safety/routes.ts';
 import { presentationPages } from './presentations/routes.ts';
+import { escalationPages } from './referrals/escalation/routes.ts';
 import { inboxPages } from './referrals/inbox/routes.ts';
 import { referralPages } from './referrals/routes.ts';
 import { teamPages } from './teams/routes.ts';
@@ -38,6 +39,7 @@ export const pages: readonly Page[] = [
   ...consentPages,
   ...referralPages,
   ...inboxPages,
+  ...escalationPages,
   ...presentationPages,
   ...assessmentPages,
   ...carePlanPages,

@@ -8,6 +8,8 @@ import { type Caseload, teamCaseload } from '../caseload/service.ts';
 import { followUpsForHome } from '../followup/routes.ts';
 import { bannerName, formatNhsNumber } from '../patients/model.ts';
 import { myOpenInputRequests } from '../plans/care/service.ts';
+import { escalationStatuses } from '../referrals/escalation/model.ts';
+import { myEscalations } from '../referrals/escalation/service.ts';
 import { attentionWords } from '../referrals/loop/model.ts';
 import { referralsNeedingMe } from '../referrals/service.ts';
 import { type TeamKind, teamKindNames } from '../teams/model.ts';
@@ -87,6 +89,8 @@ export const homePages: Page[] = [
       const followUps = may(user.role, 'patient:search') ? await followUpsForHome(actor(request, deps), 5) : undefined;
       // Referrals that need the referring team: a rejection to answer, a question, no answer, no outcome.
       const referrals = may(user.role, 'record:write') ? await referralsNeedingMe(actor(request, deps), 10) : undefined;
+      // A senior clinician's escalations, soonest due first.
+      const escalations = may(user.role, 'escalation:own') ? await myEscalations(actor(request, deps), 10) : [];
       // The oldest few waiting; the rest are a page away, never silently dropped.
       const inputRequests = may(user.role, 'input:answer')
         ? await myOpenInputRequests(actor(request, deps), undefined, 5)
@@ -117,6 +121,15 @@ export const homePages: Page[] = [
             { tags: [{ text: attentionWords[r.why], colour: r.why === 'rejected' ? 'red' : 'orange' }] },
           ]),
         },
+        escalations: escalations.map((e) => [
+          {
+            text: `${e.familyName.toUpperCase()}, ${e.givenName}`,
+            href: `/patients/${e.patientId}/escalations/${e.id}`,
+          },
+          e.serviceName,
+          showDate(e.dueOn),
+          escalationStatuses[e.status],
+        ]),
         canReviewCareStarts: may(user.role, 'care:review'),
         canAdminister: may(user.role, 'admin:accounts'),
         receiving: may(user.role, 'referral:inbox'),

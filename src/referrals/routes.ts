@@ -13,6 +13,9 @@ import { personCopy, personCopyPdf, referralLetter, referralLetterPdf } from '..
 import { bannerOf } from '../patients/model.ts';
 import { refuseInvalid } from '../patients/service.ts';
 import { teamKindNames } from '../teams/model.ts';
+import { parseEscalate } from './escalation/forms.ts';
+import { escalatable, escalationStatuses } from './escalation/model.ts';
+import { escalate, escalationsFor, seniorsFor } from './escalation/service.ts';
 import {
   type ConversationAnswers,
   conversationAnswers,
@@ -110,10 +113,25 @@ async function referralPage(
           : null,
       messages,
     },
+    escalation: {
+      may: escalatable.includes(referral.stage),
+      seniors: escalatable.includes(referral.stage) ? await seniorsFor(who, referral.teamId) : [],
+      list: (await escalationsFor(who, referral.id)).map((e) => ({ ...e, statusText: escalationStatuses[e.status] })),
+      due: nowInBoxes(new Date(who.clock.now().getTime() + 2 * 86_400_000)).on,
+    },
     canWrite: may(who.user.role, 'record:write'),
     justSent: o.justSent === true && referral.stage !== 'draft',
     errors,
-    errorList: errorList(errors, ['form', 'consent', ...referral.letter.sections.map((_, i) => `section-${i}`)]),
+    errorList: errorList(errors, [
+      'form',
+      'ownerId',
+      'escalationReason',
+      ['dueOn', 'dueOn-day'],
+      'answer',
+      'cancelReason',
+      'consent',
+      ...referral.letter.sections.map((_, i) => `section-${i}`),
+    ]),
     backHref: referralsUrl(patient.id),
   });
 }
@@ -415,6 +433,34 @@ export const referralPages: Page[] = [
         answers,
         errors: decided.issues,
       });
+    },
+  }),
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/referrals/:referralId/escalate',
+    permission: 'record:write',
+    audit: 'referral.escalate',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const patientId = patientParam(request.params);
+      const referralId = referralParam(request.params);
+      try {
+        const decided = await decide(parseEscalate(request.body, londonToday(deps.clock.now())), (e) =>
+          escalate(who, patientId, referralId, e),
+        );
+        if (decided.ok) return reply.redirect(`/patients/${patientId}/escalations/${decided.value}`, 303);
+        await refuseInvalid(who, patientId, Object.keys(decided.issues));
+        return referralPage(reply, who, 400, patientId, referralId, { audited: false, errors: decided.issues });
+      } catch (error) {
+        if (error instanceof Conflict) {
+          await refuseInvalid(who, patientId, [error.code]);
+          return referralPage(reply, who, 409, patientId, referralId, {
+            audited: false,
+            errors: { form: error.message },
+          });
+        }
+        throw error;
+      }
     },
   }),
   definePage({

@@ -338,6 +338,9 @@ const stepTitles: Record<string, string> = {
   'referral.cancellation-requested': ': cancellation asked for',
   'referral.cancelled': 'cancelled',
   'referral.entered-in-error': 'withdrawn as entered in error',
+  'referral.escalated': ': escalated to a senior clinician',
+  'escalation.discussed': ': a senior clinician spoke with the service',
+  'escalation.resolved': ': escalation resolved',
 };
 const timelineSteps = ['referral.drafted', 'referral.conversation', ...Object.keys(stepTitles)] as [
   string,

@@ -24,6 +24,8 @@ export const mergedParts = {
   referrals: ['referral', 'referrals'],
   referral_conversations: ['conversation with a service', 'conversations with a service'],
   referral_messages: ['message about a referral', 'messages about a referral'],
+  escalations: ['escalation', 'escalations'],
+  escalation_notes: ['escalation note', 'escalation notes'],
   record_versions: ['kept version', 'kept versions'],
   record_events: ['recorded step', 'recorded steps'],
 } as const;

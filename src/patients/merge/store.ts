@@ -23,6 +23,8 @@ const idColumn: Record<MergedPart, string> = {
   referrals: 'id',
   referral_conversations: 'id',
   referral_messages: 'id',
+  escalations: 'id',
+  escalation_notes: 'id',
   record_versions: 'subject_id',
   record_events: 'id',
 };

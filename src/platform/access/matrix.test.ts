@@ -69,6 +69,7 @@ test('role × route: each role reaches exactly what its permissions allow', asyn
       .replace(':serviceId', ids.service)
       .replace(':consentId', ids.consent)
       .replace(':referralId', ids.referral)
+      .replace(':escalationId', ids.escalation)
       .replace(':version', '1');
     assert.doesNotMatch(url, /:/, `every parameter of ${page.url} has a real value`);
     for (const [who, client] of clients) {
@@ -217,6 +218,21 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const escalation = await db
+    .insertInto('escalations')
+    .values({
+      referral_id: referral.id,
+      patient_id: patientId,
+      team_id: teamId,
+      owner_id: practitioner,
+      status: 'open',
+      reason: 'Take it up',
+      due_on: '2026-11-30',
+      opened_by: practitioner,
+      opened_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   for (const [subject, type, c] of [
     [assessment.id, 'assessment', '{}'],
     [plan.id, 'care-plan', content],
@@ -246,6 +262,7 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
     service: service.id,
     consent: consent.id,
     referral: referral.id,
+    escalation: escalation.id,
   };
 }
 

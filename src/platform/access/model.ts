@@ -72,6 +72,8 @@ export const permissions = [
   'care:review',
   /** Merge two records of one person: a senior clinician's named action. */
   'record:merge',
+  /** Take up a rejected or stuck referral with the other service: a senior clinician's escalation. */
+  'escalation:own',
   'referral:inbox',
   /** Read the directory of aftercare services: no patient in it. */
   'directory:read',
@@ -86,7 +88,7 @@ const clinical: Permission[] = ['signed-in', 'patient:search', 'patient:read', '
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   'liaison-practitioner': [...clinical, 'record:write', 'input:answer'],
-  'senior-clinician': [...clinical, 'record:write', 'record:merge', 'input:answer'],
+  'senior-clinician': [...clinical, 'record:write', 'record:merge', 'escalation:own', 'input:answer'],
   'mdt-contributor': [...clinical, 'input:answer'],
   // A receiving service sees what is referred to it, never a search over the hospital's patients.
   'receiving-clinician': ['signed-in', 'referral:inbox'],

@@ -421,6 +421,35 @@ export type ReferralConversationsTable = {
   recorded_at: Date;
 };
 
+export type EscalationsTable = {
+  id: Generated<string>;
+  referral_id: string;
+  patient_id: string;
+  team_id: string;
+  owner_id: string;
+  status: string;
+  outcome: string | null;
+  reason: string;
+  due_on: string;
+  opened_by: string;
+  opened_at: Date;
+  resolved_by: string | null;
+  resolved_at: Date | null;
+  resolution: string | null;
+};
+
+export type EscalationNotesTable = {
+  id: Generated<string>;
+  escalation_id: string;
+  patient_id: string;
+  with_whom: string;
+  way: string;
+  held_at: Date;
+  agreed: string;
+  recorded_by: string;
+  recorded_at: Date;
+};
+
 export type Database = {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -451,6 +480,8 @@ export type Database = {
   referrals: ReferralsTable;
   referral_conversations: ReferralConversationsTable;
   referral_messages: ReferralMessagesTable;
+  escalations: EscalationsTable;
+  escalation_notes: EscalationNotesTable;
 };
 
 /** The database or a transaction: store functions take either, so callers can compose them. */

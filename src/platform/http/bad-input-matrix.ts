@@ -348,8 +348,39 @@ export function badInputMatrix(share: number, of: number): () => Promise<void> {
         .execute();
       return { url, id };
     };
+    /** A fresh referral the service did not accept, and (for the senior clinician's forms) its escalation. */
+    const rejectedReferral = async () => {
+      const r = await sentReferral('requested');
+      await db
+        .updateTable('referrals')
+        .set({ stage: 'rejected', status: 'rejected', rejection_reason: 'self-harm', closed_at: clinicNow })
+        .where('id', '=', r.id)
+        .execute();
+      return r;
+    };
+    const freshEscalation = async () => {
+      const r = await rejectedReferral();
+      const e = await db
+        .insertInto('escalations')
+        .values({
+          referral_id: r.id,
+          patient_id: patient.id,
+          team_id: team,
+          owner_id: users.get('senior-clinician')!,
+          status: 'open',
+          reason: 'Challenge the exclusion',
+          due_on: '2026-12-31',
+          opened_by: nurseId,
+          opened_at: clinicNow,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return `${p}/escalations/${e.id}`;
+    };
+    const firstEscalation = await freshEscalation();
     const ids = {
       referralId: firstReferral.split('/').pop()!,
+      escalationId: firstEscalation.split('/').pop()!,
       consentId: firstConsent,
       sessionId: clinic.id,
       serviceId: service.id,
@@ -522,6 +553,19 @@ export function badInputMatrix(share: number, of: number): () => Promise<void> {
       'POST /patients/:patientId/referrals/:referralId/answer': async () => {
         const { url } = await sentReferral('on-hold');
         return { role: 'liaison-practitioner', source: url, action: `${url}/answer` };
+      },
+      // Escalation: from a referral not accepted; then the senior clinician's conversation and resolution.
+      'POST /patients/:patientId/referrals/:referralId/escalate': async () => {
+        const { url } = await rejectedReferral();
+        return { role: 'liaison-practitioner', source: url, action: `${url}/escalate` };
+      },
+      'POST /patients/:patientId/escalations/:escalationId/notes': async () => {
+        const e = await freshEscalation();
+        return { role: 'senior-clinician', source: e, action: `${e}/notes` };
+      },
+      'POST /patients/:patientId/escalations/:escalationId/resolve': async () => {
+        const e = await freshEscalation();
+        return { role: 'senior-clinician', source: e, action: `${e}/resolve` };
       },
       // A draft's page offers discarding it: each case a fresh draft.
       'POST /patients/:patientId/referrals/:referralId/cancel': async () => {
@@ -771,6 +815,8 @@ async function fingerprint(db: Db, patientId: string): Promise<string> {
     'referrals',
     'referral_conversations',
     'referral_messages',
+    'escalations',
+    'escalation_notes',
   ];
   // One statement: a row added or changed anywhere moves its table's count or sum of row versions.
   const parts = tables.map(

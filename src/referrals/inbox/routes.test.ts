@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { testApp } from '../../../test/support/app.ts';
 import { Client, errorSummary } from '../../../test/support/client.ts';
 import { closeTestDatabase } from '../../../test/support/database.ts';
-import { makePatient, makeService, makeTeam, makeUser, PASSWORD } from '../../../test/support/factories.ts';
-import { assessedFollowUp } from '../../../test/support/follow-ups.ts';
+import { makeUser, PASSWORD } from '../../../test/support/factories.ts';
+import { sentReferralWorld } from '../../../test/support/referrals.ts';
 
 // The closed loop through the pages: the receiving service's inbox (its own referrals only), the
 // packet (the letter and only what the person agreed to share), each step from where the referral
@@ -13,61 +12,7 @@ import { assessedFollowUp } from '../../../test/support/follow-ups.ts';
 
 after(closeTestDatabase);
 
-async function world() {
-  const t = await testApp();
-  const team = await makeTeam(t.db);
-  const nurse = await makeUser(t.db, { role: 'liaison-practitioner', teamIds: [team] });
-  const receivingTeam = await makeTeam(t.db, 'talking-therapies');
-  const therapist = await makeUser(t.db, { role: 'receiving-clinician', teamIds: [receivingTeam] });
-  const otherTherapist = await makeUser(t.db, {
-    role: 'receiving-clinician',
-    teamIds: [await makeTeam(t.db, 'talking-therapies')],
-  });
-  const service = await makeService(t.db, { by: nurse.id, name: `Loop TT ${Math.random().toString(36).slice(2, 6)}` });
-  await t.db
-    .updateTable('healthcare_services')
-    .set({ receiving_team_id: receivingTeam })
-    .where('id', '=', service)
-    .execute();
-  const patient = await makePatient(t.db, { teamId: team });
-  const client = new Client(t.app);
-  await client.signIn(nurse.username, PASSWORD);
-  const { assessment } = await assessedFollowUp(t.db, client, {
-    patientId: patient.id,
-    teamId: team,
-    recordedBy: nurse.id,
-    day: '2026-11-25',
-    time: '09:00',
-  });
-  const p = `/patients/${patient.id}`;
-  await client.get(`${p}/referrals`);
-  const started = await client.post(`${p}/referrals`, {
-    assessmentId: assessment.split('/').pop()!,
-    serviceId: service,
-  });
-  const url = String(started.headers.location);
-  // Consent to the letter and the assessment (the form's checkboxes: tested with the consent pages).
-  await t.db
-    .insertInto('consents')
-    .values({
-      patient_id: patient.id,
-      service_id: service,
-      shares: ['letter', 'assessment'],
-      way: 'in-person',
-      given_on: '2026-11-25',
-      recorded_by: nurse.id,
-      recorded_at: new Date('2026-11-25T09:30:00Z'),
-    })
-    .execute();
-  await client.get(url);
-  assert.equal((await client.post(`${url}/send`, { version: '1' })).status, 303);
-  const referralId = url.split('/').pop()!;
-  const service_ = new Client(t.app);
-  await service_.signIn(therapist.username, PASSWORD);
-  const outsider = new Client(t.app);
-  await outsider.signIn(otherTherapist.username, PASSWORD);
-  return { ...t, client, url, p, referralId, therapist: service_, outsider, packet: `/inbox/referrals/${referralId}` };
-}
+const world = sentReferralWorld;
 type World = Awaited<ReturnType<typeof world>>;
 
 async function step(w: World, who: Client, fields: Record<string, string>) {

@@ -20,6 +20,7 @@ import * as consent from './0018_consent.ts';
 import * as figuresIndex from './0019_figures_index.ts';
 import * as referrals from './0020_referrals.ts';
 import * as closedLoop from './0021_closed_loop.ts';
+import * as escalations from './0022_escalations.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '0019_figures_index': figuresIndex,
   '0020_referrals': referrals,
   '0021_closed_loop': closedLoop,
+  '0022_escalations': escalations,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { dateParts, type Parsed, parseDateParts, proseText, text } from '#platform/forms.ts';
+import { ESCALATION_TEXT_MAX, isOutcome, type Outcome } from './model.ts';
+
+// Escalation's forms: to whom and why, by when; and its resolution.
+
+function written(
+  value: string,
+  name: string,
+  enter: string,
+  max: number,
+): { ok: true; value: string } | { ok: false; message: string } {
+  const parsed = proseText(name, max).safeParse(value);
+  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]!.message };
+  if (parsed.data.trim() === '') return { ok: false, message: enter };
+  return { ok: true, value: parsed.data };
+}
+
+export function parseEscalate(
+  body: unknown,
+  today: string,
+): Parsed<{ ownerId: string; reason: string; dueOn: string }> {
+  const issues: Record<string, string> = {};
+  const owner = z.uuid().safeParse(text(body, 'ownerId').trim().toLowerCase());
+  if (!owner.success) issues.ownerId = 'Choose a senior clinician of the team';
+  const reason = written(
+    text(body, 'escalationReason'),
+    'What to take up',
+    'Say what the senior clinician should take up',
+    ESCALATION_TEXT_MAX,
+  );
+  if (!reason.ok) issues.escalationReason = reason.message;
+  const due = parseDateParts(dateParts(body, 'dueOn'), 'The day it is due', today, 'any');
+  if (!due.ok) issues.dueOn = due.message;
+  if (!owner.success || !reason.ok || !due.ok) return { ok: false, issues };
+  return { ok: true, value: { ownerId: owner.data, reason: reason.value, dueOn: due.value } };
+}
+
+export function parseResolve(body: unknown): Parsed<{ outcome: Outcome; resolution: string }> {
+  const issues: Record<string, string> = {};
+  const outcome = text(body, 'outcome');
+  if (!isOutcome(outcome)) issues.outcome = 'Select how it was resolved';
+  const resolution = written(
+    text(body, 'resolution'),
+    'What happened',
+    'Say what was agreed, and what happens for the person now',
+    ESCALATION_TEXT_MAX,
+  );
+  if (!resolution.ok) issues.resolution = resolution.message;
+  if (!isOutcome(outcome) || !resolution.ok) return { ok: false, issues };
+  return { ok: true, value: { outcome, resolution: resolution.value } };
+}
