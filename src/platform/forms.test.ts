@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { Conflict, Invalid } from './errors.ts';
-import { dateField, decide, formParser, proseText } from './forms.ts';
+import { dateField, decide, formParser, proseText, writtenText } from './forms.ts';
 
 // The pieces a page's zod schema is built from: what a person types in, a typed value or one
 // GOV.UK sentence per field out.
@@ -59,4 +59,14 @@ test('decide: the parser’s issues or the use case’s Invalid come back as iss
     }),
     Conflict,
   );
+});
+
+test('written text: tidied like all prose, refused when blank once tidied or too long, markup kept as typed', () => {
+  const label = { name: 'What was agreed', enter: 'Enter what was agreed' };
+  assert.deepEqual(writtenText('  \n ', label, 10), { ok: false, message: 'Enter what was agreed' });
+  assert.deepEqual(writtenText('x'.repeat(11), label, 10), {
+    ok: false,
+    message: 'What was agreed must be 10 characters or fewer',
+  });
+  assert.deepEqual(writtenText('<b>Yes</b>\r\n', label, 20), { ok: true, value: '<b>Yes</b>' });
 });

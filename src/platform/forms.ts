@@ -64,6 +64,21 @@ export function proseText(name: string, max: number) {
     .refine((v) => v.length <= max, { message: `${name} must be ${max.toLocaleString('en-GB')} characters or fewer` });
 }
 
+/**
+ * Prose that must say something: tidied as all prose is (proseText), at most `max` characters, and
+ * not blank once tidied — `enter` is the message when it is ("Enter what was agreed").
+ */
+export function writtenText(
+  value: string,
+  label: { name: string; enter: string },
+  max: number,
+): { ok: true; value: string } | { ok: false; message: string } {
+  const parsed = proseText(label.name, max).safeParse(value);
+  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]!.message };
+  if (parsed.data.trim() === '') return { ok: false, message: label.enter };
+  return { ok: true, value: parsed.data };
+}
+
 /** A GOV.UK date input (day, month, year boxes) as an ISO date, with the design system's messages. */
 export function dateField(label: string, today: string, rule: 'past' | 'any' = 'any') {
   return z.object({ day: z.string(), month: z.string(), year: z.string() }).transform((parts, ctx) => {

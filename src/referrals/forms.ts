@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { type DateParts, dateAndTime, dateParts, type Parsed, parseVersion, proseText, text } from '#platform/forms.ts';
+import {
+  type DateParts,
+  dateAndTime,
+  dateParts,
+  type Parsed,
+  parseVersion,
+  proseText,
+  text,
+  writtenText,
+} from '#platform/forms.ts';
 import { SECTION_MAX } from './model.ts';
 
 // Referrals' forms: which service to write to (from which assessment), the letter's words, the
@@ -70,21 +79,17 @@ export const conversationAnswers = (body: unknown): ConversationAnswers => ({
   agreed: text(body, 'agreed'),
 });
 
-/** Typed text that must say something: tidied as all prose is, and not blank once tidied. */
-function written(value: string, name: string, enter: string, max: number) {
-  const parsed = proseText(name, max).safeParse(value);
-  if (!parsed.success) return { success: false as const, message: parsed.error.issues[0]!.message };
-  if (parsed.data.trim() === '') return { success: false as const, message: enter };
-  return { success: true as const, data: parsed.data };
-}
-
 export function parseConversation(
   a: ConversationAnswers,
   today: string,
 ): Parsed<{ withWhom: string; way: ConversationWay; heldAt: Date; agreed: string }> {
   const issues: Record<string, string> = {};
-  const withWhom = written(a.withWhom, 'Who you spoke to', 'Enter who you spoke to, and their role', 200);
-  if (!withWhom.success) issues.withWhom = withWhom.message;
+  const withWhom = writtenText(
+    a.withWhom,
+    { name: 'Who you spoke to', enter: 'Enter who you spoke to, and their role' },
+    200,
+  );
+  if (!withWhom.ok) issues.withWhom = withWhom.message;
   const way = z.enum(ways).safeParse(a.way);
   if (!way.success) issues.way = 'Select how you spoke';
   const at = dateAndTime(a.on, a.time, 'you spoke', today, 'past');
@@ -92,8 +97,8 @@ export function parseConversation(
     if (at.day) issues.on = at.day;
     if (at.time) issues.time = at.time;
   }
-  const agreed = written(a.agreed, 'What was agreed', 'Enter what was said and agreed', 4000);
-  if (!agreed.success) issues.agreed = agreed.message;
-  if (!withWhom.success || !way.success || !at.ok || !agreed.success) return { ok: false, issues };
-  return { ok: true, value: { withWhom: withWhom.data, way: way.data, heldAt: at.value, agreed: agreed.data } };
+  const agreed = writtenText(a.agreed, { name: 'What was agreed', enter: 'Enter what was said and agreed' }, 4000);
+  if (!agreed.ok) issues.agreed = agreed.message;
+  if (!withWhom.ok || !way.success || !at.ok || !agreed.ok) return { ok: false, issues };
+  return { ok: true, value: { withWhom: withWhom.value, way: way.data, heldAt: at.value, agreed: agreed.value } };
 }

@@ -1,20 +1,8 @@
 import { z } from 'zod';
-import { dateParts, type Parsed, parseDateParts, proseText, text } from '#platform/forms.ts';
+import { dateParts, type Parsed, parseDateParts, text, writtenText } from '#platform/forms.ts';
 import { ESCALATION_TEXT_MAX, isOutcome, type Outcome } from './model.ts';
 
 // Escalation's forms: to whom and why, by when; and its resolution.
-
-function written(
-  value: string,
-  name: string,
-  enter: string,
-  max: number,
-): { ok: true; value: string } | { ok: false; message: string } {
-  const parsed = proseText(name, max).safeParse(value);
-  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]!.message };
-  if (parsed.data.trim() === '') return { ok: false, message: enter };
-  return { ok: true, value: parsed.data };
-}
 
 export function parseEscalate(
   body: unknown,
@@ -23,10 +11,9 @@ export function parseEscalate(
   const issues: Record<string, string> = {};
   const owner = z.uuid().safeParse(text(body, 'ownerId').trim().toLowerCase());
   if (!owner.success) issues.ownerId = 'Choose a senior clinician of the team';
-  const reason = written(
+  const reason = writtenText(
     text(body, 'escalationReason'),
-    'What to take up',
-    'Say what the senior clinician should take up',
+    { name: 'What to take up', enter: 'Say what the senior clinician should take up' },
     ESCALATION_TEXT_MAX,
   );
   if (!reason.ok) issues.escalationReason = reason.message;
@@ -40,10 +27,9 @@ export function parseResolve(body: unknown): Parsed<{ outcome: Outcome; resoluti
   const issues: Record<string, string> = {};
   const outcome = text(body, 'outcome');
   if (!isOutcome(outcome)) issues.outcome = 'Select how it was resolved';
-  const resolution = written(
+  const resolution = writtenText(
     text(body, 'resolution'),
-    'What happened',
-    'Say what was agreed, and what happens for the person now',
+    { name: 'What happened', enter: 'Say what was agreed, and what happens for the person now' },
     ESCALATION_TEXT_MAX,
   );
   if (!resolution.ok) issues.resolution = resolution.message;

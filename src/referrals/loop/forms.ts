@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type DateParts, dateAndTime, dateParts, type Parsed, proseText, text } from '#platform/forms.ts';
+import { type DateParts, dateAndTime, dateParts, type Parsed, proseText, text, writtenText } from '#platform/forms.ts';
 import { REASON_TEXT_MAX, type RejectionReason, rejectionReasons, type Stage, stages } from './model.ts';
 import type { StepDetails } from './service.ts';
 
@@ -46,19 +46,6 @@ const serviceSteps = {
 export type ServiceStepName = keyof typeof serviceSteps;
 export const isServiceStep = (s: string): s is ServiceStepName => Object.hasOwn(serviceSteps, s);
 
-/** What was written, tidied, and not blank. */
-function written(
-  value: string,
-  name: string,
-  enter: string,
-  max: number,
-): { ok: true; value: string } | { ok: false; message: string } {
-  const parsed = proseText(name, max).safeParse(value);
-  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]!.message };
-  if (parsed.data.trim() === '') return { ok: false, message: enter };
-  return { ok: true, value: parsed.data };
-}
-
 export function parseSeen(value: string): Stage | null {
   return (stages as readonly string[]).includes(value) ? (value as Stage) : null;
 }
@@ -79,7 +66,7 @@ export function parseServiceStep(a: StepAnswers): Parsed<{ seen: Stage; step: St
       break;
     }
     case 'referral.information-asked': {
-      const q = written(a.question, 'The question', 'Enter what you need to know', 4000);
+      const q = writtenText(a.question, { name: 'The question', enter: 'Enter what you need to know' }, 4000);
       if (q.ok) step = { event, question: q.value };
       else issues.question = q.message;
       break;
@@ -90,7 +77,11 @@ export function parseServiceStep(a: StepAnswers): Parsed<{ seen: Stage; step: St
         if (at.day) issues.on = at.day;
         if (at.time) issues.time = at.time;
       }
-      const place = written(a.place, 'Where', 'Enter where the appointment is, or the number you will call', 200);
+      const place = writtenText(
+        a.place,
+        { name: 'Where', enter: 'Enter where the appointment is, or the number you will call' },
+        200,
+      );
       if (!place.ok) issues.place = place.message;
       const how = z.enum(['in-person', 'phone', 'video']).safeParse(a.how);
       if (!how.success) issues.how = 'Select how the appointment will happen';
@@ -98,10 +89,9 @@ export function parseServiceStep(a: StepAnswers): Parsed<{ seen: Stage; step: St
       break;
     }
     case 'referral.discharged': {
-      const outcome = written(
+      const outcome = writtenText(
         a.outcome,
-        'The outcome',
-        'Enter the outcome: what the service did and what happens next',
+        { name: 'The outcome', enter: 'Enter the outcome: what the service did and what happens next' },
         4000,
       );
       if (outcome.ok) step = { event, outcome: outcome.value };
@@ -118,7 +108,11 @@ export function parseServiceStep(a: StepAnswers): Parsed<{ seen: Stage; step: St
 export function parseAnswer(body: unknown): Parsed<{ seen: Stage; answer: string }> {
   const seen = parseSeen(text(body, 'seen'));
   if (seen === null) return { ok: false, issues: { answer: 'Open the referral again and answer from there' } };
-  const answer = written(text(body, 'answer'), 'The answer', 'Enter your answer to the service', 4000);
+  const answer = writtenText(
+    text(body, 'answer'),
+    { name: 'The answer', enter: 'Enter your answer to the service' },
+    4000,
+  );
   if (!answer.ok) return { ok: false, issues: { answer: answer.message } };
   return { ok: true, value: { seen, answer: answer.value } };
 }
@@ -126,7 +120,11 @@ export function parseAnswer(body: unknown): Parsed<{ seen: Stage; answer: string
 export function parseCancelRequest(body: unknown): Parsed<{ seen: Stage; reason: string }> {
   const seen = parseSeen(text(body, 'seen'));
   if (seen === null) return { ok: false, issues: { cancelReason: 'Open the referral again and cancel from there' } };
-  const reason = written(text(body, 'cancelReason'), 'The reason', 'Say why the referral should be cancelled', 2000);
+  const reason = writtenText(
+    text(body, 'cancelReason'),
+    { name: 'The reason', enter: 'Say why the referral should be cancelled' },
+    2000,
+  );
   if (!reason.ok) return { ok: false, issues: { cancelReason: reason.message } };
   return { ok: true, value: { seen, reason: reason.value } };
 }
