@@ -13,8 +13,8 @@ import { DataDirInUse } from '#platform/db/lock.ts';
 import { migrateToLatest } from '#platform/db/migrate.ts';
 import { AlreadySeeded, seedDemo } from './demo/service.ts';
 import { IMPORT_MAX_BYTES } from './directory/model.ts';
-import { exportOpenReferral, importOpenReferral } from './directory/service.ts';
-import { exportDirectory, importDirectory } from './fhir/directory.ts';
+import { exportOpenReferral } from './directory/service.ts';
+import { exportDirectory, importDirectoryFile } from './fhir/directory.ts';
 import { loadHazardLog, repositoryRoot } from './safety/log.ts';
 import { readResults, safetyCaseReport } from './safety/report.ts';
 import { serve } from './server.ts';
@@ -133,12 +133,7 @@ async function runDirectory(config: Config, args: string[]): Promise<number> {
     } catch {
       return usageError(`${file} is not JSON`);
     }
-    const deps = { db: connection.db, clock: systemClock };
-    // A FHIR Bundle says what it is; anything else is read as Open Referral UK.
-    const result =
-      (bundle as { resourceType?: unknown } | null)?.resourceType === 'Bundle'
-        ? await importDirectory(deps, user, bundle)
-        : await importOpenReferral(deps, user, bundle);
+    const result = await importDirectoryFile({ db: connection.db, clock: systemClock }, user, bundle);
     if (!result.ok) {
       complain(`Nothing was imported. ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:`);
       for (const p of result.problems) complain(`  ${p}`);

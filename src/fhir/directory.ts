@@ -2,7 +2,7 @@ import type { HealthcareService } from '@medplum/fhirtypes';
 import type { Clock } from '#platform/clock.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { checkService, type Service } from '../directory/model.ts';
-import { addServices, everyService, type ImportResult } from '../directory/service.ts';
+import { addServices, everyService, type ImportResult, importOpenReferral } from '../directory/service.ts';
 import { r4Problems, serviceFromFhir, serviceToFhir } from './healthcare-service.ts';
 
 // The directory in and out as FHIR R4: the whole directory as a Bundle of HealthcareService, and an
@@ -57,4 +57,18 @@ export async function importDirectory(
   if (problems.length > 0) return { ok: false, problems };
   await addServices(deps, by, services, 'Imported');
   return { ok: true, imported: services.length };
+}
+
+/**
+ * Import a directory file in either shape Onward reads: a FHIR Bundle says what it is; anything else
+ * is read as Open Referral UK. The command line and the import page both come here.
+ */
+export async function importDirectoryFile(
+  deps: { db: Db; clock: Clock },
+  by: { id: string; role: string },
+  json: unknown,
+): Promise<ImportResult> {
+  return (json as { resourceType?: unknown } | null)?.resourceType === 'Bundle'
+    ? importDirectory(deps, by, json)
+    : importOpenReferral(deps, by, json);
 }

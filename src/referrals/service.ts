@@ -16,7 +16,7 @@ import { type Letterhead, writerRole } from '../letters/referral-letter.ts';
 import { formatNhsNumber, fullName, type Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
 import { findPresentation } from '../presentations/store.ts';
-import { myTeams, organisationNamed } from '../teams/service.ts';
+import { myTeams, organisationNamed, teamNamed } from '../teams/service.ts';
 import type { ConversationWay } from './forms.ts';
 import { messagesOf } from './inbox/store.ts';
 import { loopMachine, needsReferrer } from './loop/model.ts';
@@ -60,7 +60,7 @@ export async function startReferral(actor: Actor, patientId: string, assessmentI
     findPresentation(actor.db, assessment.presentationId),
     consentsOf(actor.db, patient.id),
   ]);
-  const hospitalName = (await organisationOfTeam(actor, assessment.teamId)) ?? 'hospital';
+  const hospitalName = (await teamNamed(actor, assessment.teamId)).organisationName;
   const letter = draftLetter({
     givenName: patient.givenName,
     hospitalName,
@@ -118,16 +118,6 @@ async function recordStep(
     data: step.data,
   });
   await auditAction(tx, actor, patientId, 'ok', step.audit);
-}
-
-async function organisationOfTeam(actor: Actor, teamId: string): Promise<string | null> {
-  const row = await actor.db
-    .selectFrom('teams')
-    .innerJoin('organisations', 'organisations.id', 'teams.organisation_id')
-    .select('organisations.name')
-    .where('teams.id', '=', teamId)
-    .executeTakeFirst();
-  return row?.name ?? null;
 }
 
 /** Everything the referral's page shows: the letter, what stops it being sent, consent, conversations. */

@@ -2,9 +2,8 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { text } from '#platform/forms.ts';
 import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
-import { importDirectory } from '../../fhir/directory.ts';
+import { importDirectoryFile } from '../../fhir/directory.ts';
 import { IMPORT_MAX_BYTES } from '../model.ts';
-import { importOpenReferral } from '../service.ts';
 
 // The directory's import page for administrators: a file of services, FHIR R4 (a Bundle of
 // HealthcareService) or Open Referral UK (the profile's service list, an array or one service), told
@@ -56,12 +55,11 @@ async function importFile(who: Actor, file: string) {
   } catch {
     return { ok: false as const, error: 'The file is not JSON: export it again from the system it came from' };
   }
-  const deps = { db: who.db, clock: who.clock };
-  const by = { id: who.user.id, role: who.user.role };
-  const result =
-    (json as { resourceType?: unknown } | null)?.resourceType === 'Bundle'
-      ? await importDirectory(deps, by, json)
-      : await importOpenReferral(deps, by, json);
+  const result = await importDirectoryFile(
+    { db: who.db, clock: who.clock },
+    { id: who.user.id, role: who.user.role },
+    json,
+  );
   return result.ok ? result : { ok: false as const, problems: result.problems };
 }
 

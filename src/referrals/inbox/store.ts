@@ -98,7 +98,7 @@ export async function referralForTeams(
   let q = db
     .selectFrom('referrals as r')
     .innerJoin('healthcare_services as s', 's.id', 'r.service_id')
-    .select(['r.id', 'r.patient_id', 'r.stage', 'r.sent_at', 's.name as service_name'])
+    .select(['r.id', 'r.patient_id', 'r.stage', 'r.sent_at', 'r.cancellation_requested_at', 's.name as service_name'])
     .where('r.id', '=', referralId)
     .where('s.receiving_team_id', 'in', teamIds)
     .where('r.stage', '<>', 'draft');

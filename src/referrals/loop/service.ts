@@ -109,14 +109,7 @@ export async function serviceStep(actor: Actor, referralId: string, seen: Stage,
   await actor.db.transaction().execute(async (tx) => {
     const locked = await inbox.referralForTeams(tx, referralId, teams, { lock: true });
     if (!locked) throw new NotFound('There is no such referral to your service.');
-    const asked = (
-      await tx
-        .selectFrom('referrals')
-        .select('cancellation_requested_at')
-        .where('id', '=', referralId)
-        .executeTakeFirstOrThrow()
-    ).cancellation_requested_at;
-    const o = { cancellationRequested: asked !== null };
+    const o = { cancellationRequested: locked.cancellation_requested_at !== null };
     switch (step.event) {
       case 'referral.rejected':
         return take(tx, actor, 'service', locked, seen, step.event, {
