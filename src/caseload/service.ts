@@ -4,6 +4,8 @@ import { showDateTime } from '#platform/clock.ts';
 import { Invalid } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '#platform/worklist.ts';
+import { patterns } from '../referrals/hard-place/model.ts';
+import { flagsOfPeople } from '../referrals/hard-place/service.ts';
 import { currentSteps, firstMonth } from './model.ts';
 import * as store from './store.ts';
 
@@ -32,11 +34,8 @@ export async function teamCaseload(actor: Actor, request: CaseloadRequest) {
     (r): store.CaseloadKey =>
       request.sort === 'began' ? [r.careStartedAt.toISOString(), r.patientId] : [...r.nameKey, r.patientId],
   );
-  const facts = await store.caseFacts(
-    actor.db,
-    teamId,
-    page.items.map((r) => r.patientId),
-  );
+  const ids = page.items.map((r) => r.patientId);
+  const [facts, flags] = await Promise.all([store.caseFacts(actor.db, teamId, ids), flagsOfPeople(actor, ids)]);
   await auditAction(actor.db, actor, null, 'ok', { listed: page.items.length, team: teamId, sort: request.sort });
   const now = actor.clock.now();
   return {
@@ -50,7 +49,13 @@ export async function teamCaseload(actor: Actor, request: CaseloadRequest) {
         carePlan: null,
         hasSafetyPlan: false,
       };
-      return { ...r, steps: currentSteps(f, now, showDateTime), firstMonth: firstMonth(f, now, showDateTime) };
+      const flag = flags.get(r.patientId);
+      return {
+        ...r,
+        steps: currentSteps(f, now, showDateTime),
+        firstMonth: firstMonth(f, now, showDateTime),
+        stuck: flag ? patterns[flag] : null,
+      };
     }),
   };
 }

@@ -10,6 +10,8 @@ import { bannerName, formatNhsNumber } from '../patients/model.ts';
 import { myOpenInputRequests } from '../plans/care/service.ts';
 import { escalationStatuses } from '../referrals/escalation/model.ts';
 import { myEscalations } from '../referrals/escalation/service.ts';
+import { patterns } from '../referrals/hard-place/model.ts';
+import { flaggedForMe } from '../referrals/hard-place/service.ts';
 import { attentionWords } from '../referrals/loop/model.ts';
 import { referralsNeedingMe } from '../referrals/service.ts';
 import { type TeamKind, teamKindNames } from '../teams/model.ts';
@@ -57,10 +59,14 @@ function caseloadView(c: Caseload, teams: readonly { id: string; name: string }[
           }
         : '',
       {
-        tags: r.steps.map((s) => ({
-          text: s.text,
-          colour: s.urgent ? 'red' : s.code === 'in-place' ? 'green' : 'yellow',
-        })),
+        tags: [
+          // Stuck between services (the rock-and-a-hard-place rule) comes first: nobody has taken them on.
+          ...(r.stuck ? [{ text: `${r.stuck}: no aftercare`, colour: 'red' }] : []),
+          ...r.steps.map((s) => ({
+            text: s.text,
+            colour: s.urgent ? 'red' : s.code === 'in-place' ? 'green' : 'yellow',
+          })),
+        ],
       },
     ]),
   };
@@ -89,6 +95,8 @@ export const homePages: Page[] = [
       const followUps = may(user.role, 'patient:search') ? await followUpsForHome(actor(request, deps), 5) : undefined;
       // Referrals that need the referring team: a rejection to answer, a question, no answer, no outcome.
       const referrals = may(user.role, 'record:write') ? await referralsNeedingMe(actor(request, deps), 10) : undefined;
+      // People the rock-and-a-hard-place rule flagged for the user's teams, longest flagged first.
+      const stuck = canSearch ? await flaggedForMe(actor(request, deps), 10) : [];
       // A senior clinician's escalations, soonest due first.
       const escalations = may(user.role, 'escalation:own') ? await myEscalations(actor(request, deps), 10) : [];
       // The oldest few waiting; the rest are a page away, never silently dropped.
@@ -121,6 +129,14 @@ export const homePages: Page[] = [
             { tags: [{ text: attentionWords[r.why], colour: r.why === 'rejected' ? 'red' : 'orange' }] },
           ]),
         },
+        stuck: stuck.map((f) => [
+          { text: `${f.familyName.toUpperCase()}, ${f.givenName}`, href: `/patients/${f.patientId}/referrals` },
+          patterns[f.pattern],
+          showDateTime(f.raisedAt),
+          f.escalationId
+            ? { text: 'Escalation open', href: `/patients/${f.patientId}/escalations/${f.escalationId}` }
+            : 'No senior clinician to escalate to',
+        ]),
         escalations: escalations.map((e) => [
           {
             text: `${e.familyName.toUpperCase()}, ${e.givenName}`,

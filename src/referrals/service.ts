@@ -18,6 +18,7 @@ import { openPatient, requireCare } from '../patients/service.ts';
 import { findPresentation } from '../presentations/store.ts';
 import { myTeams, organisationNamed, teamNamed } from '../teams/service.ts';
 import type { ConversationWay } from './forms.ts';
+import { type Pattern, patterns } from './hard-place/model.ts';
 import { messagesOf } from './inbox/store.ts';
 import { loopMachine, needsReferrer } from './loop/model.ts';
 import { checkComplete, draftLetter, withText } from './model.ts';
@@ -332,10 +333,13 @@ const stepTitles: Record<string, string> = {
   'escalation.discussed': ': a senior clinician spoke with the service',
   'escalation.resolved': ': escalation resolved',
 };
-const timelineSteps = ['referral.drafted', 'referral.conversation', ...Object.keys(stepTitles)] as [
-  string,
-  ...string[],
-];
+const timelineSteps = [
+  'referral.drafted',
+  'referral.conversation',
+  'referral.hard-place-flagged',
+  'referral.hard-place-cleared',
+  ...Object.keys(stepTitles),
+] as [string, ...string[]];
 
 /** What the timeline reads of referrals: each drafted, sent, and each conversation with a service. */
 export function referralTimelineList(actor: Actor, opened: RecordRef) {
@@ -354,12 +358,26 @@ export function referralTimelineEntries(patientId: string, steps: readonly Histo
       return {
         ...base,
         title: `Referral to ${service}${title.startsWith(':') ? title : ` ${title}`}`,
-        text: `${step.data.party === 'service' ? 'Recorded by the service' : 'By'} ${step.byName}`.replace(
-          'the service ',
-          `the service, `,
-        ),
+        text: step.data.rule
+          ? `Opened by Onward’s rock-and-a-hard-place rule, given to ${String(step.data.owner ?? 'a senior clinician')}`
+          : `${step.data.party === 'service' ? 'Recorded by the service' : 'By'} ${step.byName}`.replace(
+              'the service ',
+              `the service, `,
+            ),
       };
     switch (step.type) {
+      case 'referral.hard-place-flagged':
+        return {
+          ...base,
+          title: `Flagged by Onward: ${patterns[step.data.pattern as Pattern] ?? 'refused by services'}`,
+          text: String(step.data.words ?? ''),
+        };
+      case 'referral.hard-place-cleared':
+        return {
+          ...base,
+          title: 'Flag cleared: no longer stuck between services',
+          text: String(step.data.because ?? ''),
+        };
       case 'referral.conversation':
         return {
           ...base,

@@ -29,6 +29,9 @@ export type StoredReferral = {
   sentAt: Date | null;
   shared: string[];
   letterhead: Letterhead | null;
+  /** Re-routing: the referral this one replaces, and the one that replaced it (the link both ways). */
+  replaces: { id: string; serviceName: string } | null;
+  replacedBy: { id: string; serviceName: string } | null;
 };
 
 const base = (db: Db) =>
@@ -37,6 +40,10 @@ const base = (db: Db) =>
     .innerJoin('healthcare_services as s', 's.id', 'r.service_id')
     .innerJoin('users as c', 'c.id', 'r.created_by')
     .leftJoin('users as x', 'x.id', 'r.sent_by')
+    .leftJoin('referrals as old', 'old.id', 'r.replaces_id')
+    .leftJoin('healthcare_services as olds', 'olds.id', 'old.service_id')
+    .leftJoin('referrals as new', 'new.replaces_id', 'r.id')
+    .leftJoin('healthcare_services as news', 'news.id', 'new.service_id')
     .select([
       'r.id',
       'r.patient_id',
@@ -63,6 +70,10 @@ const base = (db: Db) =>
       'r.sent_at',
       'r.shared',
       'r.letterhead',
+      'old.id as replaces_id',
+      'olds.name as replaces_service',
+      'new.id as replaced_by_id',
+      'news.name as replaced_by_service',
     ]);
 
 type Row = Awaited<ReturnType<ReturnType<typeof base>['executeTakeFirstOrThrow']>>;
@@ -95,6 +106,8 @@ function toReferral(r: Row): StoredReferral {
     sentAt: r.sent_at,
     shared: r.shared ?? [],
     letterhead: r.letterhead === null ? null : parsed<Letterhead>(r.letterhead),
+    replaces: r.replaces_id ? { id: r.replaces_id, serviceName: r.replaces_service ?? '' } : null,
+    replacedBy: r.replaced_by_id ? { id: r.replaced_by_id, serviceName: r.replaced_by_service ?? '' } : null,
   };
 }
 

@@ -155,6 +155,7 @@ export async function makeService(
     criteria?: { code: string; kind: 'eligibility' | 'exclusion'; text: string }[];
     mustContain?: string[];
     status?: 'active' | 'temporarily-closed' | 'inactive';
+    kind?: string;
   },
 ): Promise<string> {
   const at = o.at ?? new Date('2026-11-25T10:00:00Z');
@@ -163,7 +164,7 @@ export async function makeService(
     .values({
       name: o.name ?? `Talking Therapies North ${unique()}`,
       provider_ods: 'RW4',
-      kind: 'talking-therapies',
+      kind: o.kind ?? 'talking-therapies',
       status: o.status ?? 'active',
       criteria: JSON.stringify(o.criteria ?? []),
       referral_must_contain: JSON.stringify(o.mustContain ?? []),

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { ServiceKind } from '../../src/directory/model.ts';
 import { testApp } from './app.ts';
 import { Client } from './client.ts';
 import { makePatient, makeService, makeTeam, makeUser, PASSWORD } from './factories.ts';
@@ -65,9 +66,13 @@ export async function sentReferralWorld(o: { withSenior?: boolean } = {}) {
   await service_.signIn(therapist.username, PASSWORD);
   const outsider = new Client(t.app);
   await outsider.signIn(otherTherapist.username, PASSWORD);
+  const assessmentId = assessment.split('/').pop()!;
   return {
     ...t,
     team,
+    nurse,
+    assessmentId,
+    patientId: patient.id,
     senior,
     client,
     url,
@@ -77,4 +82,44 @@ export async function sentReferralWorld(o: { withSenior?: boolean } = {}) {
     outsider,
     packet: `/inbox/referrals/${referralId}`,
   };
+}
+
+/**
+ * Another referral for the same person, sent through the pages to a new service of `kind` that a
+ * new receiving team answers: its page, its packet and the receiving clinician's client.
+ */
+export async function sendAnother(w: Awaited<ReturnType<typeof sentReferralWorld>>, kind: ServiceKind) {
+  const receivingTeam = await makeTeam(w.db, kind);
+  const clinician = await makeUser(w.db, { role: 'receiving-clinician', teamIds: [receivingTeam] });
+  const service = await makeService(w.db, {
+    by: w.nurse.id,
+    kind,
+    name: `${kind} ${Math.random().toString(36).slice(2, 6)}`,
+  });
+  await w.db
+    .updateTable('healthcare_services')
+    .set({ receiving_team_id: receivingTeam })
+    .where('id', '=', service)
+    .execute();
+  await w.db
+    .insertInto('consents')
+    .values({
+      patient_id: w.patientId,
+      service_id: service,
+      shares: ['letter', 'assessment'],
+      way: 'in-person',
+      given_on: '2026-11-25',
+      recorded_by: w.nurse.id,
+      recorded_at: new Date('2026-11-25T09:30:00Z'),
+    })
+    .execute();
+  await w.client.get(`${w.p}/referrals`);
+  const started = await w.client.post(`${w.p}/referrals`, { assessmentId: w.assessmentId, serviceId: service });
+  const url = String(started.headers.location);
+  await w.client.get(url);
+  assert.equal((await w.client.post(`${url}/send`, { version: '1' })).status, 303);
+  const referralId = url.split('/').pop()!;
+  const receiving = new Client(w.app);
+  await receiving.signIn(clinician.username, PASSWORD);
+  return { service, url, referralId, packet: `/inbox/referrals/${referralId}`, receiving };
 }

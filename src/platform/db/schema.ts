@@ -397,6 +397,9 @@ export type ReferralsTable = {
   appointment_how: string | null;
   outcome: string | null;
   closed_at: Date | null;
+  accepted_at: Date | null;
+  rejected_at: Date | null;
+  replaces_id: string | null;
 };
 
 export type ReferralMessagesTable = {
@@ -431,11 +434,24 @@ export type EscalationsTable = {
   outcome: string | null;
   reason: string;
   due_on: string;
-  opened_by: string;
+  opened_by: string | null;
+  opened_by_rule: string | null;
   opened_at: Date;
   resolved_by: string | null;
   resolved_at: Date | null;
   resolution: string | null;
+};
+
+export type HardPlaceFlagsTable = {
+  id: Generated<string>;
+  patient_id: string;
+  team_id: string;
+  pattern: string;
+  referral_ids: string[];
+  escalation_id: string | null;
+  raised_at: Date;
+  cleared_at: Date | null;
+  cleared_because: string | null;
 };
 
 export type EscalationNotesTable = {
@@ -482,6 +498,7 @@ export type Database = {
   referral_messages: ReferralMessagesTable;
   escalations: EscalationsTable;
   escalation_notes: EscalationNotesTable;
+  hard_place_flags: HardPlaceFlagsTable;
 };
 
 /** The database or a transaction: store functions take either, so callers can compose them. */

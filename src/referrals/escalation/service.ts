@@ -5,6 +5,7 @@ import { Conflict, Forbidden, Invalid, NotFound } from '#platform/errors.ts';
 import { appendEvent, changeState } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { openPatient, requireCare } from '../../patients/service.ts';
+import { reviewHardPlace } from '../hard-place/service.ts';
 import * as referrals from '../store.ts';
 import { checkEscalation, escalatable, escalationMachine, type Outcome } from './model.ts';
 import * as store from './store.ts';
@@ -165,6 +166,8 @@ export async function resolveEscalation(
       audit: { escalation: e.id, outcome: r.outcome },
       write: (to) => store.setStatus(tx, e.id, to, { ...r, by: actor.user.id, at: now }),
     });
+    // Aftercare found by the escalation clears a rock-and-a-hard-place flag.
+    await reviewHardPlace(tx, actor, patient.id);
   });
 }
 

@@ -16,7 +16,8 @@ export type StoredEscalation = {
   outcome: Outcome | null;
   reason: string;
   dueOn: string;
-  openedByName: string;
+  /** Null when Onward's rock-and-a-hard-place rule opened it, not a person. */
+  openedByName: string | null;
   openedAt: Date;
   resolvedAt: Date | null;
   resolution: string | null;
@@ -28,7 +29,7 @@ const base = (db: Db) =>
     .innerJoin('referrals as r', 'r.id', 'e.referral_id')
     .innerJoin('healthcare_services as s', 's.id', 'r.service_id')
     .innerJoin('users as o', 'o.id', 'e.owner_id')
-    .innerJoin('users as b', 'b.id', 'e.opened_by')
+    .leftJoin('users as b', 'b.id', 'e.opened_by')
     .select([
       'e.id',
       'e.referral_id',
@@ -104,7 +105,9 @@ export async function insertEscalation(
     ownerId: string;
     reason: string;
     dueOn: string;
-    by: string;
+    /** Null with `rule` when Onward's own rule opens it. */
+    by: string | null;
+    rule?: 'hard-place';
     at: Date;
   },
 ): Promise<{ id: string; existing: boolean }> {
@@ -126,6 +129,7 @@ export async function insertEscalation(
       reason: e.reason,
       due_on: e.dueOn,
       opened_by: e.by,
+      opened_by_rule: e.rule ?? null,
       opened_at: e.at,
     })
     .returning('id')
@@ -201,6 +205,35 @@ export async function insertNote(
       recorded_at: n.at,
     })
     .execute();
+}
+
+/** Whether any escalation is open for the person, whichever referral it is about. */
+export async function openEscalationFor(db: Db, patientId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('escalations')
+    .select('id')
+    .where('patient_id', '=', patientId)
+    .where('status', '<>', 'resolved')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** The senior clinician of a team with the fewest open escalations (then by name): whom the rule gives one to. */
+export async function leastBusySenior(db: Db, teamId: string) {
+  return db
+    .selectFrom('users as u')
+    .innerJoin('team_memberships as m', 'm.user_id', 'u.id')
+    .leftJoin('escalations as e', (j) => j.onRef('e.owner_id', '=', 'u.id').on('e.status', '<>', 'resolved'))
+    .select(['u.id', 'u.display_name', (eb) => eb.fn.count<number>('e.id').as('open')])
+    .where('m.team_id', '=', teamId)
+    .where('u.role', '=', 'senior-clinician')
+    .where('u.disabled_at', 'is', null)
+    .groupBy(['u.id', 'u.display_name'])
+    .orderBy('open')
+    .orderBy('u.display_name')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** The senior clinicians of a team: who an escalation may be given to. */

@@ -140,10 +140,10 @@ test('a rejection needs a coded reason; one NG225 forbids is a NICE conflict on 
   // At once on the referring team's home page, as the start of action.
   const home = (await w.client.get('/')).html.text.replace(/\s+/g, ' ');
   assert.match(home, /Referrals that need you[\s\S]*Not accepted: answer it, refer elsewhere or escalate/);
-  // A closed referral offers no steps; one forged is refused, naming where it stands.
-  const again = await w.therapist.post(w.packet, { seen: 'rejected', step: 'accept' });
-  assert.equal(again.status, 409, 'accepting a rejected referral');
-  assert.match(again.body, /it was not accepted/);
+  // A rejected referral offers only accepting it after all; a forged step is refused, naming where it stands.
+  const again = await w.therapist.post(w.packet, { seen: 'rejected', step: 'reject', reason: 'age', text: '' });
+  assert.equal(again.status, 409, 'rejecting a rejected referral');
+  assert.match(again.body, /This referral was not accepted, so this cannot be done now/);
 });
 
 test('a question from the service is answered by the referring team; two people acting at once: one wins', async () => {

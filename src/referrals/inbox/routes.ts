@@ -54,6 +54,7 @@ async function packetPage(
   const now = who.clock.now();
   const moves = movesFor(referral.stage, 'service', {
     cancellationRequested: referral.cancellationRequestedAt !== null,
+    replaced: referral.replacedBy !== null,
   })
     .map((e) => stepLabels[e])
     .filter((s): s is string => s !== undefined);

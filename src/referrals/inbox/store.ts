@@ -99,6 +99,9 @@ export async function referralForTeams(
     .selectFrom('referrals as r')
     .innerJoin('healthcare_services as s', 's.id', 'r.service_id')
     .select(['r.id', 'r.patient_id', 'r.stage', 'r.sent_at', 'r.cancellation_requested_at', 's.name as service_name'])
+    .select((eb) =>
+      eb.exists(eb.selectFrom('referrals as x').select('x.id').whereRef('x.replaces_id', '=', 'r.id')).as('replaced'),
+    )
     .where('r.id', '=', referralId)
     .where('s.receiving_team_id', 'in', teamIds)
     .where('r.stage', '<>', 'draft');
@@ -109,13 +112,15 @@ export async function referralForTeams(
 export type StepColumns = {
   received_at?: Date;
   cancellation_requested_at?: Date | null;
-  rejection_reason?: string;
-  rejection_text?: string;
+  rejection_reason?: string | null;
+  rejection_text?: string | null;
+  rejected_at?: Date | null;
+  accepted_at?: Date;
   appointment_at?: Date | null;
   appointment_place?: string | null;
   appointment_how?: string | null;
   outcome?: string;
-  closed_at?: Date;
+  closed_at?: Date | null;
 };
 
 /** A step's columns, with the stage it leads to (and its Task status and business step) when it moves. */

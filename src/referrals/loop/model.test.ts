@@ -41,7 +41,7 @@ test('illegal moves are refused, naming where the referral stands: accepting a c
   };
   assert.match(
     refused('cancelled', 'referral.accepted', 'service'),
-    /Only a referral waiting for the service can be accepted \(it has been cancelled\)/,
+    /Only a referral waiting for the service, or one it did not accept, can be accepted \(it has been cancelled\)/,
   );
   assert.match(refused('requested', 'referral.booked', 'service'), /Accept the referral before booking/);
   assert.match(refused('accepted', 'referral.attended', 'service'), /Book an appointment before recording it/);
@@ -49,6 +49,14 @@ test('illegal moves are refused, naming where the referral stands: accepting a c
   // Each side only its own moves.
   assert.match(refused('requested', 'referral.accepted', 'referrer'), /Only the service the referral went to/);
   assert.match(refused('draft', 'referral.sent', 'service'), /Only the referring team/);
+});
+
+test('a service may accept one it did not accept, unless another referral has replaced it', () => {
+  assert.deepEqual(nextStage('rejected', 'referral.accepted', 'service'), { ok: true, to: 'accepted' });
+  const replaced = nextStage('rejected', 'referral.accepted', 'service', { replaced: true });
+  assert.equal(replaced.ok, false);
+  assert.match(replaced.ok ? '' : replaced.reason, /replaced by a referral to another service/);
+  assert.deepEqual(movesFor('rejected', 'service', { replaced: true }), []);
 });
 
 test('cancelling: the referrer asks, the service confirms; a draft the referrer discards', () => {
@@ -78,7 +86,9 @@ test('property: every allowed move lands on a stage, and a closed referral only 
         const r = nextStage(stage, event, party, { cancellationRequested: asked });
         if (!r.ok) return;
         assert.ok(stages.includes(r.to));
-        if (!stageInfo[stage].open) assert.equal(r.to, 'entered-in-error');
+        // A service may think again about one it did not accept; any other closed one is only withdrawn.
+        if (!stageInfo[stage].open && !(stage === 'rejected' && event === 'referral.accepted'))
+          assert.equal(r.to, 'entered-in-error');
         assert.ok(movesFor(stage, party, { cancellationRequested: asked }).includes(event));
       },
     ),

@@ -100,10 +100,12 @@ export const loopMachine = defineMachine<Stage, Exclude<LoopEvent, 'referral.can
     'referral.sent': { from: ['draft'], to: 'requested', refused: 'This referral has already been sent' },
     'referral.information-asked': { from: ['requested'], to: 'on-hold' },
     'referral.information-given': { from: ['on-hold'], to: 'requested', refused: 'No information is being asked for' },
+    // A service may think again about a referral it did not accept (after a senior clinician
+    // spoke with it, say): the rejection stays in the referral's history.
     'referral.accepted': {
-      from: waiting,
+      from: [...waiting, 'rejected'],
       to: 'accepted',
-      refused: 'Only a referral waiting for the service can be accepted',
+      refused: 'Only a referral waiting for the service, or one it did not accept, can be accepted',
     },
     'referral.rejected': { from: [...waiting, ...underway], to: 'rejected' },
     'referral.booked': {
@@ -162,7 +164,7 @@ export function nextStage(
   current: Stage,
   event: LoopEvent,
   party: Party,
-  o: { cancellationRequested?: boolean } = {},
+  o: { cancellationRequested?: boolean; replaced?: boolean } = {},
 ): { ok: true; to: Stage } | { ok: false; reason: string } {
   if (!madeBy[event].includes(party))
     return {
@@ -187,6 +189,11 @@ export function nextStage(
         ? `${rule.refused} (it ${loopMachine.states[current]})`
         : `This referral ${loopMachine.states[current]}, so this cannot be done now`,
     };
+  if (event === 'referral.accepted' && current === 'rejected' && o.replaced)
+    return {
+      ok: false,
+      reason: 'This referral was replaced by a referral to another service, so it cannot be accepted now',
+    };
   if (event === 'referral.cancelled') {
     if (party === 'referrer' && current !== 'draft')
       return { ok: false, reason: 'A sent referral is cancelled by asking the service: it confirms' };
@@ -197,7 +204,11 @@ export function nextStage(
 }
 
 /** The moves a party may make from a stage: what its page offers. */
-export function movesFor(current: Stage, party: Party, o: { cancellationRequested?: boolean } = {}): LoopEvent[] {
+export function movesFor(
+  current: Stage,
+  party: Party,
+  o: { cancellationRequested?: boolean; replaced?: boolean } = {},
+): LoopEvent[] {
   return loopEvents.filter((e) => nextStage(current, e, party, o).ok);
 }
 

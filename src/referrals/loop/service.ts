@@ -5,6 +5,7 @@ import { appendEvent, changeState } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { requireCare } from '../../patients/service.ts';
 import { myTeams } from '../../teams/service.ts';
+import { reviewHardPlace } from '../hard-place/service.ts';
 import * as inbox from '../inbox/store.ts';
 import {
   checkBooking,
@@ -40,7 +41,13 @@ async function take(
   locked: Locked,
   seen: Stage,
   event: LoopEvent,
-  o: { cancellationRequested: boolean; columns?: inbox.StepColumns; message?: string; data?: Record<string, unknown> },
+  o: {
+    cancellationRequested: boolean;
+    replaced?: boolean;
+    columns?: inbox.StepColumns;
+    message?: string;
+    data?: Record<string, unknown>;
+  },
 ): Promise<void> {
   const current = locked.stage as Stage;
   if (current !== seen)
@@ -48,7 +55,7 @@ async function take(
       `Someone else has just changed this referral: it now ${loopMachine.states[current]}. Read it again before you act.`,
       'stale-version',
     );
-  const decided = nextStage(current, event, party, { cancellationRequested: o.cancellationRequested });
+  const decided = nextStage(current, event, party, o);
   if (!decided.ok) throw new Conflict(decided.reason, 'illegal-transition');
   const now = actor.clock.now();
   if (o.message !== undefined)
@@ -88,6 +95,8 @@ async function take(
     audit: { referral: locked.id, step: event },
     write: (to) => inbox.writeStep(tx, locked.id, o.columns ?? {}, to),
   });
+  // Whether the person is now stuck between services (or no longer is): judged in the same transaction.
+  await reviewHardPlace(tx, actor, locked.patient_id);
 }
 
 async function teamIds(actor: Actor): Promise<string[]> {
@@ -109,13 +118,25 @@ export async function serviceStep(actor: Actor, referralId: string, seen: Stage,
   await actor.db.transaction().execute(async (tx) => {
     const locked = await inbox.referralForTeams(tx, referralId, teams, { lock: true });
     if (!locked) throw new NotFound('There is no such referral to your service.');
-    const o = { cancellationRequested: locked.cancellation_requested_at !== null };
+    const o = { cancellationRequested: locked.cancellation_requested_at !== null, replaced: Boolean(locked.replaced) };
     switch (step.event) {
       case 'referral.rejected':
         return take(tx, actor, 'service', locked, seen, step.event, {
           ...o,
-          columns: { rejection_reason: step.reason, rejection_text: step.text, closed_at: now },
+          columns: { rejection_reason: step.reason, rejection_text: step.text, rejected_at: now, closed_at: now },
           data: { reason: step.reason },
+        });
+      case 'referral.accepted':
+        // Accepting one it did not accept at first: the refusal is history (events), not its state.
+        return take(tx, actor, 'service', locked, seen, step.event, {
+          ...o,
+          columns: {
+            accepted_at: now,
+            rejection_reason: null,
+            rejection_text: null,
+            rejected_at: null,
+            closed_at: null,
+          },
         });
       case 'referral.information-asked':
         return take(tx, actor, 'service', locked, seen, step.event, { ...o, message: step.question });

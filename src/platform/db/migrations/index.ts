@@ -21,6 +21,7 @@ import * as figuresIndex from './0019_figures_index.ts';
 import * as referrals from './0020_referrals.ts';
 import * as closedLoop from './0021_closed_loop.ts';
 import * as escalations from './0022_escalations.ts';
+import * as betweenServices from './0023_between_services.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ export const migrations: Record<string, Migration> = {
   '0020_referrals': referrals,
   '0021_closed_loop': closedLoop,
   '0022_escalations': escalations,
+  '0023_between_services': betweenServices,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,58 @@
+import { type Kysely, sql } from 'kysely';
+
+// Frozen in time: no imports from the application.
+//
+// Between services: when each referral was first accepted and last rejected (what the unmet-need
+// register counts from), the referral a re-routed one replaces (the link kept both ways: the old
+// is found from the new), the flag the rock-and-a-hard-place rule raises on a person (one standing
+// at a time, cleared with why), and escalations the rule opens itself (no person opened them).
+
+const up_statements = [
+  sql`ALTER TABLE referrals
+    ADD COLUMN accepted_at timestamptz,
+    ADD COLUMN rejected_at timestamptz,
+    ADD COLUMN replaces_id uuid REFERENCES referrals(id)`,
+  sql`UPDATE referrals SET rejected_at = closed_at WHERE stage = 'rejected'`,
+  sql`UPDATE referrals r SET accepted_at = (
+      SELECT min(e.at) FROM record_events e WHERE e.subject_id = r.id AND e.type = 'referral.accepted')
+    WHERE r.stage IN ('accepted', 'booked', 'attended', 'did-not-attend', 'completed')`,
+  sql`ALTER TABLE referrals ADD CONSTRAINT referrals_rejected_when CHECK (stage <> 'rejected' OR rejected_at IS NOT NULL)`,
+  // A referral is replaced once.
+  sql`CREATE UNIQUE INDEX referrals_replaces ON referrals (replaces_id) WHERE replaces_id IS NOT NULL`,
+  // The register reads rejections by when they happened.
+  sql`CREATE INDEX referrals_rejected ON referrals (rejected_at) WHERE stage = 'rejected'`,
+  sql`ALTER TABLE escalations
+    ALTER COLUMN opened_by DROP NOT NULL,
+    ADD COLUMN opened_by_rule text CHECK (opened_by_rule IN ('hard-place')),
+    ADD CONSTRAINT escalations_opened_by_someone CHECK ((opened_by IS NULL) = (opened_by_rule IS NOT NULL))`,
+  sql`CREATE TABLE hard_place_flags (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    patient_id uuid NOT NULL REFERENCES patients(id),
+    team_id uuid NOT NULL REFERENCES teams(id),
+    pattern text NOT NULL CHECK (pattern IN ('between-services', 'every-referral-rejected')),
+    referral_ids uuid[] NOT NULL,
+    escalation_id uuid REFERENCES escalations(id),
+    raised_at timestamptz NOT NULL,
+    cleared_at timestamptz,
+    cleared_because text CHECK (length(cleared_because) <= 200),
+    CHECK ((cleared_at IS NULL) = (cleared_because IS NULL))
+  )`,
+  sql`CREATE UNIQUE INDEX hard_place_flags_standing ON hard_place_flags (patient_id) WHERE cleared_at IS NULL`,
+  sql`CREATE INDEX hard_place_flags_team ON hard_place_flags (team_id, raised_at) WHERE cleared_at IS NULL`,
+];
+
+export async function up(db: Kysely<any>): Promise<void> {
+  for (const statement of up_statements) await statement.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql`DROP TABLE hard_place_flags`.execute(db);
+  await sql`DELETE FROM escalations WHERE opened_by IS NULL`.execute(db);
+  await sql`ALTER TABLE escalations DROP CONSTRAINT escalations_opened_by_someone, DROP COLUMN opened_by_rule, ALTER COLUMN opened_by SET NOT NULL`.execute(
+    db,
+  );
+  await sql`ALTER TABLE referrals DROP CONSTRAINT referrals_rejected_when`.execute(db);
+  await sql`ALTER TABLE referrals DROP COLUMN replaces_id, DROP COLUMN rejected_at, DROP COLUMN accepted_at`.execute(
+    db,
+  );
+}
