@@ -12,6 +12,7 @@ import {
 } from './model.ts';
 import { FOLLOW_UP_WEEKS, figuresFor } from './service.ts';
 import type { FollowUpWeek } from './store.ts';
+import { unmetNeedView } from './unmet-need/tables.ts';
 
 /** One row of the 48-hour table: judged, in time, late, not followed up, stopped, running, share. */
 function followUpCells(c: FollowUpCounts, suppressed: boolean) {
@@ -46,7 +47,7 @@ export const analyticsPages: Page[] = [
     permission: 'figures:read',
     audit: 'figures.read',
     handler: async (request, reply, deps) => {
-      const { teams, followUps, suppressed } = await figuresFor(actor(request, deps));
+      const { teams, followUps, gaps, gapDays, suppressed } = await figuresFor(actor(request, deps));
       return reply.page('analytics/views/figures.njk', {
         title: 'Figures',
         columns: 'full',
@@ -57,6 +58,8 @@ export const analyticsPages: Page[] = [
         })),
         followUps: followUpTables(followUps, suppressed),
         followUpWeeks: FOLLOW_UP_WEEKS,
+        unmetNeed: unmetNeedView(gaps, suppressed),
+        gapDays,
         suppressed,
       });
     },

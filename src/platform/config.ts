@@ -55,6 +55,13 @@ const environment = z.object({
     .min(50, { message: 'must be 50 or more' })
     .max(60_000, { message: 'must be 60000 or less' })
     .default(1000),
+  // How long after a rejection with no alternative in place it is counted as a gap (unmet need).
+  UNMET_NEED_DAYS: z.coerce
+    .number({ message: 'must be a whole number of days' })
+    .int({ message: 'must be a whole number of days' })
+    .min(1, { message: 'must be between 1 and 90' })
+    .max(90, { message: 'must be between 1 and 90' })
+    .default(7),
   METRICS_TOKEN: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
 });
 
@@ -86,6 +93,8 @@ export type Config = {
   auditSealIntervalMs: number;
   /** /metrics: open when 'open', behind this bearer token when a token, not served when 'off'. */
   metrics: 'open' | 'off' | { token: string };
+  /** Days after a rejection with no alternative in place before the unmet-need register counts it as a gap. */
+  unmetNeedDays: number;
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -137,6 +146,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
       auditSealIntervalMs: e.AUDIT_SEAL_INTERVAL_MS,
       // Metrics name routes and counts, not people, but they are for the operator's network only.
       metrics: e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : production ? 'off' : 'open',
+      unmetNeedDays: e.UNMET_NEED_DAYS,
     },
   };
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ServiceKind } from '../../src/directory/model.ts';
+import type { Db } from '../../src/platform/db/schema.ts';
+import { type RejectionReason, type Stage, stageInfo } from '../../src/referrals/loop/model.ts';
 import { testApp } from './app.ts';
 import { Client } from './client.ts';
 import { makePatient, makeService, makeTeam, makeUser, PASSWORD } from './factories.ts';
@@ -122,4 +124,76 @@ export async function sendAnother(w: Awaited<ReturnType<typeof sentReferralWorld
   const receiving = new Client(w.app);
   await receiving.signIn(clinician.username, PASSWORD);
   return { service, url, referralId, packet: `/inbox/referrals/${referralId}`, receiving };
+}
+
+/**
+ * A referral made straight in the tables at any stage, for figures that need many: sent when
+ * `sentAt` is given, and rejected, accepted or closed at the times given.
+ */
+export async function makeReferral(
+  db: Db,
+  o: {
+    patientId: string;
+    teamId: string;
+    serviceId: string;
+    assessmentId: string;
+    by: string;
+    stage: Stage;
+    sentAt: Date;
+    reason?: RejectionReason;
+    rejectedAt?: Date;
+    acceptedAt?: Date;
+    closedAt?: Date;
+  },
+): Promise<string> {
+  // A sent referral names the consent it was sent under and keeps its letterhead.
+  const consent = await db
+    .insertInto('consents')
+    .values({
+      patient_id: o.patientId,
+      service_id: o.serviceId,
+      shares: ['letter'],
+      way: 'in-person',
+      given_on: o.sentAt.toISOString().slice(0, 10),
+      recorded_by: o.by,
+      recorded_at: o.sentAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('referrals')
+    .values({
+      consent_id: consent.id,
+      letterhead: JSON.stringify({
+        organisation: 'Test Trust',
+        team: 'Liaison',
+        address: null,
+        phone: null,
+        secureEmail: null,
+        clinician: 'Test nurse',
+        clinicianRole: 'Liaison practitioner',
+      }),
+      shared: ['letter'],
+      patient_id: o.patientId,
+      team_id: o.teamId,
+      assessment_id: o.assessmentId,
+      service_id: o.serviceId,
+      status: stageInfo[o.stage].task,
+      business_status: stageInfo[o.stage].business,
+      stage: o.stage,
+      letter: JSON.stringify({ sections: [], nice: null, keepNice: false }),
+      created_by: o.by,
+      created_at: o.sentAt,
+      updated_by: o.by,
+      updated_at: o.sentAt,
+      sent_by: o.by,
+      sent_at: o.sentAt,
+      rejection_reason: o.reason ?? null,
+      rejected_at: o.rejectedAt ?? null,
+      accepted_at: o.acceptedAt ?? null,
+      closed_at: o.closedAt ?? o.rejectedAt ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }

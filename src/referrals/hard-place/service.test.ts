@@ -60,7 +60,11 @@ test('too risky for Talking Therapies, not unwell enough for the crisis team: fl
   assert.match(home, /People stuck between services/);
   assert.match(home, /Rock and a hard place: no aftercare/);
   const consultant = new Client(w.app);
-  const senior = await w.db.selectFrom('users').select('username').where('id', '=', w.senior!.id).executeTakeFirstOrThrow();
+  const senior = await w.db
+    .selectFrom('users')
+    .select('username')
+    .where('id', '=', w.senior!.id)
+    .executeTakeFirstOrThrow();
   await consultant.signIn(senior.username, PASSWORD);
   const seniorHome = (await consultant.get('/')).html.text.replace(/\s+/g, ' ');
   assert.match(seniorHome, /Escalations you are taking up/);

@@ -21,6 +21,8 @@ const up_statements = [
   sql`CREATE UNIQUE INDEX referrals_replaces ON referrals (replaces_id) WHERE replaces_id IS NOT NULL`,
   // The register reads rejections by when they happened.
   sql`CREATE INDEX referrals_rejected ON referrals (rejected_at) WHERE stage = 'rejected'`,
+  // The register asks of each rejection whether an escalation of it found care.
+  sql`CREATE INDEX escalations_referral ON escalations (referral_id)`,
   sql`ALTER TABLE escalations
     ALTER COLUMN opened_by DROP NOT NULL,
     ADD COLUMN opened_by_rule text CHECK (opened_by_rule IN ('hard-place')),
@@ -47,6 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TABLE hard_place_flags`.execute(db);
+  await sql`DROP INDEX escalations_referral`.execute(db);
   await sql`DELETE FROM escalations WHERE opened_by IS NULL`.execute(db);
   await sql`ALTER TABLE escalations DROP CONSTRAINT escalations_opened_by_someone, DROP COLUMN opened_by_rule, ALTER COLUMN opened_by SET NOT NULL`.execute(
     db,
