@@ -3,7 +3,13 @@ import { type DateParts, dateField, dateParts, formParser, type Parsed, proseTex
 import { type Discharge, type DischargeReason, dischargeReasons, REASON_TEXT_MAX } from './model.ts';
 
 /** What the discharge page posts, as strings. */
-export type DischargeAnswers = { reason: string; reasonText: string; on: DateParts; followUpReason: string };
+export type DischargeAnswers = {
+  reason: string;
+  reasonText: string;
+  on: DateParts;
+  followUpReason: string;
+  referralsReason: string;
+};
 
 export function dischargeAnswers(body: unknown): DischargeAnswers {
   return {
@@ -11,6 +17,7 @@ export function dischargeAnswers(body: unknown): DischargeAnswers {
     reasonText: text(body, 'reasonText'),
     on: dateParts(body, 'on'),
     followUpReason: text(body, 'followUpReason'),
+    referralsReason: text(body, 'referralsReason'),
   };
 }
 
@@ -24,6 +31,7 @@ export function parseDischarge(a: DischargeAnswers, today: string): Parsed<Disch
       reasonText: proseText('The reason', REASON_TEXT_MAX),
       on: dateField('The date care ended', today, 'past'),
       followUpReason: proseText('Why follow-up is not needed', REASON_TEXT_MAX),
+      referralsReason: proseText('Who follows the open referrals up', REASON_TEXT_MAX),
     }),
   )(a);
 }

@@ -4,12 +4,19 @@ import { transition } from '#platform/state.ts';
 import { careStates, checkDischarge, type Discharge, followUpStillDue } from './model.ts';
 
 const now = new Date('2026-11-25T10:00:00Z');
-const context = { careBeganOn: '2026-11-01', today: '2026-11-25', followUpDueAt: null as Date | null, now };
+const context = {
+  careBeganOn: '2026-11-01',
+  today: '2026-11-25',
+  followUpDueAt: null as Date | null,
+  now,
+  openReferrals: [] as string[],
+};
 const discharge = (over: Partial<Discharge> = {}): Discharge => ({
   reason: 'aftercare-in-place',
   reasonText: '',
   on: '2026-11-25',
   followUpReason: '',
+  referralsReason: '',
   ...over,
 });
 const fields = (d: Discharge, c = context) => checkDischarge(d, c).map((p) => p.field);
@@ -32,6 +39,18 @@ test('while the 48-hour follow-up is still due, a discharge must say why it is n
   // Overdue is still due: only done or stopped ends it.
   assert.equal(followUpStillDue(new Date('2026-11-25T10:00:00Z')), true);
   assert.equal(followUpStillDue(null), false);
+});
+
+test('while a referral is open, leaving the caseload needs a reason: no referral is lost', () => {
+  const open = { ...context, openReferrals: ['Leeds Talking Therapies', 'Crisis team'] };
+  const [problem] = checkDischarge(discharge(), open);
+  assert.equal(problem?.field, 'referralsReason');
+  assert.match(
+    problem!.message,
+    /2 referrals are still open \(Leeds Talking Therapies, Crisis team\): say who follows them up/,
+  );
+  assert.deepEqual(fields(discharge({ referralsReason: 'The GP will chase both' }), open), []);
+  assert.deepEqual(fields(discharge(), { ...context, openReferrals: [] }), []);
 });
 
 test('care ends once: a second discharge is refused, naming where the person stands', () => {

@@ -40,9 +40,14 @@ export type Discharge = {
   on: string;
   /** Why the 48-hour follow-up is not needed, when it is still due. */
   followUpReason: string;
+  /** Why the person leaves the caseload while referrals are still open. */
+  referralsReason: string;
 };
 
-export type DischargeProblem = { field: 'reason' | 'reasonText' | 'on' | 'followUpReason'; message: string };
+export type DischargeProblem = {
+  field: 'reason' | 'reasonText' | 'on' | 'followUpReason' | 'referralsReason';
+  message: string;
+};
 
 /**
  * The rules a discharge keeps: a date not in the future and not before care began, words for
@@ -52,7 +57,14 @@ export type DischargeProblem = { field: 'reason' | 'reasonText' | 'on' | 'follow
  */
 export function checkDischarge(
   d: Discharge,
-  context: { careBeganOn: string; today: string; followUpDueAt: Date | null; now: Date },
+  context: {
+    careBeganOn: string;
+    today: string;
+    followUpDueAt: Date | null;
+    now: Date;
+    /** The services of the team's referrals for the person still open (not closed by the service or cancelled). */
+    openReferrals?: readonly string[];
+  },
 ): DischargeProblem[] {
   const problems: DischargeProblem[] = [];
   if (d.reason === 'other' && d.reasonText.trim() === '')
@@ -64,6 +76,14 @@ export function checkDischarge(
     problems.push({
       field: 'followUpReason',
       message: 'The 48-hour follow-up is still due: say why it is not needed, or follow the person up first',
+    });
+  // No referral is lost: while one is open, the person leaves the caseload only with a recorded
+  // reason (who follows it up now), never silently.
+  const open = context.openReferrals ?? [];
+  if (open.length > 0 && d.referralsReason.trim() === '')
+    problems.push({
+      field: 'referralsReason',
+      message: `${open.length === 1 ? 'A referral is' : `${open.length} referrals are`} still open (${open.join(', ')}): say who follows ${open.length === 1 ? 'it' : 'them'} up now, or close ${open.length === 1 ? 'it' : 'them'} first`,
     });
   return problems;
 }

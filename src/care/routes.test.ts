@@ -5,6 +5,7 @@ import { testApp } from '../../test/support/app.ts';
 import { Client, errorSummary } from '../../test/support/client.ts';
 import { closeTestDatabase } from '../../test/support/database.ts';
 import { makePatient, makePresentation, makeTeam, makeUser, PASSWORD } from '../../test/support/factories.ts';
+import { sentReferralWorld } from '../../test/support/referrals.ts';
 
 after(closeTestDatabase);
 
@@ -169,4 +170,40 @@ test('two discharges at once: one is recorded, the other is refused, never two e
   );
   const { events } = await w.stored();
   assert.equal(events.length, 1);
+});
+
+test('while a referral is open, leaving the caseload needs to say who follows it up; the reason is kept', async () => {
+  const w = await sentReferralWorld();
+  const url = `${w.p}/discharge`;
+  const page = await w.client.get(url);
+  assert.match(page.html.text.replace(/\s+/g, ' '), /Referrals are still open .*Sent: waiting for the service/);
+  // The follow-up's clock is still due too (the world's assessment): a reason for it as well.
+  const refused = await w.client.post(url, form({ followUpReason: 'Seen by the GP today' }));
+  assert.equal(refused.status, 400);
+  assert.match(
+    errorSummary(refused),
+    /A referral is still open \(Loop TT .*\): say who follows it up now, or close it first/,
+  );
+  assert.equal(
+    (
+      await w.db
+        .selectFrom('care_relationships')
+        .select('ended_at')
+        .where('patient_id', '=', w.patientId)
+        .executeTakeFirstOrThrow()
+    ).ended_at,
+    null,
+  );
+  const done = await w.client.post(
+    url,
+    form({ followUpReason: 'Seen by the GP today', referralsReason: 'The GP will chase <b>Talking Therapies</b>' }),
+  );
+  assert.equal(done.status, 303);
+  const care = await w.db
+    .selectFrom('care_relationships')
+    .select(['ended_at', 'open_referrals_reason'])
+    .where('patient_id', '=', w.patientId)
+    .executeTakeFirstOrThrow();
+  assert.notEqual(care.ended_at, null);
+  assert.equal(care.open_referrals_reason, 'The GP will chase <b>Talking Therapies</b>');
 });

@@ -5,17 +5,25 @@ import { patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page } from '#platform/http/pages.ts';
 import { bannerOf } from '../patients/model.ts';
 import { refuseInvalid } from '../patients/service.ts';
+import { stageInfo } from '../referrals/loop/model.ts';
 import { type DischargeAnswers, dischargeAnswers, parseDischarge } from './forms.ts';
 import { dischargeReasons, followUpStillDue, REASON_TEXT_MAX } from './model.ts';
 import { dischargeContext, dischargeFromCare } from './service.ts';
 
-const fieldOrder = [['reason', 'reason-aftercare-in-place'], 'reasonText', ['on', 'on-day'], 'followUpReason'] as const;
+const fieldOrder = [
+  ['reason', 'reason-aftercare-in-place'],
+  'reasonText',
+  ['on', 'on-day'],
+  'followUpReason',
+  'referralsReason',
+] as const;
 
 const blank: DischargeAnswers = {
   reason: '',
   reasonText: '',
   on: { day: '', month: '', year: '' },
   followUpReason: '',
+  referralsReason: '',
 };
 
 async function dischargePage(
@@ -26,13 +34,17 @@ async function dischargePage(
   values: DischargeAnswers,
   errors: Record<string, string>,
 ) {
-  const { patient, care, followUpDueAt } = await dischargeContext(who, patientId);
+  const { patient, care, followUpDueAt, openReferrals } = await dischargeContext(who, patientId);
   const now = who.clock.now();
   return reply.code(status).page('care/views/discharge.njk', {
     title: 'Discharge from the caseload',
     banner: bannerOf(patient, now),
     careStartedAt: care.startedAt,
     followUpDue: followUpStillDue(followUpDueAt) ? showDateTime(followUpDueAt!) : null,
+    openReferrals: openReferrals.map((r) => ({
+      text: `${r.serviceName}: ${stageInfo[r.stage].text}`,
+      href: `/patients/${patient.id}/referrals/${r.id}`,
+    })),
     reasons: Object.entries(dischargeReasons).map(([value, text]) => ({
       value,
       text,

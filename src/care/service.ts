@@ -4,6 +4,7 @@ import { changeState } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { dueFollowUpAt, stopAtDischarge } from '../followup/service.ts';
 import { requireCare } from '../patients/service.ts';
+import { openReferralsOf } from '../referrals/service.ts';
 import { careStates, checkDischarge, type Discharge, followUpStillDue } from './model.ts';
 import * as store from './store.ts';
 
@@ -15,7 +16,8 @@ export async function dischargeContext(actor: Actor, patientId: string) {
   const patient = await requireCare(actor, patientId);
   const care = (await store.openCareOf(actor.db, patientId, actor.user.teamIds))!;
   const followUpDueAt = await dueFollowUpAt(actor.db, patientId, care.teamId);
-  return { patient, care, followUpDueAt };
+  const openReferrals = await openReferralsOf(actor.db, patientId, care.teamId);
+  return { patient, care, followUpDueAt, openReferrals };
 }
 
 /** When care ended: now if it ended today; otherwise the last minute of that day, never before care began. */
@@ -34,11 +36,13 @@ export async function dischargeFromCare(actor: Actor, patientId: string, dischar
     if (!care)
       throw new Conflict('This person has already been discharged from your team’s care', 'already-discharged');
     const followUpDueAt = await dueFollowUpAt(tx, patientId, care.teamId);
+    const openReferrals = await openReferralsOf(tx, patientId, care.teamId);
     const problems = checkDischarge(discharge, {
       careBeganOn: londonWallTime(care.startedAt).date,
       today: londonWallTime(now).date,
       followUpDueAt,
       now,
+      openReferrals: openReferrals.map((r) => r.serviceName),
     });
     refuseProblems(problems);
     const at = endedAt(discharge.on, now, care.startedAt);
@@ -54,6 +58,7 @@ export async function dischargeFromCare(actor: Actor, patientId: string, dischar
         endedAt: at.toISOString(),
         teamId: care.teamId,
         followUpStillDue: followUpStillDue(followUpDueAt),
+        openReferrals: openReferrals.length,
       },
       audit: { care: care.id, reason: discharge.reason },
       write: () =>
@@ -64,6 +69,7 @@ export async function dischargeFromCare(actor: Actor, patientId: string, dischar
           reason: discharge.reason,
           reasonText: discharge.reasonText,
           followUpReason: discharge.followUpReason,
+          referralsReason: discharge.referralsReason,
         }),
     });
     // The discharge said why the follow-up is not needed: that decision stops its clock (NG225).

@@ -38,6 +38,7 @@ export async function endCare(
     reason: DischargeReason;
     reasonText: string;
     followUpReason: string;
+    referralsReason: string;
   },
 ): Promise<void> {
   await db
@@ -48,6 +49,7 @@ export async function endCare(
       end_reason: c.reason,
       end_reason_text: c.reasonText || null,
       follow_up_reason: c.followUpReason || null,
+      open_referrals_reason: c.referralsReason || null,
     })
     .where('id', '=', c.id)
     .where('ended_at', 'is', null)

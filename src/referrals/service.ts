@@ -390,6 +390,11 @@ export function referralTimelineEntries(patientId: string, steps: readonly Histo
   });
 }
 
+/** A team's referrals for a person not yet closed (drafts, sent, taken on): what leaving the caseload must answer for. */
+export async function openReferralsOf(db: Db, patientId: string, teamId: string) {
+  return store.openReferralsOfTeam(db, patientId, teamId);
+}
+
 /** The team's referrals that need the referrer now, with why: for the home page. Oldest first. */
 export async function referralsNeedingMe(actor: Actor, limit: number) {
   const teams = (await myTeams(actor)).map((t) => t.id);

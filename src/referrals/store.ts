@@ -127,6 +127,25 @@ export async function referralsOf(db: Db, patientId: string): Promise<StoredRefe
   return rows.map(toReferral);
 }
 
+/** A team's referrals for a person still open in the loop, oldest first. */
+export async function openReferralsOfTeam(db: Db, patientId: string, teamId: string) {
+  const rows = await db
+    .selectFrom('referrals as r')
+    .innerJoin('healthcare_services as s', 's.id', 'r.service_id')
+    .select(['r.id', 'r.stage', 's.name'])
+    .where('r.patient_id', '=', patientId)
+    .where('r.team_id', '=', teamId)
+    .where(
+      'r.stage',
+      'in',
+      stages.filter((s) => stageInfo[s].open),
+    )
+    .orderBy('r.created_at')
+    .limit(50)
+    .execute();
+  return rows.map((r) => ({ id: r.id, stage: r.stage as Stage, serviceName: r.name }));
+}
+
 /** The referral still open with a service for a person, if there is one. */
 export async function openReferralTo(db: Db, patientId: string, serviceId: string): Promise<string | undefined> {
   const r = await db

@@ -93,6 +93,7 @@ export type CareRelationshipsTable = {
   end_reason: string | null;
   end_reason_text: string | null;
   follow_up_reason: string | null;
+  open_referrals_reason: string | null;
   started_by: string | null;
   start_reason: string | null;
   start_reason_text: string | null;

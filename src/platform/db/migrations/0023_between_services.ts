@@ -27,6 +27,8 @@ const up_statements = [
     ALTER COLUMN opened_by DROP NOT NULL,
     ADD COLUMN opened_by_rule text CHECK (opened_by_rule IN ('hard-place')),
     ADD CONSTRAINT escalations_opened_by_someone CHECK ((opened_by IS NULL) = (opened_by_rule IS NOT NULL))`,
+  // Leaving the caseload while a referral is still open needs a recorded reason.
+  sql`ALTER TABLE care_relationships ADD COLUMN open_referrals_reason text CHECK (length(open_referrals_reason) <= 2000)`,
   sql`CREATE TABLE hard_place_flags (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     patient_id uuid NOT NULL REFERENCES patients(id),
@@ -49,6 +51,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TABLE hard_place_flags`.execute(db);
+  await sql`ALTER TABLE care_relationships DROP COLUMN open_referrals_reason`.execute(db);
   await sql`DROP INDEX escalations_referral`.execute(db);
   await sql`DELETE FROM escalations WHERE opened_by IS NULL`.execute(db);
   await sql`ALTER TABLE escalations DROP CONSTRAINT escalations_opened_by_someone, DROP COLUMN opened_by_rule, ALTER COLUMN opened_by SET NOT NULL`.execute(
