@@ -14,21 +14,29 @@ import { SECTION_MAX } from './model.ts';
 // Referrals' forms: which service to write to (from which assessment), the letter's words, the
 // version being sent, and an early conversation with the service.
 
-export type StartAnswers = { assessmentId: string; serviceId: string };
+export type StartAnswers = { assessmentId: string; serviceId: string; replaces: string };
+export type Start = { assessmentId: string; serviceId: string; replaces: string | null };
 
 export const startAnswers = (body: unknown): StartAnswers => ({
   assessmentId: text(body, 'assessmentId'),
   serviceId: text(body, 'serviceId'),
+  replaces: text(body, 'replaces'),
 });
 
-export function parseStart(a: StartAnswers): Parsed<StartAnswers> {
+/** Which service, from which assessment, and (re-routing) which referral a service did not accept it replaces. */
+export function parseStart(a: StartAnswers): Parsed<Start> {
   const issues: Record<string, string> = {};
   const assessment = z.uuid().safeParse(a.assessmentId.trim().toLowerCase());
   if (!assessment.success) issues.assessmentId = 'Start the referral from the person’s assessment';
   const service = z.uuid().safeParse(a.serviceId.trim().toLowerCase());
   if (!service.success) issues.serviceId = 'Choose the service from the directory';
-  if (!assessment.success || !service.success) return { ok: false, issues };
-  return { ok: true, value: { assessmentId: assessment.data, serviceId: service.data } };
+  const replaces = a.replaces.trim() === '' ? null : z.uuid().safeParse(a.replaces.trim().toLowerCase());
+  if (replaces && !replaces.success) issues.replaces = 'Start the new referral from the one it replaces';
+  if (!assessment.success || !service.success || (replaces && !replaces.success)) return { ok: false, issues };
+  return {
+    ok: true,
+    value: { assessmentId: assessment.data, serviceId: service.data, replaces: replaces?.data ?? null },
+  };
 }
 
 export type LetterAnswers = { version: string; sections: string[]; keepNice: boolean };

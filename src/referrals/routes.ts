@@ -28,7 +28,7 @@ import {
   parseStart,
   startAnswers,
 } from './forms.ts';
-import { parseAnswer, parseCancelRequest } from './loop/forms.ts';
+import { parseAnswer, parseCancelRequest, parseReconsider } from './loop/forms.ts';
 import { movesFor, rejectionConflict, rejectionReasons, stageInfo } from './loop/model.ts';
 import { referrerStep } from './loop/service.ts';
 import { SECTION_MAX } from './model.ts';
@@ -63,7 +63,7 @@ async function referralPage(
   status: number,
   patientId: string,
   referralId: string,
-  o: { audited: boolean; errors?: Record<string, string>; justSent?: boolean },
+  o: { audited: boolean; errors?: Record<string, string>; justSent?: boolean; values?: Record<string, string> },
 ) {
   const found: Found = o.audited
     ? await openReferral(who, patientId, referralId)
@@ -98,7 +98,23 @@ async function referralPage(
       .filter((s) => s !== 'letter')
       .map((s) => (shareable[s as keyof typeof shareable] ?? s).toLowerCase()),
     closedLoop: {
-      moves: movesFor(referral.stage, 'referrer', { cancellationRequested: referral.cancellationRequestedAt !== null }),
+      moves: movesFor(referral.stage, 'referrer', {
+        cancellationRequested: referral.cancellationRequestedAt !== null,
+        replaced: referral.replacedBy !== null,
+      }),
+      // Re-routing: the matching page for the same assessment, its buttons making a replacement.
+      rerouteHref:
+        referral.stage === 'rejected' && referral.replacedBy === null
+          ? `/patients/${patient.id}/assessments/${referral.assessmentId}/services?replaces=${referral.id}`
+          : null,
+      // The answer the referrer may send back, started with the guidance where the reason conflicts with it.
+      challengeStart: (() => {
+        const rule =
+          reason && Object.hasOwn(rejectionReasons, reason)
+            ? rejectionConflict(reason as keyof typeof rejectionReasons)
+            : null;
+        return rule ? `${niceRules[rule]} Please think again about seeing ${patient.givenName}.` : '';
+      })(),
       open: stageInfo[referral.stage].open && referral.stage !== 'draft',
       rejection:
         reason && Object.hasOwn(rejectionReasons, reason)
@@ -121,6 +137,8 @@ async function referralPage(
     },
     canWrite: may(who.user.role, 'record:write'),
     justSent: o.justSent === true && referral.stage !== 'draft',
+    // What the person typed, kept when a step is refused (a stale page, a missing answer).
+    values: o.values ?? {},
     errors,
     errorList: errorList(errors, [
       'form',
@@ -128,6 +146,7 @@ async function referralPage(
       'escalationReason',
       ['dueOn', 'dueOn-day'],
       'answer',
+      'challenge',
       'cancelReason',
       'consent',
       ...referral.letter.sections.map((_, i) => `section-${i}`),
@@ -208,16 +227,22 @@ async function referrerPost(
   patientId: string,
   referralId: string,
   decided: () => Promise<{ ok: true } | { ok: false; issues: Record<string, string> }>,
+  body?: unknown,
 ) {
+  const values = Object.fromEntries(['answer', 'challenge', 'cancelReason'].map((k) => [k, text(body, k)]));
   try {
     const result = await decided();
     if (result.ok) return reply.redirect(`${referralUrl(patientId, referralId)}#loop`, 303);
     await refuseInvalid(who, patientId, Object.keys(result.issues));
-    return referralPage(reply, who, 400, patientId, referralId, { audited: false, errors: result.issues });
+    return referralPage(reply, who, 400, patientId, referralId, { audited: false, errors: result.issues, values });
   } catch (error) {
     if (error instanceof Conflict) {
       await refuseInvalid(who, patientId, [error.code]);
-      return referralPage(reply, who, 409, patientId, referralId, { audited: false, errors: { form: error.message } });
+      return referralPage(reply, who, 409, patientId, referralId, {
+        audited: false,
+        errors: { form: error.message },
+        values,
+      });
     }
     throw error;
   }
@@ -253,7 +278,7 @@ export const referralPages: Page[] = [
       const who = actor(request, deps);
       const patientId = patientParam(request.params);
       const decided = await decide(parseStart(startAnswers(request.body)), (s) =>
-        startReferral(who, patientId, s.assessmentId, s.serviceId),
+        startReferral(who, patientId, s.assessmentId, s.serviceId, s.replaces),
       );
       if (decided.ok) return reply.redirect(referralUrl(patientId, decided.value.id), 303);
       await refuseInvalid(who, patientId, Object.keys(decided.issues));
@@ -472,15 +497,49 @@ export const referralPages: Page[] = [
       const who = actor(request, deps);
       const patientId = patientParam(request.params);
       const referralId = referralParam(request.params);
-      return referrerPost(reply, who, patientId, referralId, async () => {
-        const parsed = parseAnswer(request.body);
-        if (!parsed.ok) return parsed;
-        await referrerStep(who, patientId, referralId, parsed.value.seen, {
-          event: 'referral.information-given',
-          answer: parsed.value.answer,
-        });
-        return { ok: true };
-      });
+      return referrerPost(
+        reply,
+        who,
+        patientId,
+        referralId,
+        async () => {
+          const parsed = parseAnswer(request.body);
+          if (!parsed.ok) return parsed;
+          await referrerStep(who, patientId, referralId, parsed.value.seen, {
+            event: 'referral.information-given',
+            answer: parsed.value.answer,
+          });
+          return { ok: true };
+        },
+        request.body,
+      );
+    },
+  }),
+  definePage({
+    method: 'POST',
+    url: '/patients/:patientId/referrals/:referralId/reconsider',
+    permission: 'record:write',
+    audit: 'referral.reconsider',
+    handler: async (request, reply, deps) => {
+      const who = actor(request, deps);
+      const patientId = patientParam(request.params);
+      const referralId = referralParam(request.params);
+      return referrerPost(
+        reply,
+        who,
+        patientId,
+        referralId,
+        async () => {
+          const parsed = parseReconsider(request.body);
+          if (!parsed.ok) return parsed;
+          await referrerStep(who, patientId, referralId, parsed.value.seen, {
+            event: 'referral.reconsideration-asked',
+            challenge: parsed.value.challenge,
+          });
+          return { ok: true };
+        },
+        request.body,
+      );
     },
   }),
   definePage({
@@ -492,20 +551,27 @@ export const referralPages: Page[] = [
       const who = actor(request, deps);
       const patientId = patientParam(request.params);
       const referralId = referralParam(request.params);
-      return referrerPost(reply, who, patientId, referralId, async () => {
-        // A draft is discarded at once; a sent referral is cancelled by asking the service.
-        if (text(request.body, 'seen') === 'draft') {
-          await referrerStep(who, patientId, referralId, 'draft', { event: 'referral.cancelled' });
+      return referrerPost(
+        reply,
+        who,
+        patientId,
+        referralId,
+        async () => {
+          // A draft is discarded at once; a sent referral is cancelled by asking the service.
+          if (text(request.body, 'seen') === 'draft') {
+            await referrerStep(who, patientId, referralId, 'draft', { event: 'referral.cancelled' });
+            return { ok: true };
+          }
+          const parsed = parseCancelRequest(request.body);
+          if (!parsed.ok) return parsed;
+          await referrerStep(who, patientId, referralId, parsed.value.seen, {
+            event: 'referral.cancellation-requested',
+            reason: parsed.value.reason,
+          });
           return { ok: true };
-        }
-        const parsed = parseCancelRequest(request.body);
-        if (!parsed.ok) return parsed;
-        await referrerStep(who, patientId, referralId, parsed.value.seen, {
-          event: 'referral.cancellation-requested',
-          reason: parsed.value.reason,
-        });
-        return { ok: true };
-      });
+        },
+        request.body,
+      );
     },
   }),
 ];

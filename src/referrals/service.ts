@@ -47,7 +47,13 @@ function consentSentence(c: { shares: string[]; way: string; givenOn: string } |
  * Start a referral to a service from a finalised assessment: the letter drafted from the record.
  * One referral is open with a service at a time: asking again opens the one already there.
  */
-export async function startReferral(actor: Actor, patientId: string, assessmentId: string, serviceId: string) {
+export async function startReferral(
+  actor: Actor,
+  patientId: string,
+  assessmentId: string,
+  serviceId: string,
+  replaces: string | null = null,
+) {
   const patient = await requireCare(actor, patientId);
   const assessment = await finalisedAssessmentOf(actor, patient, assessmentId);
   const { service, conflicts } = await openService(actor, serviceId);
@@ -78,24 +84,56 @@ export async function startReferral(actor: Actor, patientId: string, assessmentI
   return actor.db.transaction().execute(async (tx) => {
     // The person's row, locked: two practitioners starting a referral to one service at once get one.
     await tx.selectFrom('patients').select('id').where('id', '=', patient.id).forUpdate().execute();
+    const old = replaces ? await replaceable(tx, patient.id, replaces, serviceId) : null;
     const open = await store.openReferralTo(tx, patient.id, serviceId);
-    if (open) return { id: open, existing: true };
-    const id = await store.insertReferral(tx, {
-      patientId: patient.id,
-      teamId: assessment.teamId,
-      assessmentId,
-      serviceId,
-      letter,
-      by: actor.user.id,
-      at: now,
-    });
-    await recordStep(tx, actor, patient.id, id, 'referral.drafted', {
-      toState: 'draft',
-      data: { service: serviceId, serviceName: service.name, assessment: assessmentId },
-      audit: { referral: id, service: serviceId },
-    });
-    return { id, existing: false };
+    if (open && !old) return { id: open, existing: true };
+    const id =
+      open ??
+      (await store.insertReferral(tx, {
+        patientId: patient.id,
+        teamId: assessment.teamId,
+        assessmentId,
+        serviceId,
+        letter,
+        by: actor.user.id,
+        at: now,
+      }));
+    if (!open)
+      await recordStep(tx, actor, patient.id, id, 'referral.drafted', {
+        toState: 'draft',
+        data: { service: serviceId, serviceName: service.name, assessment: assessmentId, replaces },
+        audit: { referral: id, service: serviceId },
+      });
+    if (old) {
+      // Re-routing: the new referral replaces the one not accepted, the link kept both ways (the
+      // old is found from the new); on the old one's history, where it went instead.
+      await store.linkReplacement(tx, id, old.id);
+      await recordStep(tx, actor, patient.id, old.id, 'referral.rerouted', {
+        data: { serviceName: old.serviceName, toServiceName: service.name, replacement: id },
+        audit: { referral: old.id, replacement: id },
+      });
+    }
+    return { id, existing: open !== undefined };
   });
+}
+
+/** The referral a re-routed one replaces: the person's, not accepted, not replaced already, another service. */
+async function replaceable(tx: Db, patientId: string, id: string, serviceId: string) {
+  const old = await store.findReferral(tx, id, { lock: true });
+  if (!old || old.patientId !== patientId) throw new NotFound('There is no such referral for this person.');
+  if (old.stage !== 'rejected')
+    throw new Conflict(
+      'Only a referral a service did not accept is re-routed to another service',
+      'illegal-transition',
+    );
+  if (old.replacedBy)
+    throw new Conflict(
+      `This referral was already replaced by one to ${old.replacedBy.serviceName}`,
+      'illegal-transition',
+    );
+  if (old.serviceId === serviceId)
+    throw new Conflict(`${old.serviceName} did not accept this referral: choose another service`, 'illegal-transition');
+  return old;
 }
 
 /** A step in a referral's history that does not move its state (or starts it): its event and audit row. */
@@ -319,6 +357,7 @@ const stepTitles: Record<string, string> = {
   'referral.received': 'opened by the service',
   'referral.information-asked': ': the service asked for more information',
   'referral.information-given': ': more information sent',
+  'referral.reconsideration-asked': ': the service asked to think again',
   'referral.accepted': 'accepted',
   'referral.rejected': 'not accepted',
   'referral.booked': ': appointment booked',
@@ -330,6 +369,7 @@ const stepTitles: Record<string, string> = {
   'referral.cancelled': 'cancelled',
   'referral.entered-in-error': 'withdrawn as entered in error',
   'referral.escalated': ': escalated to a senior clinician',
+  'referral.rerouted': ': replaced by a referral to another service',
   'escalation.discussed': ': a senior clinician spoke with the service',
   'escalation.resolved': ': escalation resolved',
 };

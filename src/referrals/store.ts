@@ -127,6 +127,16 @@ export async function referralsOf(db: Db, patientId: string): Promise<StoredRefe
   return rows.map(toReferral);
 }
 
+/** Re-routing: the new referral names the one it replaces (a referral is replaced once: a unique index). */
+export async function linkReplacement(db: Db, id: string, replacesId: string): Promise<void> {
+  await db
+    .updateTable('referrals')
+    .set({ replaces_id: replacesId })
+    .where('id', '=', id)
+    .where('replaces_id', 'is', null)
+    .execute();
+}
+
 /** A team's referrals for a person still open in the loop, oldest first. */
 export async function openReferralsOfTeam(db: Db, patientId: string, teamId: string) {
   const rows = await db
@@ -391,7 +401,12 @@ export async function referralsNeedingAttention(db: Db, teamIds: readonly string
     .where('r.team_id', 'in', teamIds)
     .where((eb) =>
       eb.or([
-        eb.and([eb('r.stage', '=', 'rejected'), eb('r.closed_at', '>', new Date(now.getTime() - 30 * 86_400_000))]),
+        // A rejection needs answering until it is re-routed (a new referral replaces it).
+        eb.and([
+          eb('r.stage', '=', 'rejected'),
+          eb('r.closed_at', '>', new Date(now.getTime() - 30 * 86_400_000)),
+          eb.not(eb.exists(eb.selectFrom('referrals as x').select('x.id').whereRef('x.replaces_id', '=', 'r.id'))),
+        ]),
         eb('r.stage', 'in', ['on-hold', 'requested']),
         eb.and([eb('r.stage', '=', 'booked'), eb('r.appointment_at', '<', new Date(now.getTime() - 86_400_000))]),
       ]),

@@ -21,7 +21,11 @@ const assessmentParam = (params: unknown) => idParam(params, 'assessmentId');
  * name order. A whole region's directory is thousands of services; none is hidden, each list opens whole.
  */
 const SHOWN = 25;
-const servicesQuery = z.object({ all: z.enum(['fits', 'excluded']).optional() });
+const servicesQuery = z.object({
+  all: z.enum(['fits', 'excluded']).optional(),
+  // Re-routing: the referral a service did not accept that the new one will replace.
+  replaces: z.uuid({ message: 'The link names a referral in a form Onward does not use' }).optional(),
+});
 const needsUrl = (patientId: string, assessmentId: string) =>
   `/patients/${patientId}/assessments/${assessmentId}/needs`;
 
@@ -101,7 +105,7 @@ export const matchingPages: Page[] = [
     audit: 'services.match',
     query: servicesQuery,
     handler: async (request, reply, deps) => {
-      const { all } = queryOf(request, servicesQuery);
+      const { all, replaces } = queryOf(request, servicesQuery);
       const who = actor(request, deps);
       const patientId = patientParam(request.params);
       const assessmentId = assessmentParam(request.params);
@@ -127,7 +131,9 @@ export const matchingPages: Page[] = [
         excluded: (matched?.excluded ?? []).slice(0, all === 'excluded' ? undefined : SHOWN).map(card),
         fitCount: matched?.fits.length ?? 0,
         excludedCount: matched?.excluded.length ?? 0,
-        allHref: (list: string) => `/patients/${patientId}/assessments/${assessmentId}/services?all=${list}#${list}`,
+        allHref: (list: string) =>
+          `/patients/${patientId}/assessments/${assessmentId}/services?all=${list}${replaces ? `&replaces=${replaces}` : ''}#${list}`,
+        replaces: replaces ?? null,
         canWrite: may(who.user.role, 'record:write'),
         backHref: `/patients/${patientId}/assessments/${assessmentId}`,
       });

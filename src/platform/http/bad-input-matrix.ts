@@ -353,7 +353,13 @@ export function badInputMatrix(share: number, of: number): () => Promise<void> {
       const r = await sentReferral('requested');
       await db
         .updateTable('referrals')
-        .set({ stage: 'rejected', status: 'rejected', rejection_reason: 'self-harm', closed_at: clinicNow })
+        .set({
+          stage: 'rejected',
+          status: 'rejected',
+          rejection_reason: 'self-harm',
+          rejected_at: clinicNow,
+          closed_at: clinicNow,
+        })
         .where('id', '=', r.id)
         .execute();
       return r;
@@ -553,6 +559,11 @@ export function badInputMatrix(share: number, of: number): () => Promise<void> {
       'POST /patients/:patientId/referrals/:referralId/answer': async () => {
         const { url } = await sentReferral('on-hold');
         return { role: 'liaison-practitioner', source: url, action: `${url}/answer` };
+      },
+      // Answering a rejection: sent back to the service to think again (a fresh rejection each case).
+      'POST /patients/:patientId/referrals/:referralId/reconsider': async () => {
+        const { url } = await rejectedReferral();
+        return { role: 'liaison-practitioner', source: url, action: `${url}/reconsider` };
       },
       // Escalation: from a referral not accepted; then the senior clinician's conversation and resolution.
       'POST /patients/:patientId/referrals/:referralId/escalate': async () => {

@@ -117,6 +117,18 @@ export function parseAnswer(body: unknown): Parsed<{ seen: Stage; answer: string
   return { ok: true, value: { seen, answer: answer.value } };
 }
 
+export function parseReconsider(body: unknown): Parsed<{ seen: Stage; challenge: string }> {
+  const seen = parseSeen(text(body, 'seen'));
+  if (seen === null) return { ok: false, issues: { challenge: 'Open the referral again and answer from there' } };
+  const challenge = writtenText(
+    text(body, 'challenge'),
+    { name: 'Your answer', enter: 'Say why the service should think again' },
+    4000,
+  );
+  if (!challenge.ok) return { ok: false, issues: { challenge: challenge.message } };
+  return { ok: true, value: { seen, challenge: challenge.value } };
+}
+
 export function parseCancelRequest(body: unknown): Parsed<{ seen: Stage; reason: string }> {
   const seen = parseSeen(text(body, 'seen'));
   if (seen === null) return { ok: false, issues: { cancelReason: 'Open the referral again and cancel from there' } };

@@ -62,6 +62,7 @@ export const loopEvents = [
   'referral.sent',
   'referral.information-asked',
   'referral.information-given',
+  'referral.reconsideration-asked',
   'referral.accepted',
   'referral.rejected',
   'referral.booked',
@@ -100,6 +101,13 @@ export const loopMachine = defineMachine<Stage, Exclude<LoopEvent, 'referral.can
     'referral.sent': { from: ['draft'], to: 'requested', refused: 'This referral has already been sent' },
     'referral.information-asked': { from: ['requested'], to: 'on-hold' },
     'referral.information-given': { from: ['on-hold'], to: 'requested', refused: 'No information is being asked for' },
+    // The referrer answers a rejection (with more about the person, or citing NG225): the referral
+    // goes back to the service to decide again, its answer in the thread.
+    'referral.reconsideration-asked': {
+      from: ['rejected'],
+      to: 'requested',
+      refused: 'Only a referral the service did not accept can be sent back to it',
+    },
     // A service may think again about a referral it did not accept (after a senior clinician
     // spoke with it, say): the rejection stays in the referral's history.
     'referral.accepted': {
@@ -142,6 +150,7 @@ export const madeBy: Record<LoopEvent, readonly Party[]> = {
   'referral.sent': ['referrer'],
   'referral.information-asked': ['service'],
   'referral.information-given': ['referrer'],
+  'referral.reconsideration-asked': ['referrer', 'senior'],
   'referral.accepted': ['service'],
   'referral.rejected': ['service'],
   'referral.booked': ['service'],
@@ -189,7 +198,11 @@ export function nextStage(
         ? `${rule.refused} (it ${loopMachine.states[current]})`
         : `This referral ${loopMachine.states[current]}, so this cannot be done now`,
     };
-  if (event === 'referral.accepted' && current === 'rejected' && o.replaced)
+  if (
+    (event === 'referral.accepted' || event === 'referral.reconsideration-asked') &&
+    current === 'rejected' &&
+    o.replaced
+  )
     return {
       ok: false,
       reason: 'This referral was replaced by a referral to another service, so it cannot be accepted now',

@@ -172,6 +172,7 @@ export async function referrerStep(
   seen: Stage,
   step:
     | { event: 'referral.information-given'; answer: string }
+    | { event: 'referral.reconsideration-asked'; challenge: string }
     | { event: 'referral.cancellation-requested'; reason: string }
     | { event: 'referral.cancelled' },
 ): Promise<void> {
@@ -182,15 +183,25 @@ export async function referrerStep(
       .selectFrom('referrals as r')
       .innerJoin('healthcare_services as s', 's.id', 'r.service_id')
       .select(['r.id', 'r.patient_id', 'r.stage', 'r.cancellation_requested_at', 's.name as service_name'])
+      .select((eb) =>
+        eb.exists(eb.selectFrom('referrals as x').select('x.id').whereRef('x.replaces_id', '=', 'r.id')).as('replaced'),
+      )
       .where('r.id', '=', referralId)
       .where('r.patient_id', '=', patient.id)
       .forUpdate('r')
       .executeTakeFirst();
     if (!locked) throw new NotFound('There is no such referral for this person.');
-    const o = { cancellationRequested: locked.cancellation_requested_at !== null };
+    const o = { cancellationRequested: locked.cancellation_requested_at !== null, replaced: Boolean(locked.replaced) };
     switch (step.event) {
       case 'referral.information-given':
         return take(tx, actor, 'referrer', locked, seen, step.event, { ...o, message: step.answer });
+      case 'referral.reconsideration-asked':
+        // Back to the service to decide again: the refusal is in the history and the thread, not its state.
+        return take(tx, actor, 'referrer', locked, seen, step.event, {
+          ...o,
+          message: step.challenge,
+          columns: { rejection_reason: null, rejection_text: null, rejected_at: null, closed_at: null },
+        });
       case 'referral.cancellation-requested':
         return take(tx, actor, 'referrer', locked, seen, step.event, {
           ...o,
