@@ -5,6 +5,7 @@ import { appendEvent } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { openService } from '../directory/service.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
+import { tellServiceConsentWithdrawn } from '../referrals/loop/service.ts';
 import { type ConsentWay, checkConsent, type Shareable } from './model.ts';
 import * as store from './store.ts';
 
@@ -89,5 +90,7 @@ export async function withdrawConsent(actor: Actor, patientId: string, consentId
       data: {},
     });
     await auditAction(tx, actor, patient.id, 'ok', { consent: consentId });
+    // A service already sent a referral is told, in the same transaction; what it received stays.
+    await tellServiceConsentWithdrawn(tx, actor, patient.id, done);
   });
 }

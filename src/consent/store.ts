@@ -85,17 +85,18 @@ export async function insertConsent(
   return row?.id;
 }
 
-/** Withdraw a consent in force; false when it was not (already withdrawn, or not this person's). */
+/** Withdraw a consent in force: the service it was for, or null when it was not in force (already withdrawn, or not this person's). */
 export async function withdrawConsent(
   db: Db,
   w: { id: string; patientId: string; by: string; at: Date; reason: string },
-): Promise<boolean> {
-  const result = await db
+): Promise<string | null> {
+  const row = await db
     .updateTable('consents')
     .set({ withdrawn_at: w.at, withdrawn_by: w.by, withdrawn_reason: w.reason })
     .where('id', '=', w.id)
     .where('patient_id', '=', w.patientId)
     .where('withdrawn_at', 'is', null)
+    .returning('service_id')
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return row?.service_id ?? null;
 }

@@ -358,6 +358,7 @@ const stepTitles: Record<string, string> = {
   'referral.information-asked': ': the service asked for more information',
   'referral.information-given': ': more information sent',
   'referral.reconsideration-asked': ': the service asked to think again',
+  'referral.consent-withdrawn': ': the service told consent was withdrawn',
   'referral.accepted': 'accepted',
   'referral.rejected': 'not accepted',
   'referral.booked': ': appointment booked',

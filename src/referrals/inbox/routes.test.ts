@@ -221,3 +221,29 @@ test('another service’s clinician cannot see or act on the referral; a bad ste
   assert.equal((await w.therapist.get('/inbox?order=sideways')).status, 400);
   assert.equal((await w.therapist.get('/inbox?after=notacursor')).status, 400);
 });
+
+test('consent withdrawn after sending: the service is told, keeps what it received, and sees no more', async () => {
+  const w = await world();
+  const consent = await w.db
+    .selectFrom('consents')
+    .select('id')
+    .where('patient_id', '=', w.patientId)
+    .where('withdrawn_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  await w.client.get(`${w.p}/consents`);
+  const withdrawn = await w.client.post(`${w.p}/consents/${consent.id}/withdraw`, {
+    reason: 'Does not want <b>them</b> told more',
+  });
+  assert.equal(withdrawn.status, 303);
+  const packet = (await w.therapist.get(w.packet)).html.text.replace(/\s+/g, ' ');
+  assert.match(packet, /Consent withdrawn on/);
+  assert.match(packet, /The person has withdrawn their consent to share their information with your service/);
+  // What was sent stays: the letter and the assessment.
+  assert.match(packet, /The psychosocial assessment/);
+  assert.match((await w.client.get(w.p)).html.text, /the service told consent was withdrawn/);
+  // The referral is still open: the service may still act (talking with the team first).
+  assert.equal(
+    (await w.db.selectFrom('referrals').select('stage').where('id', '=', w.referralId).executeTakeFirstOrThrow()).stage,
+    'requested',
+  );
+});

@@ -105,6 +105,7 @@ async function packetPage(
       conflict: rejectionConflict(reason) && niceRules[rejectionConflict(reason)!],
     },
     messages: p.messages,
+    consentWithdrawnAt: p.consentWithdrawnAt,
     history: p.history,
     moves,
     reasons: Object.entries(rejectionReasons).map(([value, r]) => ({

@@ -65,7 +65,11 @@ export async function openPacket(actor: Actor, referralId: string) {
     .select(['given_name', 'family_name', 'date_of_birth', 'nhs_number', 'postcode', 'phone', 'gp_practice_ods'])
     .where('id', '=', referral.patientId)
     .executeTakeFirstOrThrow();
+  // Consent withdrawn since sending: the letter and the assessment (fixed when sent) stay; the care
+  // and safety plans, which go on changing, are no longer shown, so nothing more is shared.
+  const withdrawn = await store.consentWithdrawnAt(actor.db, referralId);
   const shared = new Set(referral.shared);
+  if (withdrawn) for (const live of ['care-plan', 'safety-plan']) shared.delete(live);
   const assessment = shared.has('assessment') ? await findAssessment(actor.db, referral.assessmentId) : undefined;
   const carePlanId = shared.has('care-plan')
     ? await findCarePlanOfAssessment(actor.db, referral.assessmentId)
@@ -78,6 +82,7 @@ export async function openPacket(actor: Actor, referralId: string) {
     assessment: assessment && assessment.enteredInError === null ? assessment : undefined,
     carePlan: carePlan && carePlan.enteredInError === null ? carePlan : undefined,
     safetyPlan: safetyPlan && safetyPlan.enteredInError === null ? safetyPlan : undefined,
+    consentWithdrawnAt: withdrawn,
     messages: await store.messagesOf(actor.db, referralId),
     history: await referrals.historyOfReferral(actor.db, referralId),
   };

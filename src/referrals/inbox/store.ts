@@ -135,6 +135,17 @@ export async function writeStep(db: Db, id: string, columns: StepColumns, stage?
     .execute();
 }
 
+/** When the consent a referral was sent under was withdrawn, if it was. */
+export async function consentWithdrawnAt(db: Db, referralId: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('referrals as r')
+    .innerJoin('consents as c', 'c.id', 'r.consent_id')
+    .select('c.withdrawn_at')
+    .where('r.id', '=', referralId)
+    .executeTakeFirst();
+  return row?.withdrawn_at ?? null;
+}
+
 export type Message = { id: string; fromParty: 'referrer' | 'service'; text: string; byName: string; at: Date };
 
 export async function messagesOf(db: Db, referralId: string): Promise<Message[]> {

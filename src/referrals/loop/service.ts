@@ -214,6 +214,44 @@ export async function referrerStep(
   });
 }
 
+/**
+ * Consent to share with a service withdrawn after a referral was sent to it: the service is told
+ * in the referral's thread (and the referral's history), in the withdrawal's transaction. What it
+ * already received stays in its record — it was shared lawfully — but nothing more is sent.
+ */
+export async function tellServiceConsentWithdrawn(tx: Db, actor: Actor, patientId: string, serviceId: string) {
+  const now = actor.clock.now();
+  const sent = await tx
+    .selectFrom('referrals as r')
+    .innerJoin('healthcare_services as s', 's.id', 'r.service_id')
+    .select(['r.id', 'r.stage', 's.name'])
+    .where('r.patient_id', '=', patientId)
+    .where('r.service_id', '=', serviceId)
+    .where('r.stage', 'in', inbox.inboxStages)
+    .execute();
+  for (const r of sent) {
+    await inbox.insertMessage(tx, {
+      referralId: r.id,
+      patientId,
+      fromParty: 'referrer',
+      text: 'The person has withdrawn their consent to share their information with your service. Keep what you have already received in your record, as it was shared with their consent; nothing more will be sent. Please talk with us before acting on the referral.',
+      by: actor.user.id,
+      at: now,
+    });
+    await appendEvent(tx, {
+      at: now,
+      userId: actor.user.id,
+      patientId,
+      subjectType: 'referral',
+      subjectId: r.id,
+      type: 'referral.consent-withdrawn',
+      fromState: r.stage,
+      toState: r.stage,
+      data: { serviceName: r.name },
+    });
+  }
+}
+
 /** A refused step by the service is audited against the person, with what refused it. */
 export async function refuseStep(actor: Actor, referralId: string, why: string[]): Promise<void> {
   const found = await inbox.referralForTeams(actor.db, referralId, await teamIds(actor));
