@@ -12,7 +12,7 @@ import type { BulkSession } from './bulk.ts';
 // service before it; the next has a letter to the crisis team started, with no consent yet and the
 // items the team asks for still to write, so the completeness check and the consent stop show.
 
-type Assessed = {
+export type Assessed = {
   id: string;
   patient_id: string;
   given_name: string;
@@ -127,7 +127,7 @@ export async function seedReferrals(
       if (i === 1) {
         await session.query(
           `UPDATE referrals SET stage = 'booked', status = 'in-progress', business_status = 'appointment-booked',
-             received_at = $2, appointment_at = $3, appointment_place = 'Riverside Wellbeing Centre, room 2',
+             received_at = $2, accepted_at = $2, appointment_at = $3, appointment_place = 'Riverside Wellbeing Centre, room 2',
              appointment_how = 'in-person' WHERE id = $1`,
           [id, answered, new Date(asOf.getTime() + 3 * 86_400_000)],
         );
@@ -138,7 +138,7 @@ export async function seedReferrals(
           `UPDATE referrals SET stage = 'rejected', status = 'rejected', business_status = 'declined', received_at = $2,
              rejection_reason = 'self-harm',
              rejection_text = 'We do not take people with current self-harm; please refer to the CMHT.',
-             closed_at = $2 WHERE id = $1`,
+             rejected_at = $2, closed_at = $2 WHERE id = $1`,
           [id, answered],
         );
         await step('referral.rejected', 'requested', 'rejected', { reason: 'self-harm' });
@@ -180,7 +180,7 @@ export async function seedReferrals(
   }
 }
 
-function letterFor(
+export function letterFor(
   a: Assessed,
   service: { name: string; mustContain: string[]; conflicts: ReturnType<typeof niceConflicts> },
   needs: Need[],
@@ -201,7 +201,7 @@ function letterFor(
   });
 }
 
-async function confirmNeeds(session: BulkSession, a: Assessed, needs: Need[], wants: string, by: string) {
+export async function confirmNeeds(session: BulkSession, a: Assessed, needs: Need[], wants: string, by: string) {
   await session.query(
     `INSERT INTO assessment_needs (assessment_id, patient_id, needs, wants, confirmed_by, confirmed_at)
      VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -209,7 +209,7 @@ async function confirmNeeds(session: BulkSession, a: Assessed, needs: Need[], wa
   );
 }
 
-async function recordConsent(session: BulkSession, a: Assessed, serviceId: string, by: string, at: Date) {
+export async function recordConsent(session: BulkSession, a: Assessed, serviceId: string, by: string, at: Date) {
   const [row] = await session.query(
     `INSERT INTO consents (patient_id, service_id, shares, way, given_on, recorded_by, recorded_at)
      VALUES ($1, $2, '{letter,assessment}', 'in-person', $3, $4, $5) RETURNING id`,
@@ -230,7 +230,7 @@ async function recordConsent(session: BulkSession, a: Assessed, serviceId: strin
   return String(row!.id);
 }
 
-async function insertReferral(
+export async function insertReferral(
   session: BulkSession,
   r: { a: Assessed; team: string; service: string; letter: Letter; by: string; at: Date },
 ): Promise<string> {
@@ -249,7 +249,7 @@ async function insertReferral(
   return id;
 }
 
-async function event(
+export async function event(
   session: BulkSession,
   patientId: string,
   subjectId: string,
@@ -268,7 +268,7 @@ async function event(
   );
 }
 
-async function letterheadOf(session: BulkSession, team: string, by: string): Promise<Letterhead> {
+export async function letterheadOf(session: BulkSession, team: string, by: string): Promise<Letterhead> {
   const [t] = await session.query(
     `SELECT t.name, t.address, t.phone, t.secure_email, o.name AS organisation
      FROM teams t JOIN organisations o ON o.id = t.organisation_id WHERE t.id = $1`,
@@ -286,4 +286,4 @@ async function letterheadOf(session: BulkSession, team: string, by: string): Pro
   };
 }
 
-const parsedJson = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+export const parsedJson = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;

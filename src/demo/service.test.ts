@@ -146,6 +146,26 @@ test('the demo ICS: three hospitals with liaison teams, receiving services, a us
       assert.ok(c.booked >= 1, `${c.booked} booked ahead`);
       assert.equal(c.off, 0, 'every appointment is in a slot');
     }
+    // The closed loop at realistic rates: about a quarter not accepted, Talking Therapies refusing some
+    // for self-harm or risk and the crisis team as not unwell enough; people stuck between services
+    // flagged by the rule; escalations open and resolved; gaps for the register.
+    const loop = await sql<Record<string, number>>`SELECT count(*)::int AS sent,
+        count(*) FILTER (WHERE r.stage = 'rejected')::int AS rejected,
+        count(*) FILTER (WHERE r.stage = 'rejected' AND s.kind = 'talking-therapies'
+          AND r.rejection_reason IN ('self-harm', 'risk-too-high'))::int AS too_risky,
+        count(*) FILTER (WHERE r.stage = 'rejected' AND s.kind = 'crisis-home-treatment'
+          AND r.rejection_reason = 'not-severe-enough')::int AS not_unwell,
+        count(*) FILTER (WHERE r.stage IN ('accepted', 'booked', 'attended', 'did-not-attend', 'completed'))::int AS taken_on,
+        (SELECT count(*)::int FROM hard_place_flags WHERE cleared_at IS NULL) AS flagged,
+        (SELECT count(*)::int FROM escalations WHERE status = 'resolved') AS resolved,
+        (SELECT count(*)::int FROM escalations WHERE status <> 'resolved') AS open
+      FROM referrals r JOIN healthcare_services s ON s.id = r.service_id WHERE r.sent_at IS NOT NULL`.execute(db);
+    const l = loop.rows[0]!;
+    assert.equal(report.referrals, l.sent! - 3, 'the loop demo’s, beside one sent letter per team');
+    assert.ok(l.rejected! / l.sent! > 0.12 && l.rejected! / l.sent! < 0.4, JSON.stringify(l));
+    assert.ok(l.too_risky! > 0 && l.not_unwell! > 0 && l.taken_on! > l.rejected!, JSON.stringify(l));
+    assert.ok(l.flagged! > 0 && l.flagged === report.flagged, JSON.stringify(l));
+    assert.ok(l.resolved! > 0 && l.open! > 0, JSON.stringify(l));
     await assert.rejects(
       seedDemo(connection, { seed: 9, patients: 1, asOf: new Date(), passwordHashCost: 10 }),
       AlreadySeeded,

@@ -15,6 +15,7 @@ import {
 } from './clinical-record.ts';
 import { demoServices } from './directory.ts';
 import { DEMO_PASSWORD, gpPracticeCount, gpPracticeOds, hospitals, organisations, teams, users } from './ics.ts';
+import { seedClosedLoop } from './loop.ts';
 import { generatePatients } from './patients.ts';
 import { presentationsFor } from './presentations.ts';
 import { seededRandom } from './random.ts';
@@ -37,6 +38,9 @@ export type SeedReport = {
   carePlans: number;
   safetyPlans: number;
   withoutNhsNumber: number;
+  /** Referrals the closed loop's demo sent, and the people the rock-and-a-hard-place rule flagged. */
+  referrals: number;
+  flagged: number;
   users: { username: string; description: string }[];
   password: string;
 };
@@ -290,7 +294,23 @@ export async function seedDemo(
     await seedClinics(session, liaisonTeams, recorders, options.asOf);
     await seedDirectory(session, userIds.get('admin')!, options.asOf);
     await seedReferrals(session, liaisonTeams, recorders, options.asOf);
-    return { patients, register, withoutNhsNumber, presentations, ...counts };
+    // A stream of its own, so the loop's draws do not shift the rest of the demo.
+    const loop = await seedClosedLoop(
+      session,
+      liaisonTeams,
+      recorders,
+      options.asOf,
+      seededRandom(options.seed + 7919),
+    );
+    return {
+      patients,
+      register,
+      withoutNhsNumber,
+      presentations,
+      ...counts,
+      referrals: loop.referrals,
+      flagged: loop.flagged,
+    };
   });
   // Fresh statistics, so the planner uses the indexes on the first query after a big load, and a
   // visibility map, so reads answered by an index alone (the 48-hour figures) need not visit the table
