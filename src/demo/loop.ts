@@ -142,28 +142,34 @@ export async function seedClosedLoop(
        WHERE m.team_id = $1 AND u.role = 'senior-clinician' ORDER BY u.display_name LIMIT 1`,
       [team],
     );
-    // Adults assessed in the last twelve weeks, past the two the letters' demo already wrote for.
+    // Adults assessed in the last six months, past the two the letters' demo already wrote for.
     const people = (await session.query(
-      `SELECT a.id, a.patient_id, p.given_name, p.phone, a.sections, a.finalised_at, pr.arrived_at, o.name AS hospital
-       FROM assessments a
-       JOIN patients p ON p.id = a.patient_id
-       JOIN presentations pr ON pr.id = a.presentation_id
-       JOIN teams t ON t.id = a.team_id
-       JOIN organisations o ON o.id = t.organisation_id
-       WHERE a.team_id = $1 AND a.status = 'final' AND a.finalised_at < $2::timestamptz - interval '2 days'
-         AND a.finalised_at > $2::timestamptz - interval '84 days'
-         AND p.date_of_birth <= ($2::timestamptz - interval '18 years')::date
-         AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.patient_id = a.patient_id)
-       ORDER BY a.finalised_at DESC LIMIT 70`,
+      `SELECT * FROM (
+         SELECT DISTINCT ON (a.patient_id) a.id, a.patient_id, p.given_name, p.phone, a.sections, a.finalised_at,
+           pr.arrived_at, o.name AS hospital
+         FROM assessments a
+         JOIN patients p ON p.id = a.patient_id
+         JOIN presentations pr ON pr.id = a.presentation_id
+         JOIN teams t ON t.id = a.team_id
+         JOIN organisations o ON o.id = t.organisation_id
+         WHERE a.team_id = $1 AND a.status = 'final' AND a.finalised_at < $2::timestamptz - interval '2 days'
+           AND a.finalised_at > $2::timestamptz - interval '182 days'
+           AND p.date_of_birth <= ($2::timestamptz - interval '18 years')::date
+           AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.patient_id = a.patient_id)
+         ORDER BY a.patient_id, a.finalised_at DESC) latest
+       ORDER BY finalised_at DESC LIMIT 150`,
       [team, asOf.toISOString()],
     )) as Assessed[];
-    for (const person of people) {
-      if (random.next() >= 0.5) continue;
+    for (const [n, person] of people.entries()) {
+      // Each team's first person assessed ten or more days ago is refused by both sides, so every
+      // team's caseload and register show it; the rest at the rates above.
+      const stuck = n === people.findIndex((p) => p.finalised_at.getTime() < asOf.getTime() - 10 * DAY);
+      if (!stuck && random.next() >= 0.5) continue;
       const made: (ReferralFacts & { teamId: string })[] = [];
       const escalations: EscalationFacts[] = [];
-      const first = random.weighted(firstChoice);
+      const first = stuck ? tt : random.weighted(firstChoice);
       const sentAt = new Date(person.finalised_at.getTime() + random.int(2, 6) * HOUR);
-      const one = await referral(first, person, sentAt);
+      const one = await referral(first, person, sentAt, stuck ? 'rejected:risk-too-high' : undefined);
       made.push(one);
       // Refused by Talking Therapies as too risky: often then referred to the crisis team, which may
       // find them not unwell enough — the rock and a hard place.
@@ -171,18 +177,23 @@ export async function seedClosedLoop(
         one.serviceKind === 'talking-therapies' &&
         one.rejectionReason &&
         ['self-harm', 'risk-too-high'].includes(one.rejectionReason) &&
-        random.next() < 0.6
+        (stuck || random.next() < 0.6)
       ) {
         const then = new Date(one.rejectedAt!.getTime() + random.int(4, 30) * HOUR);
         if (then < asOf)
           made.push(
-            await referral(crisis, person, then, random.next() < 0.7 ? 'rejected:not-severe-enough' : undefined),
+            await referral(
+              crisis,
+              person,
+              then,
+              stuck || random.next() < 0.7 ? 'rejected:not-severe-enough' : undefined,
+            ),
           );
       }
       referrals += made.length;
       // Some refusals taken up by the team's senior clinician with the service.
       if (senior)
-        for (const r of made.filter((x) => x.stage === 'rejected' && random.next() < 0.4))
+        for (const r of made.filter((x) => x.stage === 'rejected' && !stuck && random.next() < 0.5))
           escalations.push(await escalate(r, person, String(senior.id), String(senior.display_name)));
       const found = hardPlace(made, escalations, asOf);
       if (found) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { may } from '#platform/access/model.ts';
 import { showDate, showDateTime } from '#platform/clock.ts';
+import { londonToday } from '#platform/forms.ts';
 import { actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { pageQuery } from '#platform/worklist.ts';
 import { FIRST_MONTH_DAYS } from '../caseload/model.ts';
@@ -8,7 +9,7 @@ import { type Caseload, teamCaseload } from '../caseload/service.ts';
 import { followUpsForHome } from '../followup/routes.ts';
 import { bannerName, formatNhsNumber } from '../patients/model.ts';
 import { myOpenInputRequests } from '../plans/care/service.ts';
-import { escalationStatuses } from '../referrals/escalation/model.ts';
+import { escalationOverdue, escalationStatuses } from '../referrals/escalation/model.ts';
 import { myEscalations } from '../referrals/escalation/service.ts';
 import { patterns } from '../referrals/hard-place/model.ts';
 import { flaggedForMe } from '../referrals/hard-place/service.ts';
@@ -144,7 +145,9 @@ export const homePages: Page[] = [
           },
           e.serviceName,
           showDate(e.dueOn),
-          escalationStatuses[e.status],
+          escalationOverdue(e, londonToday(deps.clock.now()))
+            ? { tags: [{ text: `${escalationStatuses[e.status]}: overdue`, colour: 'red' }] }
+            : escalationStatuses[e.status],
         ]),
         canReviewCareStarts: may(user.role, 'care:review'),
         canAdminister: may(user.role, 'admin:accounts'),

@@ -13,14 +13,18 @@ export type Bar = { label: string; value: number };
 /** A horizontal bar chart, one bar a row, longest first as given; `label` names the measure. */
 export function barChart(bars: readonly Bar[], o: { label: string; title: string }): string {
   const longest = Math.max(0, ...bars.map((b) => b.label.length));
+  const most = Math.max(1, ...bars.map((b) => b.value));
   const svg = Plot.plot({
     document: window.document,
     className: 'onward-chart',
     ariaLabel: o.title,
-    marginLeft: Math.min(260, 12 + longest * 6.5),
-    height: 40 + bars.length * 26,
-    width: 640,
-    x: { label: o.label, grid: true },
+    // Sized for onward.css's 14px text: about 8px a character of label.
+    marginLeft: Math.min(330, 16 + longest * 8),
+    marginRight: 40,
+    height: 50 + bars.length * 30,
+    width: 720,
+    // Whole numbers: these are counts of people.
+    x: { label: o.label, grid: true, ticks: Math.min(most, 8), tickFormat: 'd' },
     y: { label: null, domain: bars.map((b) => b.label) },
     marks: [
       Plot.barX(bars, { x: 'value', y: 'label', fill: '#005eb8' }),
