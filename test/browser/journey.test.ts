@@ -18,6 +18,7 @@ import { expectAccessible, launch, screenshot } from './browser.ts';
 import { clinicalRecordJourney } from './clinical-journey.ts';
 import { followUpJourney, followUpWorld } from './follow-up-journey.ts';
 import { frontDoorJourney } from './front-door-journey.ts';
+import { loopJourneys, loopWorld } from './loop-journey.ts';
 import { expectHeading, findPatientPage, header, signInPage } from './pages.ts';
 import { referralJourney, referralWorld } from './referral-journey.ts';
 
@@ -30,6 +31,7 @@ let base: string;
 let world: Awaited<ReturnType<typeof makeWorld>>;
 let followUps: Awaited<ReturnType<typeof followUpWorld>>;
 let referrals: Awaited<ReturnType<typeof referralWorld>>;
+let loops: Awaited<ReturnType<typeof loopWorld>>;
 
 async function makeWorld(db: Parameters<typeof makeTeam>[0]) {
   const team = await makeTeam(db);
@@ -75,6 +77,7 @@ before(async () => {
   world = await makeWorld(t.db);
   followUps = await followUpWorld(t.db);
   referrals = await referralWorld(t.db);
+  loops = await loopWorld(t.db);
   browser = await launch();
 });
 
@@ -200,6 +203,10 @@ test('the 48-hour follow-up: a breach marked as it happens, a clinic set up and 
 
 test('a referral: a NICE conflict flagged, stopped for consent and completeness, consent recorded, sent, its PDF opened; an administrator adds a conflict', async () => {
   await referralJourney(browser, base, referrals);
+});
+
+test('the closed loop: a rejection for self-harm escalated and taken back; a person refused by both sides flagged; another service sees nothing', async () => {
+  await loopJourneys(browser, base, loops);
 });
 
 test('a team manager sees who opened the record; refusals and missing pages are accessible too', async () => {
