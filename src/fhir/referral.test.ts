@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stages } from '../referrals/loop/model.ts';
 import { r4Problems } from './healthcare-service.ts';
-import { BUSINESS_SYSTEM, REJECTION_SYSTEM, type ReferralFacts, referralToFhir, taskProblems } from './referral.ts';
+import {
+  BARS_OUTCOME_SYSTEM,
+  BUSINESS_SYSTEM,
+  type EscalationFacts,
+  escalationToFhir,
+  REJECTION_SYSTEM,
+  type ReferralFacts,
+  referralToFhir,
+  taskProblems,
+} from './referral.ts';
 
 // A referral as a ServiceRequest and its Task: valid R4 at every stage, the Task's status the
 // closed-loop guides', a reason whenever it is rejected, cancelled or on hold.
@@ -49,6 +58,7 @@ test('received is not accepted; a rejection carries its coded reason and e-RS co
   assert.deepEqual(rejected.statusReason?.coding, [
     { system: REJECTION_SYSTEM, code: 'risk-too-high', display: 'Risk too high for the service' },
     { system: 'urn:onward:codesystem:ers-provider-reject', code: 'SERVICE_INAPPROPRIATE' },
+    { system: 'urn:onward:codesystem:bars-outcome', code: '23' },
   ]);
   const booked = referralToFhir(facts({ stage: 'booked' })).task;
   assert.equal(booked.status, 'in-progress');
@@ -61,4 +71,47 @@ test('received is not accepted; a rejection carries its coded reason and e-RS co
   assert.deepEqual(taskProblems({ ...rejected, statusReason: undefined }), [
     'Task.statusReason is required when the task is rejected',
   ]);
+});
+
+test('a re-routed referral replaces the old request; a rejection carries its BaRS outcome code too', () => {
+  const { serviceRequest, task } = referralToFhir(
+    facts({ stage: 'rejected', replaces: 'old-1', rejection: { reason: 'no-capacity', text: '' } }),
+  );
+  assert.deepEqual(serviceRequest.replaces, [{ reference: 'ServiceRequest/old-1' }]);
+  assert.deepEqual(r4Problems(serviceRequest), []);
+  assert.equal(task.statusReason?.coding?.find((c) => c.system === BARS_OUTCOME_SYSTEM)?.code, '22');
+});
+
+test('an escalation is its own Task, part of the referral’s, valid R4 in each state, failed when not resolved', () => {
+  const base: EscalationFacts = {
+    id: 'e1',
+    referralId: 'r1',
+    patient: { id: 'p1', name: 'Sam Ridley' },
+    owner: { id: 'u2', name: 'Dr Priya Raman' },
+    status: 'open',
+    outcome: null,
+    reason: 'Challenge the self-harm exclusion',
+    dueOn: '2026-12-04',
+    openedAt: new Date('2026-12-02T09:00:00Z'),
+    resolvedAt: null,
+    resolution: null,
+    notes: [],
+  };
+  const cases: [Partial<EscalationFacts>, string][] = [
+    [{}, 'requested'],
+    [
+      { status: 'in-discussion', notes: [{ withWhom: 'Dr Lee', heldAt: new Date(), agreed: 'They will look again' }] },
+      'in-progress',
+    ],
+    [{ status: 'resolved', outcome: 'accepted', resolvedAt: new Date(), resolution: 'Seen Tuesday' }, 'completed'],
+    [{ status: 'resolved', outcome: 'not-resolved', resolvedAt: new Date(), resolution: 'GP follows up' }, 'failed'],
+  ];
+  for (const [over, status] of cases) {
+    const task = escalationToFhir({ ...base, ...over });
+    assert.equal(task.status, status);
+    assert.deepEqual(r4Problems(task), [], status);
+    assert.deepEqual(taskProblems(task), [], status);
+    assert.equal(task.partOf?.[0]?.reference, 'Task/r1-task');
+    assert.equal(task.restriction?.period?.end, '2026-12-04');
+  }
 });

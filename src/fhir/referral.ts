@@ -11,12 +11,16 @@
 //   expects: a rejection's coded reason in Onward's system with its NHS e-RS provider-reject code.
 
 import type { ServiceRequest, Task } from '@medplum/fhirtypes';
+import { type EscalationStatus, type Outcome, outcomes } from '../referrals/escalation/model.ts';
 import { rejectionReasons, type Stage, stageInfo } from '../referrals/loop/model.ts';
 import { NHS_NUMBER_SYSTEM } from './assessment.ts';
 
 export const BUSINESS_SYSTEM = 'urn:onward:codesystem:referral-business-status';
 export const REJECTION_SYSTEM = 'urn:onward:codesystem:referral-rejection-reason';
 export const ERS_REJECT_SYSTEM = 'urn:onward:codesystem:ers-provider-reject';
+export const BARS_OUTCOME_SYSTEM = 'urn:onward:codesystem:bars-outcome';
+export const ESCALATION_SYSTEM = 'urn:onward:codesystem:task-code';
+export const ESCALATION_OUTCOME_SYSTEM = 'urn:onward:codesystem:escalation-outcome';
 const BSER = 'http://hl7.org/fhir/us/bser/CodeSystem/TaskBusinessStatusCS';
 const TASK_CODE = 'http://hl7.org/fhir/CodeSystem/task-code';
 
@@ -46,6 +50,8 @@ export type ReferralFacts = {
   receivedAt: Date | null;
   cancellationRequestedAt: Date | null;
   rejection: { reason: string; text: string } | null;
+  /** Re-routing: the referral this one replaces (ServiceRequest.replaces). */
+  replaces?: string | null;
 };
 
 function businessStep(f: ReferralFacts): string | null {
@@ -81,6 +87,7 @@ export function referralToFhir(f: ReferralFacts): { serviceRequest: ServiceReque
     subject,
     requester,
     performer: [owner],
+    ...(f.replaces ? { replaces: [{ reference: `ServiceRequest/${f.replaces}` }] } : {}),
     ...(f.sentAt ? { authoredOn: f.sentAt.toISOString() } : {}),
     ...(f.reasonText ? { reasonCode: [{ text: f.reasonText }] } : {}),
   };
@@ -118,6 +125,7 @@ export function referralToFhir(f: ReferralFacts): { serviceRequest: ServiceReque
             coding: [
               { system: REJECTION_SYSTEM, code: f.rejection.reason, display: reason.text },
               { system: ERS_REJECT_SYSTEM, code: reason.ers },
+              { system: BARS_OUTCOME_SYSTEM, code: reason.bars },
             ],
             ...(f.rejection.text ? { text: f.rejection.text } : {}),
           },
@@ -136,4 +144,62 @@ export function taskProblems(task: Task): string[] {
   return ['rejected', 'cancelled', 'on-hold', 'failed'].includes(task.status) && !task.statusReason
     ? [`Task.statusReason is required when the task is ${task.status}`]
     : [];
+}
+
+export type EscalationFacts = {
+  id: string;
+  referralId: string;
+  patient: { id: string; name: string };
+  owner: { id: string; name: string };
+  status: EscalationStatus;
+  outcome: Outcome | null;
+  reason: string;
+  dueOn: string;
+  openedAt: Date;
+  resolvedAt: Date | null;
+  resolution: string | null;
+  notes: { withWhom: string; heldAt: Date; agreed: string }[];
+};
+
+/**
+ * An escalation as its own Task, owned by the senior clinician, part of the referral's fulfilment
+ * task and focused on its request: open is requested, in discussion in progress, resolved completed
+ * (care agreed) or failed (not resolved), the outcome coded in statusReason; the due day is the
+ * restriction's period end; each conversation with the service a note.
+ */
+export function escalationToFhir(e: EscalationFacts): Task {
+  const status: Task['status'] =
+    e.status === 'open'
+      ? 'requested'
+      : e.status === 'in-discussion'
+        ? 'in-progress'
+        : e.outcome === 'not-resolved'
+          ? 'failed'
+          : 'completed';
+  return {
+    resourceType: 'Task',
+    id: e.id,
+    status,
+    intent: 'order',
+    code: { coding: [{ system: ESCALATION_SYSTEM, code: 'escalation', display: 'Escalation to a senior clinician' }] },
+    description: e.reason,
+    focus: { reference: `ServiceRequest/${e.referralId}` },
+    partOf: [{ reference: `Task/${e.referralId}-task` }],
+    for: { reference: `Patient/${e.patient.id}`, display: e.patient.name },
+    owner: { reference: `Practitioner/${e.owner.id}`, display: e.owner.name },
+    authoredOn: e.openedAt.toISOString(),
+    lastModified: (e.resolvedAt ?? e.openedAt).toISOString(),
+    restriction: { period: { end: e.dueOn } },
+    ...(e.outcome
+      ? {
+          statusReason: {
+            coding: [{ system: ESCALATION_OUTCOME_SYSTEM, code: e.outcome, display: outcomes[e.outcome] }],
+            ...(e.resolution ? { text: e.resolution } : {}),
+          },
+        }
+      : {}),
+    ...(e.notes.length
+      ? { note: e.notes.map((n) => ({ time: n.heldAt.toISOString(), text: `With ${n.withWhom}: ${n.agreed}` })) }
+      : {}),
+  };
 }
