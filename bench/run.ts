@@ -3,6 +3,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchClinical, clinicalReport } from './clinical.ts';
+import { benchClosedLoop, closedLoopReport } from './closed-loop.ts';
 import { benchDirectory, directoryReport } from './directory.ts';
 import { benchFrontDoor, frontDoorReport } from './front-door.ts';
 import { machineLines } from './lib/machine.ts';
@@ -17,8 +18,8 @@ import { benchSummary, summaryReport } from './summary.ts';
 // that file in place of the same sections. Defaults take about 13 minutes on 2 cores (clinical about 7).
 // front-door (about 10 minutes more) runs only when named: it is not one of the default five.
 
-const usage = `node bench/run.ts [start] [seed] [summary] [clinical] [sign-in] [front-door] [directory] [options]
-                                        (no part named: the first five; front-door and directory only when named)
+const usage = `node bench/run.ts [start] [seed] [summary] [clinical] [sign-in] [front-door] [directory] [closed-loop] [options]
+                                        (no part named: the first five; front-door, directory and closed-loop only when named)
 
   --start-runs R   cold and warm starts (default 5)
   --sign-in-runs R sign-in: attempts of each kind (default 15)
@@ -37,14 +38,16 @@ const usage = `node bench/run.ts [start] [seed] [summary] [clinical] [sign-in] [
                           of them patients in care (onward seed --patients N/20 --population N-N/20)
   --pglite-register N     front-door: the same on PGlite (default 100000)
   --services N     directory: generated services in the directory (default 5000)
-  --samples N      directory: requests of each kind, p50 and p95 (default 200)
+  --samples N      directory, closed-loop: requests of each kind, p50 and p95 (default 200)
+  --postgres-referrals N  closed-loop: referrals made in PostgreSQL (default 1000000)
+  --pglite-referrals N    closed-loop: referrals made in PGlite (default 100000)
   --out FILE       write the report there (default bench/RESULTS.md when all parts run)
   --merge          put this run's sections into bench/RESULTS.md (or --out) in place of the sections of the
                    same name, each with its own command and machine lines; the other sections stay`;
 
 // The parts a run with none named does; front-door is named on its own (it adds about 10 minutes).
 const defaultParts = ['start', 'seed', 'summary', 'clinical', 'sign-in'] as const;
-const parts = [...defaultParts, 'front-door', 'directory'] as const;
+const parts = [...defaultParts, 'front-door', 'directory', 'closed-loop'] as const;
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -65,6 +68,8 @@ const { values, positionals } = parseArgs({
     'pglite-register': { type: 'string', default: '100000' },
     services: { type: 'string', default: '5000' },
     samples: { type: 'string', default: '200' },
+    'postgres-referrals': { type: 'string', default: '1000000' },
+    'pglite-referrals': { type: 'string', default: '100000' },
     out: { type: 'string' },
     merge: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -174,6 +179,15 @@ try {
       engines: ['postgres', 'pglite'] as Engine[],
     };
     report.push(...directoryReport(await benchDirectory(options, progress), options), '');
+  }
+  if (chosen.has('closed-loop')) {
+    progress('closed-loop: inbox, referrer list, unmet-need figures and a transition against the ceiling page…');
+    const options = {
+      referrals: { postgres: count('postgres-referrals'), pglite: count('pglite-referrals') },
+      samples: count('samples'),
+      engines: ['postgres', 'pglite'] as Engine[],
+    };
+    report.push(...closedLoopReport(await benchClosedLoop(options, progress), options), '');
   }
 } finally {
   for (const store of stores) await store.drop();

@@ -399,6 +399,8 @@ export async function referralsNeedingAttention(db: Db, teamIds: readonly string
       'r.rejection_reason',
     ])
     .where('r.team_id', 'in', teamIds)
+    // The stages it may need the team in (index referrals_team_attention), then which of them do.
+    .where('r.stage', 'in', ['rejected', 'requested', 'on-hold', 'booked'])
     .where((eb) =>
       eb.or([
         // A rejection needs answering until it is re-routed (a new referral replaces it).

@@ -19,6 +19,9 @@ const up_statements = [
   sql`ALTER TABLE referrals ADD CONSTRAINT referrals_rejected_when CHECK (stage <> 'rejected' OR rejected_at IS NOT NULL)`,
   // A referral is replaced once.
   sql`CREATE UNIQUE INDEX referrals_replaces ON referrals (replaces_id) WHERE replaces_id IS NOT NULL`,
+  // The referring team's "Referrals that need you": its referrals not accepted, waiting or booked, oldest sent first.
+  sql`CREATE INDEX referrals_team_attention ON referrals (team_id, sent_at)
+    WHERE stage IN ('rejected', 'requested', 'on-hold', 'booked')`,
   // The register reads rejections by when they happened.
   sql`CREATE INDEX referrals_rejected ON referrals (rejected_at) WHERE stage = 'rejected'`,
   // The register asks of each rejection whether an escalation of it found care.
@@ -53,6 +56,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TABLE hard_place_flags`.execute(db);
   await sql`ALTER TABLE care_relationships DROP COLUMN open_referrals_reason`.execute(db);
   await sql`DROP INDEX escalations_referral`.execute(db);
+  await sql`DROP INDEX referrals_team_attention`.execute(db);
   await sql`DELETE FROM escalations WHERE opened_by IS NULL`.execute(db);
   await sql`ALTER TABLE escalations DROP CONSTRAINT escalations_opened_by_someone, DROP COLUMN opened_by_rule, ALTER COLUMN opened_by SET NOT NULL`.execute(
     db,
