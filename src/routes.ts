@@ -19,6 +19,7 @@ import { safetyPlanPages } from './plans/safety/routes.ts';
 import { presentationPages } from './presentations/routes.ts';
 import { escalationPages } from './referrals/escalation/routes.ts';
 import { inboxPages } from './referrals/inbox/routes.ts';
+import { referrerLoopPages } from './referrals/loop/routes.ts';
 import { referralPages } from './referrals/routes.ts';
 import { teamPages } from './teams/routes.ts';
 
@@ -38,6 +39,7 @@ export const pages: readonly Page[] = [
   ...matchingPages,
   ...consentPages,
   ...referralPages,
+  ...referrerLoopPages,
   ...inboxPages,
   ...escalationPages,
   ...presentationPages,

@@ -1,21 +1,15 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { may } from '#platform/access/model.ts';
 import { crisisContacts } from '#platform/crisis-contacts.ts';
 import { Conflict } from '#platform/errors.ts';
-import { decide, errorList, londonToday, nowInBoxes, text } from '#platform/forms.ts';
-import { idParam, patientParam } from '#platform/http/input.ts';
+import { decide, errorList, londonToday, nowInBoxes } from '#platform/forms.ts';
+import { patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
-import { shareable } from '../consent/model.ts';
-import { niceRules } from '../directory/model.ts';
 import { personCopy, personCopyPdf, referralLetter, referralLetterPdf } from '../letters/referral-letter.ts';
 import { bannerOf } from '../patients/model.ts';
 import { refuseInvalid } from '../patients/service.ts';
 import { teamKindNames } from '../teams/model.ts';
-import { parseEscalate } from './escalation/forms.ts';
-import { escalatable, escalationStatuses } from './escalation/model.ts';
-import { escalate, escalationsFor, seniorsFor } from './escalation/service.ts';
 import {
   type ConversationAnswers,
   conversationAnswers,
@@ -28,10 +22,9 @@ import {
   parseStart,
   startAnswers,
 } from './forms.ts';
-import { parseAnswer, parseCancelRequest, parseReconsider } from './loop/forms.ts';
-import { movesFor, rejectionConflict, rejectionReasons, stageInfo } from './loop/model.ts';
-import { referrerStep } from './loop/service.ts';
+import { stageInfo } from './loop/model.ts';
 import { SECTION_MAX } from './model.ts';
+import { type Found, referralPage, referralParam, referralUrl } from './referral-page.ts';
 import {
   letterFacts,
   openReferral,
@@ -47,113 +40,10 @@ import {
 // changed, and sent once complete and consented; the letter as a PDF on the team's letterhead and
 // the person's own copy; and early conversations with the service.
 
-const referralsUrl = (patientId: string) => `/patients/${patientId}/referrals`;
-const referralUrl = (patientId: string, referralId: string) => `${referralsUrl(patientId)}/${referralId}`;
-const referralParam = (params: unknown) => idParam(params, 'referralId');
 const sentQuery = z.object({ sent: z.literal('1').optional() });
 
 // A letter of a dozen sections of up to 8,000 characters, URL-encoded: more than the default form limit.
 const LETTER_BODY_LIMIT = 1024 * 1024;
-
-type Found = Awaited<ReturnType<typeof openReferral>>;
-
-async function referralPage(
-  reply: FastifyReply,
-  who: Actor,
-  status: number,
-  patientId: string,
-  referralId: string,
-  o: { audited: boolean; errors?: Record<string, string>; justSent?: boolean; values?: Record<string, string> },
-) {
-  const found: Found = o.audited
-    ? await openReferral(who, patientId, referralId)
-    : await referralForForm(who, patientId, referralId);
-  const { patient, referral, service, conflicts, consent, problems, conversations, messages } = found;
-  const reason = referral.rejection?.reason;
-  const errors = o.errors ?? {};
-  const missing = new Map(problems.map((p) => [p.field, p.message]));
-  return reply.code(status).page('referrals/views/referral.njk', {
-    title: `Referral to ${service.name}`,
-    banner: bannerOf(patient, who.clock.now()),
-    referral,
-    statusText: stageInfo[referral.stage].text,
-    service: { ...service, kindText: teamKindNames[service.kind] },
-    conflicts,
-    consent: consent && {
-      ...consent,
-      sharesText: consent.shares.map((s) => shareable[s]).join(', '),
-    },
-    sections: referral.letter.sections.map((s, i) => ({
-      ...s,
-      id: `section-${i}`,
-      missing: missing.get(`section-${i}`),
-    })),
-    nice: referral.letter.keepNice ? referral.letter.nice : null,
-    problems,
-    conversations: conversations.map((c) => ({
-      ...c,
-      wayText: conversationWays[c.way as keyof typeof conversationWays] ?? c.way,
-    })),
-    sharedText: referral.shared
-      .filter((s) => s !== 'letter')
-      .map((s) => (shareable[s as keyof typeof shareable] ?? s).toLowerCase()),
-    closedLoop: {
-      moves: movesFor(referral.stage, 'referrer', {
-        cancellationRequested: referral.cancellationRequestedAt !== null,
-        replaced: referral.replacedBy !== null,
-      }),
-      // Re-routing: the matching page for the same assessment, its buttons making a replacement.
-      rerouteHref:
-        referral.stage === 'rejected' && referral.replacedBy === null
-          ? `/patients/${patient.id}/assessments/${referral.assessmentId}/services?replaces=${referral.id}`
-          : null,
-      // The answer the referrer may send back, started with the guidance where the reason conflicts with it.
-      challengeStart: (() => {
-        const rule =
-          reason && Object.hasOwn(rejectionReasons, reason)
-            ? rejectionConflict(reason as keyof typeof rejectionReasons)
-            : null;
-        return rule ? `${niceRules[rule]} Please think again about seeing ${patient.givenName}.` : '';
-      })(),
-      open: stageInfo[referral.stage].open && referral.stage !== 'draft',
-      rejection:
-        reason && Object.hasOwn(rejectionReasons, reason)
-          ? {
-              text: rejectionReasons[reason as keyof typeof rejectionReasons].text,
-              words: referral.rejection!.text,
-              conflict: (() => {
-                const rule = rejectionConflict(reason as keyof typeof rejectionReasons);
-                return rule ? niceRules[rule] : null;
-              })(),
-            }
-          : null,
-      messages,
-    },
-    escalation: {
-      may: escalatable.includes(referral.stage),
-      seniors: escalatable.includes(referral.stage) ? await seniorsFor(who, referral.teamId) : [],
-      list: (await escalationsFor(who, referral.id)).map((e) => ({ ...e, statusText: escalationStatuses[e.status] })),
-      due: nowInBoxes(new Date(who.clock.now().getTime() + 2 * 86_400_000)).on,
-    },
-    canWrite: may(who.user.role, 'record:write'),
-    justSent: o.justSent === true && referral.stage !== 'draft',
-    // What the person typed, kept when a step is refused (a stale page, a missing answer).
-    values: o.values ?? {},
-    errors,
-    errorList: errorList(errors, [
-      'form',
-      'ownerId',
-      'escalationReason',
-      ['dueOn', 'dueOn-day'],
-      'answer',
-      'challenge',
-      'cancelReason',
-      'consent',
-      ...referral.letter.sections.map((_, i) => `section-${i}`),
-    ]),
-    backHref: referralsUrl(patient.id),
-  });
-}
 
 async function editPage(
   reply: FastifyReply,
@@ -218,34 +108,6 @@ async function conversationPage(
     errorList: errorList(errors, ['withWhom', ['way', 'way-phone'], ['on', 'on-day'], 'time', 'agreed']),
     backHref: referralUrl(patient.id, referral.id),
   });
-}
-
-/** A step of the referring team's (an answer, asking to cancel): the referral again on refusal. */
-async function referrerPost(
-  reply: FastifyReply,
-  who: Actor,
-  patientId: string,
-  referralId: string,
-  decided: () => Promise<{ ok: true } | { ok: false; issues: Record<string, string> }>,
-  body?: unknown,
-) {
-  const values = Object.fromEntries(['answer', 'challenge', 'cancelReason'].map((k) => [k, text(body, k)]));
-  try {
-    const result = await decided();
-    if (result.ok) return reply.redirect(`${referralUrl(patientId, referralId)}#loop`, 303);
-    await refuseInvalid(who, patientId, Object.keys(result.issues));
-    return referralPage(reply, who, 400, patientId, referralId, { audited: false, errors: result.issues, values });
-  } catch (error) {
-    if (error instanceof Conflict) {
-      await refuseInvalid(who, patientId, [error.code]);
-      return referralPage(reply, who, 409, patientId, referralId, {
-        audited: false,
-        errors: { form: error.message },
-        values,
-      });
-    }
-    throw error;
-  }
 }
 
 export const referralPages: Page[] = [
@@ -458,120 +320,6 @@ export const referralPages: Page[] = [
         answers,
         errors: decided.issues,
       });
-    },
-  }),
-  definePage({
-    method: 'POST',
-    url: '/patients/:patientId/referrals/:referralId/escalate',
-    permission: 'record:write',
-    audit: 'referral.escalate',
-    handler: async (request, reply, deps) => {
-      const who = actor(request, deps);
-      const patientId = patientParam(request.params);
-      const referralId = referralParam(request.params);
-      try {
-        const decided = await decide(parseEscalate(request.body, londonToday(deps.clock.now())), (e) =>
-          escalate(who, patientId, referralId, e),
-        );
-        if (decided.ok) return reply.redirect(`/patients/${patientId}/escalations/${decided.value}`, 303);
-        await refuseInvalid(who, patientId, Object.keys(decided.issues));
-        return referralPage(reply, who, 400, patientId, referralId, { audited: false, errors: decided.issues });
-      } catch (error) {
-        if (error instanceof Conflict) {
-          await refuseInvalid(who, patientId, [error.code]);
-          return referralPage(reply, who, 409, patientId, referralId, {
-            audited: false,
-            errors: { form: error.message },
-          });
-        }
-        throw error;
-      }
-    },
-  }),
-  definePage({
-    method: 'POST',
-    url: '/patients/:patientId/referrals/:referralId/answer',
-    permission: 'record:write',
-    audit: 'referral.answer',
-    handler: async (request, reply, deps) => {
-      const who = actor(request, deps);
-      const patientId = patientParam(request.params);
-      const referralId = referralParam(request.params);
-      return referrerPost(
-        reply,
-        who,
-        patientId,
-        referralId,
-        async () => {
-          const parsed = parseAnswer(request.body);
-          if (!parsed.ok) return parsed;
-          await referrerStep(who, patientId, referralId, parsed.value.seen, {
-            event: 'referral.information-given',
-            answer: parsed.value.answer,
-          });
-          return { ok: true };
-        },
-        request.body,
-      );
-    },
-  }),
-  definePage({
-    method: 'POST',
-    url: '/patients/:patientId/referrals/:referralId/reconsider',
-    permission: 'record:write',
-    audit: 'referral.reconsider',
-    handler: async (request, reply, deps) => {
-      const who = actor(request, deps);
-      const patientId = patientParam(request.params);
-      const referralId = referralParam(request.params);
-      return referrerPost(
-        reply,
-        who,
-        patientId,
-        referralId,
-        async () => {
-          const parsed = parseReconsider(request.body);
-          if (!parsed.ok) return parsed;
-          await referrerStep(who, patientId, referralId, parsed.value.seen, {
-            event: 'referral.reconsideration-asked',
-            challenge: parsed.value.challenge,
-          });
-          return { ok: true };
-        },
-        request.body,
-      );
-    },
-  }),
-  definePage({
-    method: 'POST',
-    url: '/patients/:patientId/referrals/:referralId/cancel',
-    permission: 'record:write',
-    audit: 'referral.cancel',
-    handler: async (request, reply, deps) => {
-      const who = actor(request, deps);
-      const patientId = patientParam(request.params);
-      const referralId = referralParam(request.params);
-      return referrerPost(
-        reply,
-        who,
-        patientId,
-        referralId,
-        async () => {
-          // A draft is discarded at once; a sent referral is cancelled by asking the service.
-          if (text(request.body, 'seen') === 'draft') {
-            await referrerStep(who, patientId, referralId, 'draft', { event: 'referral.cancelled' });
-            return { ok: true };
-          }
-          const parsed = parseCancelRequest(request.body);
-          if (!parsed.ok) return parsed;
-          await referrerStep(who, patientId, referralId, parsed.value.seen, {
-            event: 'referral.cancellation-requested',
-            reason: parsed.value.reason,
-          });
-          return { ok: true };
-        },
-        request.body,
-      );
     },
   }),
 ];
