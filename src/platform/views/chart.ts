@@ -31,6 +31,12 @@ export function barChart(bars: readonly Bar[], o: { label: string; title: string
       Plot.text(bars, { x: 'value', y: 'label', text: (b: Bar) => String(b.value), dx: 4, textAnchor: 'start' }),
       Plot.ruleX([0]),
     ],
-  }) as unknown as { outerHTML: string };
+  }) as unknown as Element;
+  // The chart is one image named by its title (role="img"); Plot's names for its inner groups are
+  // not allowed inside an image, and a screen reader has the table beside it.
+  for (const inner of svg.querySelectorAll('[aria-label], [aria-description]')) {
+    inner.removeAttribute('aria-label');
+    inner.removeAttribute('aria-description');
+  }
   return svg.outerHTML.replace(/<style>[\s\S]*?<\/style>/g, '').replace('<svg ', '<svg role="img" ');
 }

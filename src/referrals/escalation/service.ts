@@ -167,7 +167,7 @@ export async function resolveEscalation(
       write: (to) => store.setStatus(tx, e.id, to, { ...r, by: actor.user.id, at: now }),
     });
     // Aftercare found by the escalation clears a rock-and-a-hard-place flag.
-    await reviewHardPlace(tx, actor, patient.id);
+    await reviewHardPlace(tx, actor, patient.id, e.referralId);
   });
 }
 

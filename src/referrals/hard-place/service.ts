@@ -23,7 +23,11 @@ function tomorrow(now: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-export async function reviewHardPlace(tx: Db, actor: Actor, patientId: string): Promise<void> {
+/**
+ * `trigger` is the referral whose step asked for the review: when it is part of the pattern (the
+ * refusal that completed it), the escalation is opened on it; otherwise on the latest refusal.
+ */
+export async function reviewHardPlace(tx: Db, actor: Actor, patientId: string, trigger?: string): Promise<void> {
   await store.lockPerson(tx, patientId);
   const now = actor.clock.now();
   const [referrals, escalationFacts, standing] = await Promise.all([
@@ -60,7 +64,9 @@ export async function reviewHardPlace(tx: Db, actor: Actor, patientId: string): 
     return;
   }
   const flagged = referrals.filter((r) => found.referralIds.includes(r.id));
-  const last = flagged.reduce((a, b) => ((b.rejectedAt?.getTime() ?? 0) > (a.rejectedAt?.getTime() ?? 0) ? b : a));
+  const last =
+    flagged.find((r) => r.id === trigger) ??
+    flagged.reduce((a, b) => ((b.rejectedAt?.getTime() ?? 0) > (a.rejectedAt?.getTime() ?? 0) ? b : a));
   let escalationId = await escalations.openEscalationFor(tx, patientId);
   if (!escalationId) {
     const senior = await escalations.leastBusySenior(tx, last.teamId);

@@ -86,9 +86,11 @@ test('property: every allowed move lands on a stage, and a closed referral only 
         const r = nextStage(stage, event, party, { cancellationRequested: asked });
         if (!r.ok) return;
         assert.ok(stages.includes(r.to));
-        // A service may think again about one it did not accept; any other closed one is only withdrawn.
-        if (!stageInfo[stage].open && !(stage === 'rejected' && event === 'referral.accepted'))
-          assert.equal(r.to, 'entered-in-error');
+        // A rejection can be thought again (the service accepts, or the referrer asks it to reconsider);
+        // any other closed referral is only withdrawn.
+        const thinkingAgain =
+          stage === 'rejected' && (event === 'referral.accepted' || event === 'referral.reconsideration-asked');
+        if (!stageInfo[stage].open && !thinkingAgain) assert.equal(r.to, 'entered-in-error');
         assert.ok(movesFor(stage, party, { cancellationRequested: asked }).includes(event));
       },
     ),

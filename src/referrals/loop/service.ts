@@ -96,7 +96,7 @@ async function take(
     write: (to) => inbox.writeStep(tx, locked.id, o.columns ?? {}, to),
   });
   // Whether the person is now stuck between services (or no longer is): judged in the same transaction.
-  await reviewHardPlace(tx, actor, locked.patient_id);
+  await reviewHardPlace(tx, actor, locked.patient_id, locked.id);
 }
 
 async function teamIds(actor: Actor): Promise<string[]> {
