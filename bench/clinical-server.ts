@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { openQueue } from '../src/notify/queue.ts';
 import { sealAudit } from '../src/platform/audit/store.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { readConfig } from '../src/platform/config.ts';
@@ -61,7 +62,7 @@ const read = readConfig(process.env);
 if (!read.ok) throw new Error(read.problems.join('; '));
 const config = read.config;
 const connection = await openDatabase(config);
-await migrateToLatest(connection.db);
+await migrateToLatest(connection);
 if (connection.pglite) skipAuditInserts(connection.pglite as never, { rows: [{ id: 0 }], affectedRows: 1, fields: [] });
 if (connection.pool) {
   const pool = connection.pool;
@@ -76,7 +77,9 @@ if (connection.pool) {
     return client;
   }) as never;
 }
+const queue = await openQueue(connection);
 const app = await buildApp({
+  queue,
   db: connection.db,
   clock: systemClock,
   config,
@@ -93,6 +96,7 @@ process.once('SIGTERM', async () => {
   clearInterval(sealer);
   await sealing;
   await app.close();
+  await queue.stop();
   await connection.close();
   process.exit(0);
 });

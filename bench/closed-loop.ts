@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { unmetNeed } from '../src/analytics/unmet-need/store.ts';
+import { openQueue } from '../src/notify/queue.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { testConfig } from '../src/platform/config.ts';
 import { type Connection, openEmbedded, openPostgres } from '../src/platform/db/connect.ts';
@@ -179,9 +180,11 @@ export async function benchClosedLoop(o: LoopOptions, progress: (line: string) =
     const connection = await open(store);
     try {
       progress(`closed loop on ${engineName[engine]}: ${whole(n)} referrals…`);
-      await migrateToLatest(connection.db);
+      await migrateToLatest(connection);
       const w = await load(connection, n);
+      const queue = await openQueue(connection);
       const app = await buildApp({
+        queue,
         db: connection.db,
         clock: systemClock,
         config: testConfig({ signInRateLimit: 1_000_000 }),
@@ -251,6 +254,7 @@ export async function benchClosedLoop(o: LoopOptions, progress: (line: string) =
         });
       } finally {
         await app.close();
+        await queue.stop();
       }
     } finally {
       await connection.close();

@@ -6,6 +6,7 @@ import { importOpenReferral } from '../src/directory/service.ts';
 import { allServices } from '../src/directory/store.ts';
 import { importDirectory } from '../src/fhir/directory.ts';
 import { serviceToFhir } from '../src/fhir/healthcare-service.ts';
+import { openQueue } from '../src/notify/queue.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { testConfig } from '../src/platform/config.ts';
 import { type Connection, openEmbedded, openPostgres } from '../src/platform/db/connect.ts';
@@ -76,7 +77,7 @@ export async function benchDirectory(o: DirectoryOptions, progress: (line: strin
     const connection = await open(store);
     try {
       progress(`directory on ${engineName[engine]}: seeding…`);
-      await migrateToLatest(connection.db);
+      await migrateToLatest(connection);
       const db = connection.db;
       const team = await makeTeam(db);
       const nurse = await makeUser(db, {
@@ -136,7 +137,10 @@ export async function benchDirectory(o: DirectoryOptions, progress: (line: strin
       const importMs = performance.now() - started;
       if (!imported.ok) throw new Error(imported.problems.slice(0, 3).join('; '));
 
+      const queue = await openQueue(connection);
+
       const app = await buildApp({
+        queue,
         db,
         clock: systemClock,
         config: testConfig({ signInRateLimit: 1_000_000 }),
@@ -211,6 +215,7 @@ export async function benchDirectory(o: DirectoryOptions, progress: (line: strin
         });
       } finally {
         await app.close();
+        await queue.stop();
       }
     } finally {
       await connection.close();

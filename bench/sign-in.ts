@@ -1,3 +1,4 @@
+import { openQueue } from '../src/notify/queue.ts';
 import { hashPassword } from '../src/platform/auth/password.ts';
 import { fixedClock } from '../src/platform/clock.ts';
 import { testConfig } from '../src/platform/config.ts';
@@ -17,10 +18,17 @@ export type SignInTiming = { kind: string; status: number; ms: ReturnType<typeof
 export async function benchSignIn(runs: number, progress: (line: string) => void): Promise<SignInTiming[]> {
   const connection = await openMemory();
   try {
-    await migrateToLatest(connection.db);
+    await migrateToLatest(connection);
     const config = testConfig({ passwordHashCost: 16, signInRateLimit: 1_000_000 });
     const clock = fixedClock('2026-11-25T10:00:00Z');
-    const app = await buildApp({ db: connection.db, clock, config, pages });
+    const queue = await openQueue(connection);
+    const app = await buildApp({
+      queue,
+      db: connection.db,
+      clock,
+      config,
+      pages,
+    });
     await app.ready();
     const org = await insertOrganisation(connection.db, { odsCode: 'ZB001', name: 'Bench Trust', kind: 'nhs-trust' });
     const team = await insertTeam(connection.db, {
@@ -75,6 +83,7 @@ export async function benchSignIn(runs: number, progress: (line: string) => void
       }
     }
     await app.close();
+    await queue.stop();
     return kinds.map(([kind]) => ({ kind, status: times.get(kind)!.status, ms: spread(times.get(kind)!.ms) }));
   } finally {
     await connection.close();

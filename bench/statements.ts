@@ -1,4 +1,5 @@
 import { seedDemo } from '../src/demo/service.ts';
+import { openQueue } from '../src/notify/queue.ts';
 import { fixedClock } from '../src/platform/clock.ts';
 import { testConfig } from '../src/platform/config.ts';
 import { openMemory } from '../src/platform/db/connect.ts';
@@ -26,11 +27,13 @@ function countStatements(pglite: { query: (...args: never[]) => unknown }) {
 export async function countSummaryStatements(): Promise<{ statements: number; kinds: string[] }> {
   const connection = await openMemory();
   try {
-    await migrateToLatest(connection.db);
+    await migrateToLatest(connection);
     const asOf = new Date('2026-11-25T12:00:00Z');
     await seedDemo(connection, { seed: 1, patients: 300, asOf, passwordHashCost: 10 });
     const seen = countStatements(connection.pglite as never);
+    const queue = await openQueue(connection);
     const app = await buildApp({
+      queue,
       db: connection.db,
       clock: fixedClock(asOf.toISOString()),
       config: testConfig(),
@@ -78,6 +81,7 @@ export async function countSummaryStatements(): Promise<{ statements: number; ki
     const second = await app.inject({ method: 'GET', url, headers: { cookie } });
     if (second.statusCode !== 200) throw new Error(`summary answered ${second.statusCode}`);
     await app.close();
+    await queue.stop();
     const control = seen.filter((k) => k === 'BEGIN' || k === 'COMMIT' || k === 'ROLLBACK');
     return { statements: seen.length - control.length, kinds: seen };
   } finally {

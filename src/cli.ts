@@ -17,12 +17,14 @@ import { exportOpenReferral } from './directory/service.ts';
 import { exportDirectory, importDirectoryFile } from './fhir/directory.ts';
 import { loadHazardLog, repositoryRoot } from './safety/log.ts';
 import { readResults, safetyCaseReport } from './safety/report.ts';
-import { serve } from './server.ts';
+import { serve, startOutbox } from './server.ts';
 
 const usage = `Usage: onward <command>
 
   serve                          run the web service (migrates, seeds the demo on first start)
-  migrate                        apply database migrations
+  worker                         run only the outbox's workers (sending letters and messages), without
+                                 the web service: for a server started with WORKER=false
+  migrate                        apply database migrations (Onward's tables and the job queue's)
   seed [--seed S] [--patients N] [--population N] [--as-of YYYY-MM-DD]
                                  build the demo ICS with N synthetic patients into an empty database
   safety-case [--results FILE]   check the hazard log and write docs/safety/safety-case-report.md from it
@@ -61,6 +63,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'serve':
         return await runServe(read.config);
+      case 'worker':
+        return await runWorker(read.config);
       case 'migrate':
         return await runMigrate(read.config);
       case 'seed':
@@ -153,24 +157,49 @@ async function runServe(config: Config): Promise<number> {
   say(
     `Onward is ready at ${where} (${config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`}) in ${Math.round(performance.now() - started)} ms`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      say(`${signal}: finishing requests in progress and closing the database…`);
-      running.stop().then(resolve, (error) => {
+  await untilSignalled(() => running.stop());
+  return 0;
+}
+
+/** Stop on SIGTERM or SIGINT, once whatever `stop` finishes has finished. */
+function untilSignalled(stop: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stopOn = (signal: string) => {
+      say(`${signal}: finishing what is in hand and closing the database…`);
+      stop().then(resolve, (error) => {
         complain(`Shutdown problem: ${error instanceof Error ? error.message : String(error)}`);
         resolve();
       });
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stopOn('SIGTERM'));
+    process.once('SIGINT', () => stopOn('SIGINT'));
   });
-  return 0;
+}
+
+async function runWorker(config: Config): Promise<number> {
+  const connection = await openDatabase(config);
+  try {
+    await migrateToLatest(connection);
+    const { queue, worker } = await startOutbox(connection, { ...config, worker: true }, (error) =>
+      complain(`The job queue reported a problem: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    say(
+      `Onward's outbox worker is running (${config.smtpUrl ? `email through ${new URL(config.smtpUrl).host}` : 'no SMTP_URL: messages are kept, not sent'}).`,
+    );
+    await untilSignalled(async () => {
+      await worker?.stop();
+      await queue.stop();
+    });
+    return 0;
+  } finally {
+    await connection.close();
+  }
 }
 
 async function runMigrate(config: Config): Promise<number> {
   const connection = await openDatabase(config);
   try {
-    const { applied } = await migrateToLatest(connection.db);
+    const { applied } = await migrateToLatest(connection);
     say(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
     return 0;
   } finally {
@@ -204,7 +233,7 @@ async function runSeed(config: Config, args: string[]): Promise<number> {
   if (Number.isNaN(asOf.getTime())) return usageError('--as-of must be a date written YYYY-MM-DD');
   const connection = await openDatabase(config);
   try {
-    await migrateToLatest(connection.db);
+    await migrateToLatest(connection);
     const started = performance.now();
     const report = await seedDemo(
       connection,

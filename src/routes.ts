@@ -11,6 +11,7 @@ import { edReferralPages } from './ed-referrals/routes.ts';
 import { clinicPages } from './followup/clinic/routes.ts';
 import { followUpPages } from './followup/routes.ts';
 import { homePages } from './home/routes.ts';
+import { outboxPages } from './notify/routes.ts';
 import { mergePages } from './patients/merge/routes.ts';
 import { patientPages } from './patients/routes.ts';
 import { inputRequestPages } from './plans/care/input/routes.ts';
@@ -42,6 +43,7 @@ export const pages: readonly Page[] = [
   ...referrerLoopPages,
   ...inboxPages,
   ...escalationPages,
+  ...outboxPages,
   ...presentationPages,
   ...assessmentPages,
   ...carePlanPages,

@@ -7,6 +7,9 @@ import { type Connection, openDatabase } from '#platform/db/connect.ts';
 import { migrateToLatest } from '#platform/db/migrate.ts';
 import { buildApp } from '#platform/http/app.ts';
 import { seedDemoIfEmpty } from './demo/service.ts';
+import { crashHooks } from './notify/crash.ts';
+import { openQueue, queueNames, retryFrom } from './notify/queue.ts';
+import { startWorker, transportsFrom } from './notify/worker.ts';
 import { pages } from './routes.ts';
 
 export type Running = {
@@ -16,11 +19,34 @@ export type Running = {
   stop(): Promise<void>;
 };
 
+/**
+ * The job queue every server sends through and, unless WORKER=false, the outbox's workers too (a
+ * server then also supervises: it retries the jobs of a worker that died).
+ */
+export async function startOutbox(connection: Connection, config: Config, onError: (error: unknown) => void) {
+  const queue = await openQueue(connection, {
+    supervise: config.worker,
+    schedule: config.worker,
+    retry: retryFrom(config.outbox),
+    names: queueNames(config.outbox.queue),
+    superviseIntervalSeconds: Math.min(60, config.outbox.expireSeconds),
+    onError,
+  });
+  const worker = config.worker
+    ? await startWorker(queue, { db: connection.db, clock: systemClock }, transportsFrom(config), {
+        pollSeconds: config.outbox.pollSeconds,
+        hooks: crashHooks(),
+        onError,
+      })
+    : undefined;
+  return { queue, worker };
+}
+
 /** Open the database, migrate, seed the demo on first start, listen; stop cleanly on a signal. */
 export async function serve(config: Config, say: (line: string) => void): Promise<Running> {
   const connection = await openDatabase(config);
   try {
-    const migrated = await migrateToLatest(connection.db);
+    const migrated = await migrateToLatest(connection);
     if (migrated.applied.length > 0) say(`Migrations applied: ${migrated.applied.join(', ')}`);
     if (config.seedDemo) {
       const seeded = await seedDemoIfEmpty(connection, config, say);
@@ -29,7 +55,12 @@ export async function serve(config: Config, say: (line: string) => void): Promis
         for (const u of seeded.users) say(`  ${u.username.padEnd(28)} ${u.description}`);
       }
     }
-    const app = await buildApp({ db: connection.db, clock: systemClock, config, pages });
+    let logTo: FastifyInstance | undefined;
+    const { queue, worker } = await startOutbox(connection, config, (error) =>
+      logTo?.log.error({ err: error }, 'the job queue reported a problem'),
+    );
+    const app = await buildApp({ db: connection.db, clock: systemClock, config, pages, queue });
+    logTo = app;
     const address = await app.listen({ port: config.port, host: config.host });
     const publishHead = makeAnchorPublisher({
       db: connection.db,
@@ -58,7 +89,9 @@ export async function serve(config: Config, say: (line: string) => void): Promis
       stopping ??= (async () => {
         clearInterval(timer);
         clearInterval(sealer);
+        await worker?.stop();
         await app.close();
+        await queue.stop();
         // Everything written is chained, and the last head published, before the database closes.
         await seal();
         if (timer) await publishQuietly();

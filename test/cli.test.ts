@@ -61,7 +61,7 @@ test('onward audit verify says the chain is intact, then finds a changed entry a
   const dataDir = mkdtempSync(join(tmpdir(), 'onward-cli-'));
   dirs.push(dataDir);
   let connection = await openEmbedded(dataDir);
-  await migrateToLatest(connection.db);
+  await migrateToLatest(connection);
   for (let i = 0; i < 5; i++) {
     await appendAudit(connection.db, {
       at: new Date(),
@@ -196,7 +196,7 @@ test('onward audit verify --against: a cut-off tail or a rewritten, re-chained t
   dirs.push(dataDir);
   const anchorFile = join(dataDir, 'anchors.jsonl');
   let connection = await openEmbedded(dataDir);
-  await migrateToLatest(connection.db);
+  await migrateToLatest(connection);
   const publish = makeAnchorPublisher({ db: connection.db, file: anchorFile, now: () => new Date(), log: () => {} });
   const append = (i: number) =>
     appendAudit(connection.db, {

@@ -9,12 +9,12 @@ import { migrateToLatest } from '../src/platform/db/migrate.ts';
 export async function globalSetup() {
   if (process.env.DATABASE_URL) {
     const connection = await openPostgres(process.env.DATABASE_URL);
-    await migrateToLatest(connection.db);
+    await migrateToLatest(connection);
     await connection.close();
     return;
   }
   const connection = await openMemory();
-  await migrateToLatest(connection.db);
+  await migrateToLatest(connection);
   const dump = await connection.pglite!.dumpDataDir('none');
   const path = join(tmpdir(), `onward-test-${process.pid}.tar`);
   writeFileSync(path, Buffer.from(await dump.arrayBuffer()));

@@ -5,7 +5,7 @@ import { testConfig } from '#platform/config.ts';
 import { Invalid } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { encodeCursor } from '#platform/worklist.ts';
-import { closeTestDatabase, testDatabase } from '../../test/support/database.ts';
+import { closeTestDatabase, testDatabase, testQueue } from '../../test/support/database.ts';
 import { makePatient, makePresentation, makeTeam, makeUser } from '../../test/support/factories.ts';
 import { makeFollowUp } from '../../test/support/follow-ups.ts';
 import { emptySections } from '../assessments/model.ts';
@@ -15,10 +15,13 @@ import { caseloadRows } from './store.ts';
 
 after(closeTestDatabase);
 
+const queue = await testQueue();
+
 const asActor = (db: Actor['db'], user: { id: string; username: string }, teamIds: string[]): Actor => ({
   db,
   clock: fixedClock('2026-11-25T10:00:00Z'),
   config: testConfig(),
+  queue,
   action: 'home.read',
   user: { ...user, displayName: 'Test', role: 'liaison-practitioner', discipline: null, teamIds, sessionId: 'test' },
 });

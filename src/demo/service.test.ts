@@ -30,7 +30,7 @@ async function emptyDatabase() {
 test('the demo ICS: three hospitals with liaison teams, receiving services, a user for every role, patients in care', async () => {
   const { connection, drop } = await emptyDatabase();
   try {
-    await migrateToLatest(connection.db);
+    await migrateToLatest(connection);
     const report = await seedDemo(connection, {
       seed: 9,
       patients: 1200,
@@ -166,6 +166,20 @@ test('the demo ICS: three hospitals with liaison teams, receiving services, a us
     assert.ok(l.too_risky! > 0 && l.not_unwell! > 0 && l.taken_on! > l.rejected!, JSON.stringify(l));
     assert.ok(l.flagged! > 0 && l.flagged === report.flagged, JSON.stringify(l));
     assert.ok(l.resolved! > 0 && l.open! > 0, JSON.stringify(l));
+    // The outbox: the recent letters to services taking secure email, most sent, each kind of trouble once a team.
+    const sent = await sql<{
+      state: string;
+      n: number;
+    }>`SELECT state, count(*)::int AS n FROM outbox_messages GROUP BY state`.execute(db);
+    const byState = Object.fromEntries(sent.rows.map((r) => [r.state, r.n]));
+    assert.equal(
+      report.messages,
+      Object.values(byState).reduce((a, b) => a + b, 0),
+    );
+    assert.ok(
+      byState.sent! > byState.failed! && byState.dead! >= 1 && byState.uncertain! >= 1,
+      JSON.stringify(byState),
+    );
     await assert.rejects(
       seedDemo(connection, { seed: 9, patients: 1, asOf: new Date(), passwordHashCost: 10 }),
       AlreadySeeded,
@@ -179,7 +193,7 @@ test('the demo ICS: three hospitals with liaison teams, receiving services, a us
 test('a seed that fails part-way leaves nothing behind', async () => {
   const { connection, drop } = await emptyDatabase();
   try {
-    await migrateToLatest(connection.db);
+    await migrateToLatest(connection);
     // A constraint some generated patients break, after the organisations, teams and users are
     // in: the whole seed must roll back.
     await sql`ALTER TABLE patients ADD CONSTRAINT test_refuse CHECK (postcode NOT LIKE 'WN5 %')`.execute(connection.db);

@@ -16,6 +16,7 @@ import {
 import { demoServices } from './directory.ts';
 import { DEMO_PASSWORD, gpPracticeCount, gpPracticeOds, hospitals, organisations, teams, users } from './ics.ts';
 import { seedClosedLoop } from './loop.ts';
+import { seedOutbox } from './outbox.ts';
 import { generatePatients } from './patients.ts';
 import { presentationsFor } from './presentations.ts';
 import { seededRandom } from './random.ts';
@@ -41,6 +42,8 @@ export type SeedReport = {
   /** Referrals the closed loop's demo sent, and the people the rock-and-a-hard-place rule flagged. */
   referrals: number;
   flagged: number;
+  /** Letters in the demo's outbox. */
+  messages: number;
   users: { username: string; description: string }[];
   password: string;
 };
@@ -310,14 +313,19 @@ export async function seedDemo(
       ...counts,
       referrals: loop.referrals,
       flagged: loop.flagged,
+      liaisonTeams,
     };
   });
+  // The outbox after the bulk load: its letters are made by the product's own reading of each referral.
+  const { liaisonTeams, ...counted } = report;
+  const messages = await seedOutbox(connection.db, liaisonTeams, seededRandom(options.seed + 104_729));
   // Fresh statistics, so the planner uses the indexes on the first query after a big load, and a
   // visibility map, so reads answered by an index alone (the 48-hour figures) need not visit the table
   // (what autovacuum would do in time, done before anyone measures).
   await sql`VACUUM ANALYZE`.execute(connection.db);
   return {
-    ...report,
+    ...counted,
+    messages,
     users: users.map((u) => ({ username: u.username, description: u.description })),
     password: DEMO_PASSWORD,
   };

@@ -63,6 +63,28 @@ const environment = z.object({
     .max(90, { message: 'must be between 1 and 90' })
     .default(7),
   METRICS_TOKEN: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  // Unset: messages are kept in the outbox and shown, not sent. Set: the SMTP relay letters go through.
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\/[^\s]+$/.test(v), { message: 'must be an smtp:// or smtps:// URL' })
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .refine((v) => /^[^<>]*<?[^\s@<>]+@[^\s@<>]+>?$/.test(v), {
+      message: 'must be an address, e.g. Onward <liaison@trust.nhs.uk>',
+    })
+    .default('Onward <onward@localhost>'),
+  // Run the outbox's workers inside `onward serve` (the default), or only in `onward worker`.
+  WORKER: booleanText.optional(),
+  OUTBOX_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(8),
+  OUTBOX_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  OUTBOX_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  OUTBOX_EXPIRE_SECONDS: z.coerce.number().int().min(2).max(3600).default(300),
+  // The job queue's name: deployments (or test runs) sharing one database keep apart by it.
+  OUTBOX_QUEUE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, { message: 'must be lowercase letters, digits and hyphens' })
+    .default('outbox'),
 });
 
 export type Config = {
@@ -95,6 +117,19 @@ export type Config = {
   metrics: 'open' | 'off' | { token: string };
   /** Days after a rejection with no alternative in place before the unmet-need register counts it as a gap. */
   unmetNeedDays: number;
+  /** The SMTP relay email goes through; undefined keeps messages in the outbox, unsent. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Whether `onward serve` runs the outbox's workers too. */
+  worker: boolean;
+  outbox: {
+    retryLimit: number;
+    retryDelaySeconds: number;
+    pollSeconds: number;
+    /** How long one try may take before it is taken as dead and tried again. */
+    expireSeconds: number;
+    queue: string;
+  };
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -147,6 +182,16 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
       // Metrics name routes and counts, not people, but they are for the operator's network only.
       metrics: e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : production ? 'off' : 'open',
       unmetNeedDays: e.UNMET_NEED_DAYS,
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      worker: e.WORKER ?? true,
+      outbox: {
+        retryLimit: e.OUTBOX_RETRY_LIMIT,
+        retryDelaySeconds: e.OUTBOX_RETRY_DELAY_SECONDS,
+        pollSeconds: e.OUTBOX_POLL_SECONDS,
+        expireSeconds: e.OUTBOX_EXPIRE_SECONDS,
+        queue: e.OUTBOX_QUEUE,
+      },
     },
   };
 }

@@ -6,6 +6,8 @@ import { idParam } from '#platform/http/input.ts';
 import type { Actor } from '#platform/http/pages.ts';
 import { shareable } from '../consent/model.ts';
 import { niceRules } from '../directory/model.ts';
+import { needsAction } from '../notify/model.ts';
+import { stateTag } from '../notify/routes.ts';
 import { bannerOf } from '../patients/model.ts';
 import { refuseInvalid } from '../patients/service.ts';
 import { teamKindNames } from '../teams/model.ts';
@@ -36,13 +38,21 @@ export async function referralPage(
   const found: Found = o.audited
     ? await openReferral(who, patientId, referralId)
     : await referralForForm(who, patientId, referralId);
-  const { patient, referral, service, conflicts, consent, problems, conversations, messages } = found;
+  const { patient, referral, service, conflicts, consent, problems, conversations, messages, deliveries } = found;
   const reason = referral.rejection?.reason;
   const errors = o.errors ?? {};
   const missing = new Map(problems.map((p) => [p.field, p.message]));
   return reply.code(status).page('referrals/views/referral.njk', {
     title: `Referral to ${service.name}`,
     banner: bannerOf(patient, who.clock.now()),
+    // The letter's journey out, from the outbox: sent, kept, or a task when it could not go.
+    deliveries: deliveries.map((m) => ({
+      tag: stateTag(m),
+      to: `${m.recipientName} (${m.recipient})`,
+      at: m.sentAt ?? m.stateAt,
+      why: needsAction.includes(m.state) || m.state === 'withheld' ? m.lastError : null,
+      href: may(who.user.role, 'outbox:read') ? `/outbox/${m.id}` : null,
+    })),
     referral,
     statusText: stageInfo[referral.stage].text,
     service: { ...service, kindText: teamKindNames[service.kind] },

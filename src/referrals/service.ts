@@ -11,11 +11,16 @@ import { needs as needNames } from '../directory/matching/model.ts';
 import { needsOfAssessment } from '../directory/matching/store.ts';
 import { serviceStatuses } from '../directory/model.ts';
 import { openService } from '../directory/service.ts';
-import { type Letterhead, writerRole } from '../letters/referral-letter.ts';
+import { findService } from '../directory/store.ts';
+import { type Letterhead, type ReferralLetterFacts, writerRole } from '../letters/referral-letter.ts';
+import type { ReferralLetterPayload } from '../notify/compose.ts';
+import { messagesAbout, queueMessage } from '../notify/service.ts';
 import { formatNhsNumber, fullName, type Patient } from '../patients/model.ts';
 import { openPatient, requireCare } from '../patients/service.ts';
+import { findPatientInCare } from '../patients/store.ts';
 import { findPresentation } from '../presentations/store.ts';
-import { myTeams, organisationNamed, teamNamed } from '../teams/service.ts';
+import { myTeams, teamNamed } from '../teams/service.ts';
+import { organisationNameByOds } from '../teams/store.ts';
 import type { ConversationWay } from './forms.ts';
 import { messagesOf } from './inbox/store.ts';
 import { loopMachine, needsReferrer } from './loop/model.ts';
@@ -161,10 +166,11 @@ async function recordStep(
 async function referralPage(actor: Actor, patient: Patient, referralId: string) {
   const referral = await referralOf(actor, patient.id, referralId);
   const { service, conflicts } = await openService(actor, referral.serviceId);
-  const [consents, conversations, messages] = await Promise.all([
+  const [consents, conversations, messages, deliveries] = await Promise.all([
     consentsOf(actor.db, patient.id),
     store.conversationsOf(actor.db, referral.id),
     messagesOf(actor.db, referral.id),
+    messagesAbout(actor.db, referral.id),
   ]);
   const inForce = consents.find((c) => c.serviceId === referral.serviceId && c.withdrawnAt === null);
   return {
@@ -176,6 +182,7 @@ async function referralPage(actor: Actor, patient: Patient, referralId: string) 
     problems: referral.stage === 'draft' ? checkComplete(referral.letter, service.name) : [],
     conversations,
     messages,
+    deliveries,
   };
 }
 
@@ -285,6 +292,31 @@ export async function sendReferral(actor: Actor, patientId: string, referralId: 
           by: actor.user.id,
           at: now,
         });
+        // To a service that takes referrals by secure email, the letter goes there, from the outbox:
+        // queued in this transaction, so it is sent if and only if the referral is.
+        if (service.route === 'secure-email' && service.secureEmail) {
+          const opened = await referralPage({ ...actor, db: tx }, patient, referral.id);
+          const facts = await factsOfLetter(tx, now, opened, letterhead);
+          await queueMessage(
+            tx,
+            actor.queue,
+            {
+              kind: 'referral-letter',
+              channel: 'email',
+              recipient: service.secureEmail,
+              recipientName: service.name,
+              patientId: patient.id,
+              teamId: referral.teamId,
+              subjectType: 'referral',
+              subjectId: referral.id,
+              version: referral.version,
+              consentId: current.id,
+              payload: { facts } satisfies ReferralLetterPayload,
+            },
+            actor.user,
+            now,
+          );
+        }
       },
     });
   });
@@ -319,33 +351,60 @@ export async function recordConversation(
 /** The facts a letter or the person's copy is drawn from; the letterhead as sent, or as it is now for a draft. */
 export async function letterFacts(actor: Actor, patientId: string, referralId: string) {
   const found = await openReferral(actor, patientId, referralId);
+  const letterhead = found.referral.letterhead ?? (await currentLetterhead(actor, found.referral.teamId));
+  return { ...found, facts: await factsOfLetter(actor.db, actor.clock.now(), found, letterhead) };
+}
+
+/**
+ * A sent referral's letter as it went, read by no person (the demo's outbox): only a sent one, whose
+ * letterhead was fixed when it was sent.
+ */
+export async function sentLetterFacts(db: Db, referralId: string): Promise<ReferralLetterFacts | undefined> {
+  const referral = await store.findReferral(db, referralId);
+  if (!referral?.sentAt || !referral.letterhead) return undefined;
+  const [found, service] = await Promise.all([
+    findPatientInCare(db, referral.patientId, []),
+    findService(db, referral.serviceId),
+  ]);
+  if (!found || !service) return undefined;
+  return factsOfLetter(
+    db,
+    referral.sentAt,
+    { patient: found.patient, referral, service, consent: undefined },
+    referral.letterhead,
+  );
+}
+
+/** What the letter says and to whom, from a referral already opened: the page, the PDF and the email. */
+async function factsOfLetter(
+  db: Db,
+  now: Date,
+  found: Pick<Awaited<ReturnType<typeof referralPage>>, 'patient' | 'referral' | 'service' | 'consent'>,
+  letterhead: Letterhead,
+): Promise<ReferralLetterFacts> {
   const { patient, referral, service } = found;
-  const letterhead = referral.letterhead ?? (await currentLetterhead(actor, referral.teamId));
   const gpPractice = patient.gpPracticeOds
-    ? ((await organisationNamed(actor, patient.gpPracticeOds)) ?? patient.gpPracticeOds)
+    ? ((await organisationNameByOds(db, patient.gpPracticeOds)) ?? patient.gpPracticeOds)
     : null;
   const sent = referral.sentAt !== null;
   return {
-    ...found,
-    facts: {
-      letterhead,
-      date: londonWallTime(referral.sentAt ?? actor.clock.now()).date,
-      sent,
-      service: { name: service.name, address: service.address, secureEmail: service.secureEmail, phone: service.phone },
-      person: {
-        givenName: patient.givenName,
-        fullName: fullName(patient),
-        dateOfBirth: patient.dateOfBirth,
-        nhsNumber: patient.nhsNumber ? formatNhsNumber(patient.nhsNumber) : 'Not known',
-        postcode: patient.postcode,
-        phone: patient.phone ?? null,
-        gpPractice,
-      },
-      letter: referral.letter,
-      enclosures: (sent ? referral.shared : [...mayShare(found.consent ? [found.consent] : [], referral.serviceId)])
-        .filter((s) => s !== 'letter')
-        .map((s) => shareable[s as keyof typeof shareable] ?? s),
+    letterhead,
+    date: londonWallTime(referral.sentAt ?? now).date,
+    sent,
+    service: { name: service.name, address: service.address, secureEmail: service.secureEmail, phone: service.phone },
+    person: {
+      givenName: patient.givenName,
+      fullName: fullName(patient),
+      dateOfBirth: patient.dateOfBirth,
+      nhsNumber: patient.nhsNumber ? formatNhsNumber(patient.nhsNumber) : 'Not known',
+      postcode: patient.postcode,
+      phone: patient.phone ?? null,
+      gpPractice,
     },
+    letter: referral.letter,
+    enclosures: (sent ? referral.shared : [...mayShare(found.consent ? [found.consent] : [], referral.serviceId)])
+      .filter((s) => s !== 'letter')
+      .map((s) => shareable[s as keyof typeof shareable] ?? s),
   };
 }
 

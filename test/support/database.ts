@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { openQueue, type Queue, queueNames } from '../../src/notify/queue.ts';
 import { type Connection, openMemory, openPostgres } from '../../src/platform/db/connect.ts';
 import { migrateToLatest } from '../../src/platform/db/migrate.ts';
 
@@ -7,6 +8,7 @@ import { migrateToLatest } from '../../src/platform/db/migrate.ts';
 // their own teams and patients, so they never need to empty tables.
 
 let shared: Promise<Connection> | undefined;
+let queue: Promise<Queue> | undefined;
 
 export function testDatabase(): Promise<Connection> {
   shared ??= open();
@@ -19,11 +21,24 @@ async function open(): Promise<Connection> {
   if (dump) return openMemory({ loadDataDir: new Blob([readFileSync(dump)]) });
   // Run on its own (node --test a single file without the global setup): migrate here.
   const connection = await openMemory();
-  await migrateToLatest(connection.db);
+  await migrateToLatest(connection);
   return connection;
 }
 
+/** The process's job queue on its database: it sends, it does not work (tests with a worker make their own). */
+export function testQueue(): Promise<Queue> {
+  // A queue of the process's own: on a PostgreSQL shared by parallel test files, no other file's
+  // worker takes these jobs.
+  queue ??= testDatabase().then((c) => openQueue(c, { names: queueNames(`outbox-test-${process.pid}`) }));
+  return queue;
+}
+
 export async function closeTestDatabase(): Promise<void> {
+  if (queue) {
+    const q = await queue;
+    queue = undefined;
+    await q.stop();
+  }
   if (!shared) return;
   const c = await shared;
   shared = undefined;

@@ -156,6 +156,8 @@ export async function makeService(
     mustContain?: string[];
     status?: 'active' | 'temporarily-closed' | 'inactive';
     kind?: string;
+    /** Takes referrals by secure email, at this address (else by phone). */
+    secureEmail?: string;
   },
 ): Promise<string> {
   const at = o.at ?? new Date('2026-11-25T10:00:00Z');
@@ -168,7 +170,8 @@ export async function makeService(
       status: o.status ?? 'active',
       criteria: JSON.stringify(o.criteria ?? []),
       referral_must_contain: JSON.stringify(o.mustContain ?? []),
-      route: 'phone',
+      route: o.secureEmail ? 'secure-email' : 'phone',
+      secure_email: o.secureEmail ?? null,
       phone: '0161 496 0000',
       created_by: o.by,
       created_at: at,

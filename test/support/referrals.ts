@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ServiceKind } from '../../src/directory/model.ts';
+import type { Queue } from '../../src/notify/queue.ts';
 import type { Db } from '../../src/platform/db/schema.ts';
 import { type RejectionReason, type Stage, stageInfo } from '../../src/referrals/loop/model.ts';
 import { testApp } from './app.ts';
@@ -12,8 +13,8 @@ import { assessedFollowUp } from './follow-ups.ts';
  * consent to share the letter and the assessment: the liaison nurse's client, the service's
  * clinician's, and another service's clinician's. Used by the closed loop's and escalation's tests.
  */
-export async function sentReferralWorld(o: { withSenior?: boolean } = {}) {
-  const t = await testApp();
+export async function sentReferralWorld(o: { withSenior?: boolean; secureEmail?: string; queue?: Queue } = {}) {
+  const t = await testApp({ queue: o.queue });
   const team = await makeTeam(t.db);
   const nurse = await makeUser(t.db, { role: 'liaison-practitioner', teamIds: [team] });
   const receivingTeam = await makeTeam(t.db, 'talking-therapies');
@@ -22,7 +23,11 @@ export async function sentReferralWorld(o: { withSenior?: boolean } = {}) {
     role: 'receiving-clinician',
     teamIds: [await makeTeam(t.db, 'talking-therapies')],
   });
-  const service = await makeService(t.db, { by: nurse.id, name: `Loop TT ${Math.random().toString(36).slice(2, 6)}` });
+  const service = await makeService(t.db, {
+    by: nurse.id,
+    name: `Loop TT ${Math.random().toString(36).slice(2, 6)}`,
+    secureEmail: o.secureEmail,
+  });
   await t.db
     .updateTable('healthcare_services')
     .set({ receiving_team_id: receivingTeam })
@@ -80,6 +85,7 @@ export async function sentReferralWorld(o: { withSenior?: boolean } = {}) {
     url,
     p,
     referralId,
+    serviceId: service,
     therapist: service_,
     outsider,
     packet: `/inbox/referrals/${referralId}`,

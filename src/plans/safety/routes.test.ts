@@ -222,7 +222,7 @@ test('a plan written with the person, changed twice: every version is kept and e
   // The timeline: one entry per version, newest first.
   const user = { id: w.practitioner.id, role: 'liaison-practitioner' } as never;
   const opened = { id: w.patient.id } as never;
-  const actor = { db: w.db, clock: w.clock, config: w.config, user, action: 'patient.read' };
+  const actor = { db: w.db, clock: w.clock, config: w.config, queue: w.queue, user, action: 'patient.read' };
   // Read as the summary reads it: with the other parts' lists, in one statement, times revived.
   const { versions } = await runTogether(w.db, { versions: safetyPlanTimelineList(actor, opened) });
   const entries = safetyPlanTimelineEntries(opened, versions);

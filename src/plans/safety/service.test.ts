@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import { fixedClock } from '#platform/clock.ts';
 import { testConfig } from '#platform/config.ts';
 import type { Actor } from '#platform/http/pages.ts';
-import { closeTestDatabase, testDatabase } from '../../../test/support/database.ts';
+import { closeTestDatabase, testDatabase, testQueue } from '../../../test/support/database.ts';
 import { makePatient, makeTeam, makeUser } from '../../../test/support/factories.ts';
 import { emptySections, type Sections } from './model.ts';
 import { saveSafetyPlan } from './service.ts';
@@ -12,6 +12,8 @@ import { saveSafetyPlan } from './service.ts';
 // whose first version can be created by two people at once, and whose save can change nothing.
 
 after(closeTestDatabase);
+
+const queue = await testQueue();
 
 async function world() {
   const { db } = await testDatabase();
@@ -24,6 +26,7 @@ async function world() {
     db,
     clock: fixedClock('2026-11-25T10:00:00Z'),
     config: testConfig(),
+    queue,
     action: 'safety-plan.save',
     user: {
       id: p.id,

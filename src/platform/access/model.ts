@@ -80,6 +80,8 @@ export const permissions = [
   /** Create and edit services in the directory: an administrator's job. */
   'directory:edit',
   'figures:read',
+  /** The team's outbox: what Onward sent, or could not, for the team (no clinical content shown). */
+  'outbox:read',
   'admin:accounts',
 ] as const;
 export type Permission = (typeof permissions)[number];
@@ -87,12 +89,12 @@ export type Permission = (typeof permissions)[number];
 const clinical: Permission[] = ['signed-in', 'patient:search', 'patient:read', 'directory:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
-  'liaison-practitioner': [...clinical, 'record:write', 'input:answer'],
-  'senior-clinician': [...clinical, 'record:write', 'record:merge', 'escalation:own', 'input:answer'],
+  'liaison-practitioner': [...clinical, 'record:write', 'input:answer', 'outbox:read'],
+  'senior-clinician': [...clinical, 'record:write', 'record:merge', 'escalation:own', 'input:answer', 'outbox:read'],
   'mdt-contributor': [...clinical, 'input:answer'],
   // A receiving service sees what is referred to it, never a search over the hospital's patients.
   'receiving-clinician': ['signed-in', 'referral:inbox'],
-  'team-manager': [...clinical, 'audit:read-patient-access', 'care:review', 'figures:read'],
+  'team-manager': [...clinical, 'audit:read-patient-access', 'care:review', 'figures:read', 'outbox:read'],
   // De-identified aggregates only: no permission touches an identifiable record.
   analyst: ['signed-in', 'figures:read'],
   administrator: ['signed-in', 'admin:accounts', 'directory:read', 'directory:edit'],

@@ -236,7 +236,7 @@ test('a writer killed between the append and the seal: the chain still verifies,
   try {
     if (!postgres) {
       const c = await openEmbedded(dataDir);
-      await migrateToLatest(c.db);
+      await migrateToLatest(c);
       await c.close();
     }
     const action = `test.killed-${Date.now()}`;

@@ -15,6 +15,8 @@ export type Connection = {
   pglite: PGlite | undefined;
   /** The pg pool on PostgreSQL (for COPY); undefined in embedded mode. */
   pool: pg.Pool | undefined;
+  /** The PostgreSQL connection URL (for the job queue's own pool); undefined in embedded mode. */
+  url: string | undefined;
   close(): Promise<void>;
 };
 
@@ -39,7 +41,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Connecti
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await assertDurable(db);
-  return { db, engine: 'postgres', pglite: undefined, pool, close: () => db.destroy() };
+  return { db, engine: 'postgres', pglite: undefined, pool, url, close: () => db.destroy() };
 }
 
 /** Refuse to run the production path on a server that can lose committed clinical records. */
@@ -92,6 +94,7 @@ function wrapPglite(pglite: PGlite, beforeClose: () => Promise<void>): Connectio
     engine: 'pglite',
     pglite,
     pool: undefined,
+    url: undefined,
     async close() {
       if (closed) return;
       closed = true;

@@ -455,6 +455,31 @@ export type HardPlaceFlagsTable = {
   cleared_because: string | null;
 };
 
+export type OutboxMessagesTable = {
+  id: Generated<string>;
+  idempotency_key: string;
+  kind: string;
+  channel: string;
+  recipient: string;
+  recipient_name: string;
+  patient_id: string | null;
+  team_id: string;
+  subject_type: string;
+  subject_id: string;
+  consent_id: string | null;
+  payload: ColumnType<unknown, string, string>;
+  payload_hash: string;
+  state: string;
+  attempts: Generated<number>;
+  last_error: string | null;
+  transport_id: string | null;
+  queued_at: Date;
+  queued_by: string | null;
+  state_at: Date;
+  sent_at: Date | null;
+  job_id: string | null;
+};
+
 export type EscalationNotesTable = {
   id: Generated<string>;
   escalation_id: string;
@@ -500,6 +525,7 @@ export type Database = {
   escalations: EscalationsTable;
   escalation_notes: EscalationNotesTable;
   hard_place_flags: HardPlaceFlagsTable;
+  outbox_messages: OutboxMessagesTable;
 };
 
 /** The database or a transaction: store functions take either, so callers can compose them. */

@@ -8,6 +8,7 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import type { Queue } from '../../notify/queue.ts';
 import { may, roleNames } from '../access/model.ts';
 import { appendAudit } from '../audit/store.ts';
 import type { SignedInUser } from '../auth/model.ts';
@@ -38,6 +39,7 @@ export const BODY_LIMIT = 64 * 1024;
 
 export type AppOptions = {
   db: Db;
+  queue: Queue;
   clock: Clock;
   config: Config;
   pages: readonly Page[];
@@ -51,8 +53,8 @@ export function sessionCookieName(config: Config): string {
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { db, clock, config } = options;
-  const deps: Deps = { db, clock, config };
+  const { db, clock, config, queue } = options;
+  const deps: Deps = { db, clock, config, queue };
   const app = Fastify({
     logger:
       config.logLevel === 'silent'

@@ -5,7 +5,9 @@ const items: { href: string; text: string; permission: Permission }[] = [
   { href: '/', text: 'Home', permission: 'signed-in' },
   { href: '/patients', text: 'Find a patient', permission: 'patient:search' },
   { href: '/directory', text: 'Aftercare services', permission: 'directory:read' },
+  { href: '/inbox', text: 'Referrals to your service', permission: 'referral:inbox' },
   { href: '/figures', text: 'Figures', permission: 'figures:read' },
+  { href: '/outbox', text: 'Outbox', permission: 'outbox:read' },
   { href: '/admin/accounts', text: 'Accounts', permission: 'admin:accounts' },
 ];
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { Queue } from '../../notify/queue.ts';
 import type { Permission } from '../access/model.ts';
 import type { SignedInUser } from '../auth/model.ts';
 import type { Clock } from '../clock.ts';
@@ -11,7 +12,8 @@ import { fieldIssues } from '../forms.ts';
 // A route cannot exist without its permission and its audit name: every page and endpoint is
 // declared through definePage, and the server refuses to start if any route skipped it.
 
-export type Deps = { db: Db; clock: Clock; config: Config };
+/** `queue` carries durable work (messages to send) out of a request: see src/notify/queue.ts. */
+export type Deps = { db: Db; clock: Clock; config: Config; queue: Queue };
 
 /** What a service needs to act for a person: who they are, and the audit name of what they asked. */
 export type Actor = Deps & { user: SignedInUser; action: string };

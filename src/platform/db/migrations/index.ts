@@ -22,6 +22,7 @@ import * as referrals from './0020_referrals.ts';
 import * as closedLoop from './0021_closed_loop.ts';
 import * as escalations from './0022_escalations.ts';
 import * as betweenServices from './0023_between_services.ts';
+import * as outbox from './0024_outbox.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -48,6 +49,7 @@ export const migrations: Record<string, Migration> = {
   '0021_closed_loop': closedLoop,
   '0022_escalations': escalations,
   '0023_between_services': betweenServices,
+  '0024_outbox': outbox,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,216 @@
+import { sql } from 'kysely';
+import type { Db } from '#platform/db/schema.ts';
+import type { Channel, MessageState } from './model.ts';
+
+// The outbox's SQL. A message row is written with the change that causes it; the worker moves its
+// state, each move guarded by the state it expects, so two workers (or a worker and a person
+// sending it again) cannot both take it.
+
+export type NewMessage = {
+  key: string;
+  kind: string;
+  channel: Channel;
+  recipient: string;
+  recipientName: string;
+  patientId: string | null;
+  teamId: string;
+  subjectType: 'referral' | 'care-plan' | 'follow-up';
+  subjectId: string;
+  consentId: string | null;
+  payload: unknown;
+  payloadHash: string;
+  by: string | null;
+  at: Date;
+};
+
+export type Message = {
+  id: string;
+  key: string;
+  kind: string;
+  channel: Channel;
+  recipient: string;
+  recipientName: string;
+  patientId: string | null;
+  teamId: string;
+  subjectType: string;
+  subjectId: string;
+  consentId: string | null;
+  payload: unknown;
+  payloadHash: string;
+  state: MessageState;
+  attempts: number;
+  lastError: string | null;
+  transportId: string | null;
+  queuedAt: Date;
+  stateAt: Date;
+  sentAt: Date | null;
+};
+
+const columns = [
+  'id',
+  'idempotency_key',
+  'kind',
+  'channel',
+  'recipient',
+  'recipient_name',
+  'patient_id',
+  'team_id',
+  'subject_type',
+  'subject_id',
+  'consent_id',
+  'payload',
+  'payload_hash',
+  'state',
+  'attempts',
+  'last_error',
+  'transport_id',
+  'queued_at',
+  'state_at',
+  'sent_at',
+] as const;
+
+type Row = {
+  id: string;
+  idempotency_key: string;
+  kind: string;
+  channel: string;
+  recipient: string;
+  recipient_name: string;
+  patient_id: string | null;
+  team_id: string;
+  subject_type: string;
+  subject_id: string;
+  consent_id: string | null;
+  payload: unknown;
+  payload_hash: string;
+  state: string;
+  attempts: number;
+  last_error: string | null;
+  transport_id: string | null;
+  queued_at: Date;
+  state_at: Date;
+  sent_at: Date | null;
+};
+
+const toMessage = (r: Row): Message => ({
+  id: r.id,
+  key: r.idempotency_key,
+  kind: r.kind,
+  channel: r.channel as Channel,
+  recipient: r.recipient,
+  recipientName: r.recipient_name,
+  patientId: r.patient_id,
+  teamId: r.team_id,
+  subjectType: r.subject_type,
+  subjectId: r.subject_id,
+  consentId: r.consent_id,
+  payload: r.payload,
+  payloadHash: r.payload_hash,
+  state: r.state as MessageState,
+  attempts: r.attempts,
+  lastError: r.last_error,
+  transportId: r.transport_id,
+  queuedAt: r.queued_at,
+  stateAt: r.state_at,
+  sentAt: r.sent_at,
+});
+
+/** The new message's id, or undefined when a message with this key is already queued. */
+export async function insertMessage(db: Db, m: NewMessage): Promise<string | undefined> {
+  const row = await db
+    .insertInto('outbox_messages')
+    .values({
+      idempotency_key: m.key,
+      kind: m.kind,
+      channel: m.channel,
+      recipient: m.recipient,
+      recipient_name: m.recipientName,
+      patient_id: m.patientId,
+      team_id: m.teamId,
+      subject_type: m.subjectType,
+      subject_id: m.subjectId,
+      consent_id: m.consentId,
+      payload: JSON.stringify(m.payload),
+      payload_hash: m.payloadHash,
+      state: 'queued',
+      queued_at: m.at,
+      queued_by: m.by,
+      state_at: m.at,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export async function setJob(db: Db, id: string, jobId: string): Promise<void> {
+  await db.updateTable('outbox_messages').set({ job_id: jobId }).where('id', '=', id).execute();
+}
+
+export async function findMessage(db: Db, id: string, o: { lock?: boolean } = {}): Promise<Message | undefined> {
+  let q = db.selectFrom('outbox_messages').select(columns).where('id', '=', id);
+  if (o.lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row ? toMessage(row as Row) : undefined;
+}
+
+/** Whether the consent the message relies on still stands. */
+export async function consentStands(db: Db, consentId: string): Promise<boolean> {
+  const row = await db.selectFrom('consents').select('withdrawn_at').where('id', '=', consentId).executeTakeFirst();
+  return row !== undefined && row.withdrawn_at === null;
+}
+
+/** Move a message from one of `from` to `to`; false when it was not in one of them. */
+export async function moveMessage(
+  db: Db,
+  id: string,
+  from: readonly MessageState[],
+  to: MessageState,
+  o: { at: Date; error?: string | null; transportId?: string; countAttempt?: boolean; jobId?: string },
+): Promise<boolean> {
+  let q = db
+    .updateTable('outbox_messages')
+    .set({
+      state: to,
+      state_at: o.at,
+      ...(o.error !== undefined ? { last_error: o.error?.slice(0, 1000) ?? null } : {}),
+      ...(o.transportId ? { transport_id: o.transportId } : {}),
+      ...(to === 'sent' ? { sent_at: o.at } : {}),
+      ...(o.countAttempt ? { attempts: sql<number>`attempts + 1` } : {}),
+    })
+    .where('id', '=', id)
+    .where('state', 'in', from);
+  // Only while the message is still this job's (a person may have sent it again since).
+  if (o.jobId) q = q.where('job_id', '=', o.jobId);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** A team's outbox, newest first, a page at a time (keyset on queued time and id). */
+export async function teamOutbox(
+  db: Db,
+  teamIds: readonly string[],
+  o: { limit: number; before?: { at: Date; id: string }; states?: readonly MessageState[] },
+): Promise<Message[]> {
+  if (teamIds.length === 0) return [];
+  let q = db.selectFrom('outbox_messages').select(columns).where('team_id', 'in', teamIds);
+  if (o.states?.length) q = q.where('state', 'in', o.states);
+  if (o.before) {
+    const { at, id } = o.before;
+    q = q.where((eb) => eb.or([eb('queued_at', '<', at), eb.and([eb('queued_at', '=', at), eb('id', '<', id)])]));
+  }
+  const rows = await q.orderBy('queued_at', 'desc').orderBy('id', 'desc').limit(o.limit).execute();
+  return rows.map((r) => toMessage(r as Row));
+}
+
+/** What was sent about one subject (a referral, a care plan), oldest first: shown where it matters. */
+export async function messagesAbout(db: Db, subjectId: string): Promise<Message[]> {
+  const rows = await db
+    .selectFrom('outbox_messages')
+    .select(columns)
+    .where('subject_id', '=', subjectId)
+    .orderBy('queued_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => toMessage(r as Row));
+}

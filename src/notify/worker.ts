@@ -1,0 +1,54 @@
+import type { JobWithMetadata } from 'pg-boss';
+import type { Clock } from '#platform/clock.ts';
+import type { Db } from '#platform/db/schema.ts';
+import type { OutboxJob, Queue } from './queue.ts';
+import { type DeliveryHooks, deliverMessage, markGivenUp, type Transports } from './service.ts';
+import { smtpTransport } from './transports/email.ts';
+
+// The outbox's workers: one takes each queued message to its transport, one at a time; the other
+// marks a message whose job pg-boss gave up on (every retry failed, or its worker kept dying) as
+// dead, for a person to see and send again. They run inside `onward serve` by default, or alone as
+// `onward worker`; on several instances each job is still taken by one worker only (pg-boss claims
+// it with SKIP LOCKED).
+
+export class TryAgain extends Error {}
+
+/** The transports the configuration sets up: none means messages are kept in the outbox, unsent. */
+export function transportsFrom(config: { smtpUrl: string | undefined; mailFrom: string }): Transports {
+  return config.smtpUrl ? { email: smtpTransport({ url: config.smtpUrl, from: config.mailFrom }) } : {};
+}
+
+export type Worker = { stop(): Promise<void> };
+
+export async function startWorker(
+  queue: Queue,
+  deps: { db: Db; clock: Clock },
+  transports: Transports,
+  o: { pollSeconds: number; hooks?: DeliveryHooks; onError?: (error: unknown) => void },
+): Promise<Worker> {
+  await queue.boss.work(
+    queue.names.jobs,
+    { batchSize: 1, pollingIntervalSeconds: o.pollSeconds, includeMetadata: true },
+    async ([job]: JobWithMetadata<OutboxJob>[]) => {
+      if (!job) return;
+      const lastTry = job.retryCount >= job.retryLimit;
+      const result = await deliverMessage(deps, transports, { ...job.data, lastTry }, o.hooks);
+      // Thrown, pg-boss tries again after its back-off, or after the last try dead-letters the job.
+      if ('retry' in result && result.retry) throw new TryAgain(`Message ${job.data.messageId}: ${result.outcome}`);
+    },
+  );
+  await queue.boss.work(
+    queue.names.deadLetters,
+    { batchSize: 1, pollingIntervalSeconds: o.pollSeconds, includeMetadata: true },
+    async ([job]: JobWithMetadata<OutboxJob>[]) => {
+      if (job?.sourceId) await markGivenUp(deps, job.data.messageId, job.sourceId);
+    },
+  );
+  return {
+    async stop() {
+      await queue.boss.offWork(queue.names.jobs, { wait: true });
+      await queue.boss.offWork(queue.names.deadLetters, { wait: true });
+      for (const t of Object.values(transports)) t?.close();
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
+import { openQueue, type Queue, queueNames } from '../src/notify/queue.ts';
+import * as store from '../src/notify/store.ts';
+import { closeTestDatabase, testDatabase } from './support/database.ts';
+import { another, letterWorld } from './support/outbox.ts';
+import { startSmtp, type TestSmtp } from './support/smtp.ts';
+
+// Each message once, proved with real deaths: `onward worker` processes are killed (SIGKILL, no
+// clean-up) right after a message was handed to a real SMTP server, again and again, each one
+// replaced by the next, and the server's count is the proof. PostgreSQL only: several processes on
+// one database is what the production path is for; the embedded engine is one process by design.
+
+const bin = join(import.meta.dirname, '..', 'bin', 'onward.js');
+const children = new Set<ChildProcess>();
+let queue: Queue | undefined;
+let server: TestSmtp | undefined;
+after(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await queue?.stop();
+  await server?.close();
+  await closeTestDatabase();
+});
+
+function worker(name: string, smtpUrl: string, crash?: 'after-record' | 'after-handover') {
+  const child = spawn(process.execPath, [bin, 'worker'], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: process.env.DATABASE_URL,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      SMTP_URL: smtpUrl,
+      MAIL_FROM: 'Liaison <liaison@onward.test>',
+      OUTBOX_QUEUE: name,
+      OUTBOX_POLL_SECONDS: '0.5',
+      OUTBOX_EXPIRE_SECONDS: '2',
+      OUTBOX_RETRY_DELAY_SECONDS: '1',
+      ...(crash ? { ONWARD_TEST_CRASH: crash } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  return { child, exited, output: () => output };
+}
+
+/** Wait for a child to die, failing (and killing it) if it has not within 60 s. */
+async function death(w: ReturnType<typeof worker>) {
+  const timeout = sleep(60_000, 'timeout' as const, { ref: false });
+  const result = await Promise.race([w.exited, timeout]);
+  if (result === 'timeout') {
+    w.child.kill('SIGKILL');
+    assert.fail(`the worker did not die within 60 s: ${w.output()}`);
+  }
+  return result;
+}
+
+test('workers killed between hand-over and acknowledgement, again and again: each message reaches the server once', {
+  skip: process.env.DATABASE_URL ? false : 'needs PostgreSQL: several processes on one database',
+}, async () => {
+  const connection = await testDatabase();
+  const name = `outbox-crash-${process.pid}`;
+  // As the workers are configured: a try not finished in 2 s is taken as dead (its worker was).
+  queue = await openQueue(connection, {
+    names: queueNames(name),
+    retry: { limit: 8, delaySeconds: 1, delayMaxSeconds: 2, expireSeconds: 2 },
+  });
+  server = await startSmtp();
+  const w = await letterWorld(queue, 'crash.0@nhs.test');
+  const afterRecord = [w.message.id];
+  for (let i = 1; i < 6; i += 1) afterRecord.push(await another(w, queue, { recipient: `crash.${i}@nhs.test` }));
+
+  // Each worker takes a message, hands it over, records it sent, and is killed before pg-boss hears
+  // it finished. The job is taken again by a later worker once it expires; that one finds it sent.
+  const kills = [];
+  for (let i = 0; i < afterRecord.length; i += 1) {
+    const dying = worker(name, server.url, 'after-record');
+    kills.push(await death(dying));
+  }
+  assert.ok(
+    kills.every((k) => k.signal === 'SIGKILL'),
+    JSON.stringify(kills),
+  );
+
+  // Killed after the server took it, before recording: the retry cannot know, so a person is asked.
+  const afterHandover = [await another(w, queue, { recipient: 'crash.h1@nhs.test' })];
+  afterHandover.push(await another(w, queue, { recipient: 'crash.h2@nhs.test' }));
+  for (let i = 0; i < afterHandover.length; i += 1) {
+    const dying = worker(name, server.url, 'after-handover');
+    assert.equal((await death(dying)).signal, 'SIGKILL');
+  }
+
+  // A worker that lives drains what the dead left behind.
+  const survivor = worker(name, server.url);
+  const unfinished = async () =>
+    Number(
+      (
+        await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job
+            WHERE name = ${name} AND state <> 'completed'`.execute(connection.db)
+      ).rows[0]!.n,
+    );
+  for (let i = 0; i < 600 && (await unfinished()) > 0; i += 1) await sleep(100);
+  assert.equal(await unfinished(), 0, `jobs left unfinished: ${survivor.output()}`);
+  survivor.child.kill('SIGTERM');
+  assert.equal((await death(survivor)).code, 0);
+
+  for (const id of afterRecord) {
+    const m = (await store.findMessage(connection.db, id))!;
+    assert.equal(m.state, 'sent');
+    assert.equal(server.received.filter((r) => r.key === m.key).length, 1, `${m.recipient} received once`);
+  }
+  for (const id of afterHandover) {
+    const m = (await store.findMessage(connection.db, id))!;
+    assert.equal(m.state, 'uncertain');
+    assert.equal(server.received.filter((r) => r.key === m.key).length, 1, `${m.recipient} received once`);
+  }
+  assert.equal(server.received.length, afterRecord.length + afterHandover.length);
+});

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
+import type { MessageState } from '../../src/notify/model.ts';
+import type { Queue } from '../../src/notify/queue.ts';
+import { type Outgoing, queueMessage } from '../../src/notify/service.ts';
+import * as store from '../../src/notify/store.ts';
+import type { Db } from '../../src/platform/db/schema.ts';
+import { sentReferralWorld } from './referrals.ts';
+
+// The outbox's test helpers: a referral whose letter is queued for secure email, more copies of it
+// to other addresses, and waiting for a message to settle.
+
+/** Wait (at most 30 s, polling) for a message to reach one of `states`. */
+export async function settled(db: Db, id: string, states: MessageState[]) {
+  for (let i = 0; i < 300; i += 1) {
+    const m = await store.findMessage(db, id);
+    if (m && states.includes(m.state)) return m;
+    await sleep(100);
+  }
+  const m = await store.findMessage(db, id);
+  assert.fail(`message ${id} stayed ${m?.state} (${m?.lastError}), not ${states.join(' or ')}`);
+}
+
+export const jobsIn = async (db: Db, queue: Queue) =>
+  Number(
+    (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${queue.names.jobs}`.execute(db))
+      .rows[0]!.n,
+  );
+
+/** The referral world, sending to a service that takes secure email: its letter queued. */
+export async function letterWorld(queue: Queue, address = 'tt.referrals@nhs.test') {
+  const w = await sentReferralWorld({ secureEmail: address, queue });
+  const [message] = await store.messagesAbout(w.db, w.referralId);
+  assert.ok(message, 'sending the referral queued its letter');
+  return { ...w, message };
+}
+
+/** Another copy of a world's letter, to another address (a message of its own). */
+export async function another(w: Awaited<ReturnType<typeof letterWorld>>, queue: Queue, change: Partial<Outgoing>) {
+  const m = w.message;
+  return w.db.transaction().execute(async (tx) => {
+    const id = await queueMessage(
+      tx,
+      queue,
+      {
+        kind: m.kind,
+        channel: m.channel,
+        recipient: m.recipient,
+        recipientName: m.recipientName,
+        patientId: m.patientId,
+        teamId: m.teamId,
+        subjectType: 'referral',
+        subjectId: m.subjectId,
+        version: Math.floor(Math.random() * 1_000_000) + 10,
+        consentId: m.consentId,
+        payload: m.payload,
+        ...change,
+      },
+      null,
+      new Date(),
+    );
+    assert.ok(id);
+    return id;
+  });
+}
