@@ -8,6 +8,7 @@ import { benchDirectory, directoryReport } from './directory.ts';
 import { benchFrontDoor, frontDoorReport } from './front-door.ts';
 import { machineLines } from './lib/machine.ts';
 import type { Engine, Store } from './lib/stores.ts';
+import { benchOutbox, outboxReport } from './outbox.ts';
 import { type SeedSeries, seedAndKeep, seedReport, seedSeries } from './seed.ts';
 import { benchSignIn, signInReport } from './sign-in.ts';
 import { benchStart, startReport } from './start.ts';
@@ -18,8 +19,8 @@ import { benchSummary, summaryReport } from './summary.ts';
 // that file in place of the same sections. Defaults take about 13 minutes on 2 cores (clinical about 7).
 // front-door (about 10 minutes more) runs only when named: it is not one of the default five.
 
-const usage = `node bench/run.ts [start] [seed] [summary] [clinical] [sign-in] [front-door] [directory] [closed-loop] [options]
-                                        (no part named: the first five; front-door, directory and closed-loop only when named)
+const usage = `node bench/run.ts [start] [seed] [summary] [clinical] [sign-in] [front-door] [directory] [closed-loop] [outbox] [options]
+                                        (no part named: the first five; front-door, directory, closed-loop and outbox only when named)
 
   --start-runs R   cold and warm starts (default 5)
   --sign-in-runs R sign-in: attempts of each kind (default 15)
@@ -41,13 +42,14 @@ const usage = `node bench/run.ts [start] [seed] [summary] [clinical] [sign-in] [
   --samples N      directory, closed-loop: requests of each kind, p50 and p95 (default 200)
   --postgres-referrals N  closed-loop: referrals made in PostgreSQL (default 1000000)
   --pglite-referrals N    closed-loop: referrals made in PGlite (default 100000)
+  --messages N     outbox: messages through one worker (default 500)
   --out FILE       write the report there (default bench/RESULTS.md when all parts run)
   --merge          put this run's sections into bench/RESULTS.md (or --out) in place of the sections of the
                    same name, each with its own command and machine lines; the other sections stay`;
 
 // The parts a run with none named does; front-door is named on its own (it adds about 10 minutes).
 const defaultParts = ['start', 'seed', 'summary', 'clinical', 'sign-in'] as const;
-const parts = [...defaultParts, 'front-door', 'directory', 'closed-loop'] as const;
+const parts = [...defaultParts, 'front-door', 'directory', 'closed-loop', 'outbox'] as const;
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -70,6 +72,7 @@ const { values, positionals } = parseArgs({
     samples: { type: 'string', default: '200' },
     'postgres-referrals': { type: 'string', default: '1000000' },
     'pglite-referrals': { type: 'string', default: '100000' },
+    messages: { type: 'string', default: '500' },
     out: { type: 'string' },
     merge: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -188,6 +191,16 @@ try {
       engines: ['postgres', 'pglite'] as Engine[],
     };
     report.push(...closedLoopReport(await benchClosedLoop(options, progress), options), '');
+  }
+  if (chosen.has('outbox')) {
+    progress('outbox: the job insert, messages a second, commit to hand-over under page load…');
+    const options = {
+      messages: count('messages'),
+      seconds: secondsOr(20),
+      samples: count('samples'),
+      engines: ['postgres', 'pglite'] as Engine[],
+    };
+    report.push(...outboxReport(await benchOutbox(options, progress), options), '');
   }
 } finally {
   for (const store of stores) await store.drop();

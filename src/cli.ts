@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { may } from '#platform/access/model.ts';
 import { type Anchor, checkAnchors, readAnchorFile } from '#platform/audit/anchors.ts';
@@ -15,6 +16,7 @@ import { AlreadySeeded, seedDemo } from './demo/service.ts';
 import { IMPORT_MAX_BYTES } from './directory/model.ts';
 import { exportOpenReferral } from './directory/service.ts';
 import { exportDirectory, importDirectoryFile } from './fhir/directory.ts';
+import { unsettledIn } from './notify/store.ts';
 import { loadHazardLog, repositoryRoot } from './safety/log.ts';
 import { readResults, safetyCaseReport } from './safety/report.ts';
 import { serve, startOutbox } from './server.ts';
@@ -22,8 +24,9 @@ import { serve, startOutbox } from './server.ts';
 const usage = `Usage: onward <command>
 
   serve                          run the web service (migrates, seeds the demo on first start)
-  worker                         run only the outbox's workers (sending letters and messages), without
-                                 the web service: for a server started with WORKER=false
+  worker [--until-idle]          run only the outbox's workers (sending letters and messages), without
+                                 the web service: for a server started with WORKER=false; --until-idle
+                                 stops once nothing in the queue is left to settle
   migrate                        apply database migrations (Onward's tables and the job queue's)
   seed [--seed S] [--patients N] [--population N] [--as-of YYYY-MM-DD]
                                  build the demo ICS with N synthetic patients into an empty database
@@ -64,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve':
         return await runServe(read.config);
       case 'worker':
-        return await runWorker(read.config);
+        return await runWorker(read.config, rest);
       case 'migrate':
         return await runMigrate(read.config);
       case 'seed':
@@ -157,15 +160,15 @@ async function runServe(config: Config): Promise<number> {
   say(
     `Onward is ready at ${where} (${config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`}) in ${Math.round(performance.now() - started)} ms`,
   );
-  await untilSignalled(() => running.stop());
+  await untilSignalled(() => running.stop(), 'requests in progress');
   return 0;
 }
 
 /** Stop on SIGTERM or SIGINT, once whatever `stop` finishes has finished. */
-function untilSignalled(stop: () => Promise<void>): Promise<void> {
+function untilSignalled(stop: () => Promise<void>, inHand: string): Promise<void> {
   return new Promise<void>((resolve) => {
     const stopOn = (signal: string) => {
-      say(`${signal}: finishing what is in hand and closing the database…`);
+      say(`${signal}: finishing ${inHand} and closing the database…`);
       stop().then(resolve, (error) => {
         complain(`Shutdown problem: ${error instanceof Error ? error.message : String(error)}`);
         resolve();
@@ -176,7 +179,8 @@ function untilSignalled(stop: () => Promise<void>): Promise<void> {
   });
 }
 
-async function runWorker(config: Config): Promise<number> {
+async function runWorker(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'until-idle': { type: 'boolean', default: false } } });
   const connection = await openDatabase(config);
   try {
     await migrateToLatest(connection);
@@ -186,10 +190,23 @@ async function runWorker(config: Config): Promise<number> {
     say(
       `Onward's outbox worker is running (${config.smtpUrl ? `email through ${new URL(config.smtpUrl).host}` : 'no SMTP_URL: messages are kept, not sent'}).`,
     );
-    await untilSignalled(async () => {
+    const stop = async () => {
       await worker?.stop();
       await queue.stop();
-    });
+    };
+    if (values['until-idle']) {
+      // Drain and stop: when two looks in a row find nothing of this queue left to settle (a message a
+      // dead worker left half sent is settled once its job expires and is taken again).
+      let quiet = 0;
+      while (quiet < 2) {
+        await sleep(config.outbox.pollSeconds * 1000);
+        quiet = (await unsettledIn(connection.db, queue.names.jobs)) === 0 ? quiet + 1 : 0;
+      }
+      await stop();
+      say('The outbox is settled: every message sent, kept, or waiting for a person.');
+      return 0;
+    }
+    await untilSignalled(stop, 'the message in hand');
     return 0;
   } finally {
     await connection.close();

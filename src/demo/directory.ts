@@ -53,7 +53,8 @@ export const demoServices: Service[] = [
       { code: 'in-current-care', kind: 'exclusion', text: 'Open to secondary care mental health services' },
     ],
     referralMustContain: ['Reason for referral', 'Current medication', 'Consent to refer'],
-    route: 'online-form',
+    // Professionals refer by secure email (the outbox sends the letter there); people may self-refer online.
+    route: 'secure-email',
     phone: '0161 496 0100',
     secureEmail: 'riverside.talkingtherapies@nhs.net',
     openingTimes: 'Monday to Friday, 8am to 8pm; Saturday 9am to 1pm',

@@ -152,7 +152,8 @@ export async function markGivenUp(deps: { db: Db; clock: Clock }, messageId: str
   if (await store.moveMessage(deps.db, messageId, ['queued', 'retrying'], 'dead', { at, ...mine })) return;
   await store.moveMessage(deps.db, messageId, ['sending'], 'uncertain', {
     at,
-    error: 'The last try stopped while the message was being handed over: it may have arrived. Check with the recipient before sending it again.',
+    error:
+      'The last try stopped while the message was being handed over: it may have arrived. Check with the recipient before sending it again.',
     ...mine,
   });
 }

@@ -214,3 +214,11 @@ export async function messagesAbout(db: Db, subjectId: string): Promise<Message[
     .execute();
   return rows.map((r) => toMessage(r as Row));
 }
+
+/** Messages of one queue still to be settled: waiting, trying again, or left half handed over. */
+export async function unsettledIn(db: Db, queueName: string): Promise<number> {
+  const row = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox_messages m
+    JOIN pgboss.job j ON j.id = m.job_id
+    WHERE j.name = ${queueName} AND m.state IN ('queued', 'retrying', 'sending')`.execute(db);
+  return Number(row.rows[0]?.n ?? 0);
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { openQueue, type Queue, queueNames } from '../../src/notify/queue.ts';
-import { type Connection, openMemory, openPostgres } from '../../src/platform/db/connect.ts';
+import { type Connection, openEmbedded, openMemory, openPostgres } from '../../src/platform/db/connect.ts';
 import { migrateToLatest } from '../../src/platform/db/migrate.ts';
 
 // One database per test process: PostgreSQL when DATABASE_URL is set (the production path),
@@ -18,7 +18,15 @@ export function testDatabase(): Promise<Connection> {
 async function open(): Promise<Connection> {
   if (process.env.DATABASE_URL) return openPostgres(process.env.DATABASE_URL, 4);
   const dump = process.env.ONWARD_TEST_DUMP;
-  if (dump) return openMemory({ loadDataDir: new Blob([readFileSync(dump)]) });
+  const loadDataDir = dump ? new Blob([readFileSync(dump)]) : undefined;
+  // A data folder rather than memory: for a test whose other processes open the database too.
+  const folder = process.env.ONWARD_TEST_DATA_DIR;
+  if (folder) {
+    const connection = await openEmbedded(folder, { loadDataDir });
+    if (!loadDataDir) await migrateToLatest(connection);
+    return connection;
+  }
+  if (loadDataDir) return openMemory({ loadDataDir });
   // Run on its own (node --test a single file without the global setup): migrate here.
   const connection = await openMemory();
   await migrateToLatest(connection);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import type { MessageState } from '../../src/notify/model.ts';
+import { type MessageState, payloadHash } from '../../src/notify/model.ts';
 import type { Queue } from '../../src/notify/queue.ts';
 import { type Outgoing, queueMessage } from '../../src/notify/service.ts';
 import * as store from '../../src/notify/store.ts';
@@ -63,4 +63,36 @@ export async function another(w: Awaited<ReturnType<typeof letterWorld>>, queue:
     assert.ok(id);
     return id;
   });
+}
+
+/** A message made straight in the table, in any state: for the matrices, which need one to open. */
+export async function makeMessage(
+  db: Db,
+  o: { teamId: string; patientId: string; subjectId: string; state: MessageState; at: Date },
+): Promise<string> {
+  const payload = { facts: null };
+  const row = await db
+    .insertInto('outbox_messages')
+    .values({
+      idempotency_key: `referral-letter:${o.subjectId}:v${Math.random().toString(36).slice(2)}:service@nhs.test`,
+      kind: 'referral-letter',
+      channel: 'email',
+      recipient: 'service@nhs.test',
+      recipient_name: 'A service',
+      patient_id: o.patientId,
+      team_id: o.teamId,
+      subject_type: 'referral',
+      subject_id: o.subjectId,
+      consent_id: null,
+      payload: JSON.stringify(payload),
+      payload_hash: payloadHash(payload),
+      state: o.state,
+      attempts: 3,
+      last_error: 'connect ECONNREFUSED',
+      queued_at: o.at,
+      state_at: o.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }

@@ -16,6 +16,8 @@ export type Received = {
 };
 
 export type Behaviour = {
+  /** Keep only each message's key and when it arrived (benchmarks: no parsing in the measured process). */
+  keysOnly?: boolean;
   /** 550 to these recipients. */
   refuse?: string[];
   /** 451 ("try again later") to the first this many deliveries. */
@@ -28,6 +30,8 @@ export type TestSmtp = {
   url: string;
   port: number;
   received: Received[];
+  /** Each message's key, with when the server took it (performance.now()). */
+  arrivals: { key: string; at: number }[];
   behaviour: Behaviour;
   /** How many deliveries reached DATA, accepted or not. */
   attempts: number;
@@ -36,6 +40,7 @@ export type TestSmtp = {
 
 export async function startSmtp(behaviour: Behaviour = {}, port = 0): Promise<TestSmtp> {
   const received: Received[] = [];
+  const arrivals: TestSmtp['arrivals'] = [];
   const state = { attempts: 0, greylisted: 0 };
   const server = new SMTPServer({
     authOptional: true,
@@ -63,7 +68,13 @@ export async function startSmtp(behaviour: Behaviour = {}, port = 0): Promise<Te
           state.greylisted += 1;
           return callback(Object.assign(new Error('Greylisted: try again later'), { responseCode: 451 }));
         }
-        simpleParser(Buffer.concat(chunks)).then(
+        const raw = Buffer.concat(chunks);
+        arrivals.push({
+          key: /^X-Onward-Key: (.+)$/im.exec(raw.toString('latin1'))?.[1]?.trim() ?? '',
+          at: performance.now(),
+        });
+        if (t.behaviour.keysOnly) return callback();
+        simpleParser(raw).then(
           (mail) => {
             received.push({
               to: session.envelope.rcptTo.map((r) => r.address).join(', '),
@@ -93,6 +104,7 @@ export async function startSmtp(behaviour: Behaviour = {}, port = 0): Promise<Te
     url: `smtp://127.0.0.1:${bound}`,
     port: bound,
     received,
+    arrivals,
     behaviour,
     get attempts() {
       return state.attempts;

@@ -12,6 +12,7 @@ import {
   makeUser,
   PASSWORD,
 } from '../../../test/support/factories.ts';
+import { makeMessage } from '../../../test/support/outbox.ts';
 import { pages } from '../../routes.ts';
 import type { Db } from '../db/schema.ts';
 import { refuseUnguardedRoutes } from '../http/pages.ts';
@@ -70,6 +71,7 @@ test('role × route: each role reaches exactly what its permissions allow', asyn
       .replace(':consentId', ids.consent)
       .replace(':referralId', ids.referral)
       .replace(':escalationId', ids.escalation)
+      .replace(':messageId', ids.message)
       .replace(':version', '1');
     assert.doesNotMatch(url, /:/, `every parameter of ${page.url} has a real value`);
     for (const [who, client] of clients) {
@@ -263,6 +265,7 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
     consent: consent.id,
     referral: referral.id,
     escalation: escalation.id,
+    message: await makeMessage(db, { teamId, patientId, subjectId: referral.id, state: 'dead', at }),
   };
 }
 

@@ -20,6 +20,7 @@ import {
   submitForm,
   withValue,
 } from '../../../test/support/forms.ts';
+import { makeMessage } from '../../../test/support/outbox.ts';
 import { may, type Role, roles } from '../access/model.ts';
 import { sealAudit } from '../audit/store.ts';
 import { verifyAuditChain } from '../audit/verify.ts';
@@ -384,7 +385,17 @@ export function badInputMatrix(share: number, of: number): () => Promise<void> {
       return `${p}/escalations/${e.id}`;
     };
     const firstEscalation = await freshEscalation();
+    /** A letter the outbox gave up on (each send-again case its own: sending again moves it on). */
+    const deadMessage = () =>
+      makeMessage(db, {
+        teamId: team,
+        patientId: patient.id,
+        subjectId: firstReferral.split('/').pop()!,
+        state: 'dead',
+        at: clinicNow,
+      });
     const ids = {
+      messageId: await deadMessage(),
       referralId: firstReferral.split('/').pop()!,
       escalationId: firstEscalation.split('/').pop()!,
       consentId: firstConsent,
@@ -577,6 +588,11 @@ export function badInputMatrix(share: number, of: number): () => Promise<void> {
       'POST /patients/:patientId/escalations/:escalationId/resolve': async () => {
         const e = await freshEscalation();
         return { role: 'senior-clinician', source: e, action: `${e}/resolve` };
+      },
+      // The outbox: a message given up on is sent again from its own page (each case a fresh one).
+      'POST /outbox/:messageId/send-again': async () => {
+        const id = await deadMessage();
+        return { role: 'liaison-practitioner', source: `/outbox/${id}`, action: `/outbox/${id}/send-again` };
       },
       // A draft's page offers discarding it: each case a fresh draft.
       'POST /patients/:patientId/referrals/:referralId/cancel': async () => {
@@ -828,6 +844,7 @@ async function fingerprint(db: Db, patientId: string): Promise<string> {
     'referral_messages',
     'escalations',
     'escalation_notes',
+    'outbox_messages',
   ];
   // One statement: a row added or changed anywhere moves its table's count or sum of row versions.
   const parts = tables.map(
