@@ -35,6 +35,7 @@ export async function startOutbox(connection: Connection, config: Config, onErro
   const worker = config.worker
     ? await startWorker(queue, { db: connection.db, clock: systemClock }, transportsFrom(config), {
         pollSeconds: config.outbox.pollSeconds,
+        batchSize: config.outbox.batchSize,
         hooks: crashHooks(),
         onError,
       })

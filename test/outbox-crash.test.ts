@@ -48,6 +48,8 @@ function worker(name: string, smtpUrl: string, o: { crash?: 'after-record' | 'af
       MAIL_FROM: 'Liaison <liaison@onward.test>',
       OUTBOX_QUEUE: name,
       OUTBOX_POLL_SECONDS: '0.5',
+      // One job at a time, so each worker strands no other job when it dies (the test stays short).
+      OUTBOX_BATCH_SIZE: '1',
       OUTBOX_EXPIRE_SECONDS: '2',
       OUTBOX_RETRY_DELAY_SECONDS: '1',
       ...(crash ? { ONWARD_TEST_CRASH: crash } : {}),
@@ -120,16 +122,15 @@ test('workers killed between hand-over and acknowledgement, again and again: eac
   assert.equal((await death(survivor)).code, 0, survivor.output());
 
   const db = embedded ? (reopened = await openEmbedded(dataDir!)).db : (await testDatabase()).db;
-  for (const id of afterRecord) {
-    const m = (await store.findMessage(db, id))!;
-    assert.equal(m.state, 'sent');
-    assert.equal(server.received.filter((r) => r.key === m.key).length, 1, `${m.recipient} received once`);
+  // Which message each worker died on is the queue's choice: what matters is that each message reached
+  // the server once, that those whose worker died before recording ask a person, and the rest read sent.
+  const messages = await Promise.all([...afterRecord, ...afterHandover].map((id) => store.findMessage(db, id)));
+  for (const m of messages) {
+    assert.equal(server.received.filter((r) => r.key === m!.key).length, 1, `${m!.recipient} received once`);
+    assert.ok(m!.state === 'sent' || m!.state === 'uncertain', `${m!.recipient}: ${m!.state}`);
   }
-  for (const id of afterHandover) {
-    const m = (await store.findMessage(db, id))!;
-    assert.equal(m.state, 'uncertain');
-    assert.match(m.lastError!, /may have arrived/);
-    assert.equal(server.received.filter((r) => r.key === m.key).length, 1, `${m.recipient} received once`);
-  }
+  const uncertain = messages.filter((m) => m!.state === 'uncertain');
+  assert.equal(uncertain.length, afterHandover.length);
+  for (const m of uncertain) assert.match(m!.lastError!, /may have arrived/);
   assert.equal(server.received.length, afterRecord.length + afterHandover.length);
 });

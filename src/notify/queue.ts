@@ -69,11 +69,16 @@ function makeBoss(connection: Pick<Connection, 'db' | 'pglite' | 'engine'> & { u
   const db = bossDatabase(connection);
   const boss = new PgBoss({
     ...(db ? { db, backend: 'pglite' as const } : { connectionString: connection.url, max: 3 }),
+    // On PostgreSQL a worker is woken by NOTIFY the moment a job commits; polling stays as a floor.
+    useListenNotify: !db && (role.supervise ?? false),
     migrate: role.migrate ?? false,
     supervise: role.supervise ?? false,
     schedule: role.schedule ?? false,
     registerInstance: role.supervise ?? false,
+    // Expiring the jobs of a worker that died happens in pg-boss's queue monitor, whose pass is
+    // claimed in the database once an interval: both follow the interval asked for.
     superviseIntervalSeconds: role.superviseIntervalSeconds ?? 60,
+    monitorIntervalSeconds: role.superviseIntervalSeconds ?? 60,
     openTelemetry: { enabled: false },
   });
   return boss;
@@ -103,6 +108,7 @@ async function ensureQueues(boss: PgBoss, names: Queue['names']) {
     retryDelayMax: defaultRetry.delayMaxSeconds,
     expireInSeconds: defaultRetry.expireSeconds,
     deadLetter: names.deadLetters,
+    notify: true,
   };
   if (await boss.getQueue(names.jobs)) await boss.updateQueue(names.jobs, jobs);
   else await boss.createQueue(names.jobs, jobs);

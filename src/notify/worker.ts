@@ -1,4 +1,4 @@
-import type { JobWithMetadata } from 'pg-boss';
+import type { JobResult, JobWithMetadata } from 'pg-boss';
 import type { Clock } from '#platform/clock.ts';
 import type { Db } from '#platform/db/schema.ts';
 import type { OutboxJob, Queue } from './queue.ts';
@@ -11,8 +11,6 @@ import { smtpTransport } from './transports/email.ts';
 // `onward worker`; on several instances each job is still taken by one worker only (pg-boss claims
 // it with SKIP LOCKED).
 
-export class TryAgain extends Error {}
-
 /** The transports the configuration sets up: none means messages are kept in the outbox, unsent. */
 export function transportsFrom(config: { smtpUrl: string | undefined; mailFrom: string }): Transports {
   return config.smtpUrl ? { email: smtpTransport({ url: config.smtpUrl, from: config.mailFrom }) } : {};
@@ -24,17 +22,32 @@ export async function startWorker(
   queue: Queue,
   deps: { db: Db; clock: Clock },
   transports: Transports,
-  o: { pollSeconds: number; hooks?: DeliveryHooks; onError?: (error: unknown) => void },
+  o: { pollSeconds: number; batchSize?: number; hooks?: DeliveryHooks; onError?: (error: unknown) => void },
 ): Promise<Worker> {
+  // A few jobs a fetch, and straight on to the next fetch while they come back full: a backlog drains
+  // at the transport's pace, not one job per poll. Each job is settled on its own.
   await queue.boss.work(
     queue.names.jobs,
-    { batchSize: 1, pollingIntervalSeconds: o.pollSeconds, includeMetadata: true },
-    async ([job]: JobWithMetadata<OutboxJob>[]) => {
-      if (!job) return;
-      const lastTry = job.retryCount >= job.retryLimit;
-      const result = await deliverMessage(deps, transports, { ...job.data, lastTry }, o.hooks);
-      // Thrown, pg-boss tries again after its back-off, or after the last try dead-letters the job.
-      if ('retry' in result && result.retry) throw new TryAgain(`Message ${job.data.messageId}: ${result.outcome}`);
+    {
+      batchSize: o.batchSize ?? 5,
+      burstWhenBatchFull: true,
+      perJobResults: true,
+      pollingIntervalSeconds: o.pollSeconds,
+      // NOTIFY (PostgreSQL) wakes a worker for a new job at once; a retry coming due sends no NOTIFY,
+      // so polling keeps its own pace rather than pg-boss's relaxed 30 s.
+      notifyPollingIntervalSeconds: o.pollSeconds,
+      includeMetadata: true,
+    },
+    async (jobs: JobWithMetadata<OutboxJob>[]) => {
+      const results: JobResult[] = [];
+      for (const job of jobs) {
+        const lastTry = job.retryCount >= job.retryLimit;
+        const result = await deliverMessage(deps, transports, { ...job.data, lastTry }, o.hooks);
+        // Failed, pg-boss tries again after its back-off, or after the last try dead-letters the job.
+        const again = 'retry' in result && result.retry;
+        results.push({ id: job.id, status: again ? 'failed' : 'completed', output: { outcome: result.outcome } });
+      }
+      return results;
     },
   );
   await queue.boss.work(

@@ -79,6 +79,7 @@ const environment = z.object({
   OUTBOX_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(8),
   OUTBOX_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   OUTBOX_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(5),
   OUTBOX_EXPIRE_SECONDS: z.coerce.number().int().min(2).max(3600).default(300),
   // The job queue's name: deployments (or test runs) sharing one database keep apart by it.
   OUTBOX_QUEUE: z
@@ -126,6 +127,8 @@ export type Config = {
     retryLimit: number;
     retryDelaySeconds: number;
     pollSeconds: number;
+    /** Jobs a worker takes at once (each still settled on its own). */
+    batchSize: number;
     /** How long one try may take before it is taken as dead and tried again. */
     expireSeconds: number;
     queue: string;
@@ -189,6 +192,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
         retryLimit: e.OUTBOX_RETRY_LIMIT,
         retryDelaySeconds: e.OUTBOX_RETRY_DELAY_SECONDS,
         pollSeconds: e.OUTBOX_POLL_SECONDS,
+        batchSize: e.OUTBOX_BATCH_SIZE,
         expireSeconds: e.OUTBOX_EXPIRE_SECONDS,
         queue: e.OUTBOX_QUEUE,
       },
