@@ -105,7 +105,8 @@ export async function benchOutbox(o: OutboxOptions, progress: (line: string) => 
     try {
       progress(`outbox on ${engineName[engine]}…`);
       await migrateToLatest(connection);
-      queue = await openQueue(connection, { names: queueNames('outbox-bench') });
+      // As `onward serve` runs its workers: supervising, and so woken by NOTIFY on PostgreSQL.
+      queue = await openQueue(connection, { names: queueNames('outbox-bench'), supervise: true });
       const db = connection.db;
       const team = await makeTeam(db);
       const patient = await makePatient(db, { teamId: team });
@@ -275,7 +276,7 @@ export function outboxReport(results: OutboxResult[], o: OutboxOptions): string[
   return [
     '## Outbox',
     '',
-    `Against a real SMTP server on this machine (smtp-server, in the same process, keeping each message's key and time). Each message is a referral letter: composed, rendered as a PDF, handed over. The job insert: ${o.samples} transactions of each kind, alternately. Throughput: ${whole(o.messages)} messages queued, then one worker (one message at a time) from a standing start. Under load: the ceiling page requested every 50 ms for ${o.seconds} s while a message is committed every 200 ms and the worker runs (polling every ${results[0]?.pollSeconds ?? 2} s, the default), then the same pages for ${o.seconds} s with no worker. Milliseconds.`,
+    `Against a real SMTP server on this machine (smtp-server, in the same process, keeping each message's key and time). Each message is a referral letter: composed, rendered as a PDF, handed over. The job insert: ${o.samples} transactions of each kind, alternately. Throughput: ${whole(o.messages)} messages queued, then one worker (one message at a time) from a standing start. Under load: the ceiling page requested every 50 ms for ${o.seconds} s while a message is committed every 200 ms and the worker runs as in onward serve (woken by NOTIFY on PostgreSQL; polling every ${results[0]?.pollSeconds ?? 2} s, the default, on PGlite), then the same pages for ${o.seconds} s with no worker. Milliseconds.`,
     '',
     ...table(['engine', 'what', 'p50', 'p95'], rows),
     '',

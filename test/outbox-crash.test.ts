@@ -121,7 +121,8 @@ test('workers killed between hand-over and acknowledgement, again and again: eac
   const survivor = worker(name, server.url, { untilIdle: true });
   assert.equal((await death(survivor)).code, 0, survivor.output());
 
-  const db = embedded ? (reopened = await openEmbedded(dataDir!)).db : (await testDatabase()).db;
+  if (embedded) reopened = await openEmbedded(dataDir!);
+  const db = (reopened ?? (await testDatabase())).db;
   // Which message each worker died on is the queue's choice: what matters is that each message reached
   // the server once, that those whose worker died before recording ask a person, and the rest read sent.
   const messages = await Promise.all([...afterRecord, ...afterHandover].map((id) => store.findMessage(db, id)));

@@ -6,6 +6,23 @@ import { createHash } from 'node:crypto';
 
 export type Channel = 'email' | 'sms';
 
+export type SubjectType = 'referral' | 'care-plan' | 'follow-up';
+
+/** What a message is and whom it is for: the part that queues it says this much. */
+export type Addressed = {
+  kind: string;
+  channel: Channel;
+  recipient: string;
+  recipientName: string;
+  patientId: string | null;
+  teamId: string;
+  subjectType: SubjectType;
+  subjectId: string;
+  /** The consent the message relies on: withdrawn before it goes, it does not go. */
+  consentId: string | null;
+  payload: unknown;
+};
+
 export const messageStates = {
   queued: 'Waiting to be sent',
   sending: 'Being handed over',

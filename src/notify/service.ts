@@ -6,8 +6,8 @@ import type { Actor } from '#platform/http/pages.ts';
 import { myTeams } from '../teams/service.ts';
 import { compose } from './compose.ts';
 import {
+  type Addressed,
   attemptFrom,
-  type Channel,
   emailProblem,
   type Handover,
   idempotencyKey,
@@ -24,20 +24,9 @@ import type { EmailTransport } from './transports/email.ts';
 // the letter queued: both or neither); the worker carries it to its transport, once; a person
 // sees every message's state and sends again one that could not go.
 
-export type Outgoing = {
-  kind: string;
-  channel: Channel;
-  recipient: string;
-  recipientName: string;
-  patientId: string | null;
-  teamId: string;
-  subjectType: 'referral' | 'care-plan' | 'follow-up';
-  subjectId: string;
+export type Outgoing = Addressed & {
   /** The version of what is sent: the same version to the same address is the same message. */
   version: number;
-  /** The consent the message relies on: withdrawn before it goes, it does not go. */
-  consentId: string | null;
-  payload: unknown;
 };
 
 /** Queue a message in `tx`, once: a second call for the same message changes nothing. */

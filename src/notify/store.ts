@@ -1,41 +1,17 @@
+import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
-import type { Db } from '#platform/db/schema.ts';
-import type { Channel, MessageState } from './model.ts';
+import type { Db, OutboxMessagesTable } from '#platform/db/schema.ts';
+import type { Addressed, Channel, MessageState, SubjectType } from './model.ts';
 
 // The outbox's SQL. A message row is written with the change that causes it; the worker moves its
 // state, each move guarded by the state it expects, so two workers (or a worker and a person
 // sending it again) cannot both take it.
 
-export type NewMessage = {
-  key: string;
-  kind: string;
-  channel: Channel;
-  recipient: string;
-  recipientName: string;
-  patientId: string | null;
-  teamId: string;
-  subjectType: 'referral' | 'care-plan' | 'follow-up';
-  subjectId: string;
-  consentId: string | null;
-  payload: unknown;
-  payloadHash: string;
-  by: string | null;
-  at: Date;
-};
+export type NewMessage = Addressed & { key: string; payloadHash: string; by: string | null; at: Date };
 
-export type Message = {
+export type Message = Addressed & {
   id: string;
   key: string;
-  kind: string;
-  channel: Channel;
-  recipient: string;
-  recipientName: string;
-  patientId: string | null;
-  teamId: string;
-  subjectType: string;
-  subjectId: string;
-  consentId: string | null;
-  payload: unknown;
   payloadHash: string;
   state: MessageState;
   attempts: number;
@@ -69,28 +45,7 @@ const columns = [
   'sent_at',
 ] as const;
 
-type Row = {
-  id: string;
-  idempotency_key: string;
-  kind: string;
-  channel: string;
-  recipient: string;
-  recipient_name: string;
-  patient_id: string | null;
-  team_id: string;
-  subject_type: string;
-  subject_id: string;
-  consent_id: string | null;
-  payload: unknown;
-  payload_hash: string;
-  state: string;
-  attempts: number;
-  last_error: string | null;
-  transport_id: string | null;
-  queued_at: Date;
-  state_at: Date;
-  sent_at: Date | null;
-};
+type Row = Omit<Selectable<OutboxMessagesTable>, 'queued_by' | 'job_id'>;
 
 const toMessage = (r: Row): Message => ({
   id: r.id,
@@ -101,7 +56,7 @@ const toMessage = (r: Row): Message => ({
   recipientName: r.recipient_name,
   patientId: r.patient_id,
   teamId: r.team_id,
-  subjectType: r.subject_type,
+  subjectType: r.subject_type as SubjectType,
   subjectId: r.subject_id,
   consentId: r.consent_id,
   payload: r.payload,

@@ -69,10 +69,9 @@ export async function startSmtp(behaviour: Behaviour = {}, port = 0): Promise<Te
           return callback(Object.assign(new Error('Greylisted: try again later'), { responseCode: 451 }));
         }
         const raw = Buffer.concat(chunks);
-        arrivals.push({
-          key: /^X-Onward-Key: (.+)$/im.exec(raw.toString('latin1'))?.[1]?.trim() ?? '',
-          at: performance.now(),
-        });
+        // Headers unfolded first: a long one arrives folded onto the next line.
+        const headers = raw.toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
+        arrivals.push({ key: /^X-Onward-Key:\s*(.+)$/im.exec(headers)?.[1]?.trim() ?? '', at: performance.now() });
         if (t.behaviour.keysOnly) return callback();
         simpleParser(raw).then(
           (mail) => {
