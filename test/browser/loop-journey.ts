@@ -126,7 +126,9 @@ async function serviceStep(page: Page, button: string, label: string) {
 export async function loopJourneys(browser: Browser, base: string, w: Awaited<ReturnType<typeof loopWorld>>) {
   // (a) The practitioner refers Kai to Talking Therapies.
   const nurse = await signedIn(browser, base, w.practitioner.username);
-  await nurse.page.goto(`${base}/patients/${w.kai.patient.id}/assessments/${w.kai.assessmentId}/services`);
+  // The whole list of services that fit ("show all"): on a PostgreSQL shared by every test file there
+  // are hundreds, and the page shows the first 25 until asked.
+  await nurse.page.goto(`${base}/patients/${w.kai.patient.id}/assessments/${w.kai.assessmentId}/services?all=fits`);
   await nurse.page
     .getByRole('listitem')
     .filter({ hasText: w.tt.name })

@@ -65,7 +65,9 @@ export async function referralJourney(browser: Browser, base: string, w: Awaited
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 
   // The services for Nia's needs: this one would exclude her for self-harm, flagged as a NICE conflict.
-  await page.goto(`${base}/patients/${w.patient.id}/assessments/${w.assessmentId}/services`);
+  // The whole list of those that would exclude her ("show all"): on a PostgreSQL shared by every test
+  // file there are hundreds, and the page shows the first 25 until asked.
+  await page.goto(`${base}/patients/${w.patient.id}/assessments/${w.assessmentId}/services?all=excluded`);
   await expectHeading(page, 'Aftercare services for this person');
   const entry = page.getByRole('listitem').filter({ hasText: w.serviceName });
   await entry.getByText('NICE conflict: Excludes: self-harm now or recently').waitFor();
