@@ -142,17 +142,8 @@ export async function benchOutbox(o: OutboxOptions, progress: (line: string) => 
         await db.transaction().execute(async (tx) => {
           const m = message();
           await outbox.insertMessage(tx, {
+            ...m,
             key: `bench:${m.version}`,
-            kind: m.kind,
-            channel: m.channel,
-            recipient: m.recipient,
-            recipientName: m.recipientName,
-            patientId: m.patientId,
-            teamId: m.teamId,
-            subjectType: m.subjectType,
-            subjectId: m.subjectId,
-            consentId: null,
-            payload: m.payload,
             payloadHash: '0'.repeat(64),
             by: null,
             at: new Date(),

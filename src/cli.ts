@@ -16,7 +16,7 @@ import { AlreadySeeded, seedDemo } from './demo/service.ts';
 import { IMPORT_MAX_BYTES } from './directory/model.ts';
 import { exportOpenReferral } from './directory/service.ts';
 import { exportDirectory, importDirectoryFile } from './fhir/directory.ts';
-import { unsettledIn } from './notify/store.ts';
+import { unsettledIn } from './notify/service.ts';
 import { loadHazardLog, repositoryRoot } from './safety/log.ts';
 import { readResults, safetyCaseReport } from './safety/report.ts';
 import { serve, startOutbox } from './server.ts';

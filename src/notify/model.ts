@@ -38,6 +38,26 @@ export const messageStates = {
 } as const;
 export type MessageState = keyof typeof messageStates;
 
+export const stateColour: Record<MessageState, string> = {
+  queued: 'grey',
+  sending: 'blue',
+  retrying: 'yellow',
+  sent: 'green',
+  delivered: 'green',
+  kept: 'white',
+  failed: 'red',
+  dead: 'red',
+  withheld: 'orange',
+  uncertain: 'orange',
+  refused: 'red',
+};
+
+/** A message's state in words, for the outbox and wherever delivery is shown. */
+export const stateTag = (m: { state: MessageState }) => ({
+  text: messageStates[m.state],
+  colour: stateColour[m.state],
+});
+
 /** States a person has to act on: each is a task for the sender, not a log line. */
 export const needsAction: readonly MessageState[] = ['failed', 'dead', 'uncertain', 'refused'];
 

@@ -9,7 +9,7 @@ import { type Actor, actor, definePage, type Page, queryOf } from '#platform/htt
 import { decodeCursor, PAGE_SIZE, pageOf } from '#platform/worklist.ts';
 import { messageKinds } from './compose.ts';
 import { outboxQuery, parseSendAgain } from './forms.ts';
-import { type MessageState, mayResend, messageStates, needsAction } from './model.ts';
+import { mayResend, needsAction, stateTag } from './model.ts';
 import { openMessage, outboxFor, sendAgain } from './service.ts';
 import type { Message } from './store.ts';
 
@@ -21,20 +21,6 @@ import type { Message } from './store.ts';
 const messageParam = (params: unknown) => idParam(params, 'messageId');
 const cursor = z.tuple([z.iso.datetime(), z.uuid()]);
 
-export const stateColour: Record<MessageState, string> = {
-  queued: 'grey',
-  sending: 'blue',
-  retrying: 'yellow',
-  sent: 'green',
-  delivered: 'green',
-  kept: 'white',
-  failed: 'red',
-  dead: 'red',
-  withheld: 'orange',
-  uncertain: 'orange',
-  refused: 'red',
-};
-
 const kindText = (kind: string) => messageKinds[kind as keyof typeof messageKinds] ?? kind;
 
 /** Where a message's subject is read: the referral's page for a referral letter. */
@@ -42,9 +28,6 @@ export function subjectHref(m: Pick<Message, 'subjectType' | 'subjectId' | 'pati
   if (m.subjectType === 'referral' && m.patientId) return `/patients/${m.patientId}/referrals/${m.subjectId}`;
   return null;
 }
-
-/** A message's state in words, for the outbox and wherever delivery is shown. */
-export const stateTag = (m: Pick<Message, 'state'>) => ({ text: messageStates[m.state], colour: stateColour[m.state] });
 
 async function messagePage(
   reply: FastifyReply,

@@ -190,4 +190,4 @@ export async function sendAgain(actor: Actor, id: string, seenState: string): Pr
   });
 }
 
-export { messagesAbout } from './store.ts';
+export { messagesAbout, unsettledIn } from './store.ts';

@@ -43,20 +43,7 @@ export async function another(w: Awaited<ReturnType<typeof letterWorld>>, queue:
     const id = await queueMessage(
       tx,
       queue,
-      {
-        kind: m.kind,
-        channel: m.channel,
-        recipient: m.recipient,
-        recipientName: m.recipientName,
-        patientId: m.patientId,
-        teamId: m.teamId,
-        subjectType: 'referral',
-        subjectId: m.subjectId,
-        version: Math.floor(Math.random() * 1_000_000) + 10,
-        consentId: m.consentId,
-        payload: m.payload,
-        ...change,
-      },
+      { ...m, subjectType: 'referral', version: Math.floor(Math.random() * 1_000_000) + 10, ...change },
       null,
       new Date(),
     );
