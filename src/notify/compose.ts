@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { renderPdf } from '#platform/pdf/document.ts';
 import { type ReferralLetterFacts, referralLetter, referralLetterPdf } from '../letters/referral-letter.ts';
+import { personKinds } from './texts.ts';
 
 // What each kind of message says, made from what was stored when it was queued (never read again
 // from the record, which may have moved on): the words, and the letter as a PDF.
@@ -17,6 +18,7 @@ export type ReferralLetterPayload = { facts: ReferralLetterFacts };
 
 export const messageKinds = {
   'referral-letter': 'Referral letter',
+  ...personKinds,
 } as const;
 export type MessageKind = keyof typeof messageKinds;
 

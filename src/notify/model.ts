@@ -35,6 +35,8 @@ export const messageStates = {
   withheld: 'Not sent: consent withdrawn',
   uncertain: 'May have been sent',
   refused: 'Not sent: changed after it was queued',
+  cancelled: 'Not sent: no longer needed',
+  undelivered: 'Sent but not delivered',
 } as const;
 export type MessageState = keyof typeof messageStates;
 
@@ -50,6 +52,8 @@ export const stateColour: Record<MessageState, string> = {
   withheld: 'orange',
   uncertain: 'orange',
   refused: 'red',
+  cancelled: 'grey',
+  undelivered: 'red',
 };
 
 /** A message's state in words, for the outbox and wherever delivery is shown. */
@@ -59,10 +63,11 @@ export const stateTag = (m: { state: MessageState }) => ({
 });
 
 /** States a person has to act on: each is a task for the sender, not a log line. */
-export const needsAction: readonly MessageState[] = ['failed', 'dead', 'uncertain', 'refused'];
+export const needsAction: readonly MessageState[] = ['failed', 'dead', 'uncertain', 'refused', 'undelivered'];
 
 /** The states a message can be sent again from, by a person who has checked. */
-export const mayResend = (state: MessageState) => state === 'dead' || state === 'uncertain' || state === 'failed';
+export const mayResend = (state: MessageState) =>
+  state === 'dead' || state === 'uncertain' || state === 'failed' || state === 'undelivered';
 
 /** What the message is, to whom: the same letter version to the same address is one message. */
 export function idempotencyKey(m: { kind: string; subjectId: string; version: number; recipient: string }): string {
@@ -150,3 +155,35 @@ export function smtpFailure(e: {
   if (neverReached) return { ok: false, kind: 'temporary', reason };
   return { ok: false, kind: 'uncertain', reason };
 }
+
+/**
+ * What a delivery receipt (GOV.UK Notify's final statuses) means: delivered, or not — and why, in
+ * words the sender can act on. Anything else (created, sending, pending) is not final: the message
+ * stays sent and the receipt is noted.
+ */
+export function afterReceipt(status: string): { to: MessageState; why: string | null } | null {
+  switch (status) {
+    case 'delivered':
+      return { to: 'delivered', why: null };
+    case 'permanent-failure':
+      return {
+        to: 'undelivered',
+        why: 'The phone network or mail provider says this number or address does not exist or is no longer used. Check it with the person.',
+      };
+    case 'temporary-failure':
+      return {
+        to: 'undelivered',
+        why: 'It could not be delivered for 72 hours: the phone was off or out of signal, or the inbox was full. Try another way to reach the person.',
+      };
+    case 'technical-failure':
+      return {
+        to: 'undelivered',
+        why: 'GOV.UK Notify could not send it because of a fault on its side. Send it again.',
+      };
+    default:
+      return null;
+  }
+}
+
+/** The states a receipt may move a message from: handed over (or found so, when the receipt came first). */
+export const awaitingReceipt: readonly MessageState[] = ['sent', 'sending', 'uncertain', 'retrying'];

@@ -40,7 +40,8 @@ export type Queue = {
   /** The queue's name and its dead letters' (tests give each worker its own pair). */
   names: { jobs: string; deadLetters: string };
   /** Create the job inside `tx`: it exists when, and only when, `tx` commits. */
-  send(tx: Db, job: OutboxJob): Promise<string>;
+  /** A job in `tx`; `startAfter` keeps it waiting until then (a reminder for its day). */
+  send(tx: Db, job: OutboxJob, o?: { startAfter?: Date }): Promise<string>;
   stop(): Promise<void>;
 };
 
@@ -135,8 +136,9 @@ export async function openQueue(
     boss,
     retry,
     names,
-    async send(tx, job) {
+    async send(tx, job, o = {}) {
       const id = await boss.send(names.jobs, job, {
+        ...(o.startAfter ? { startAfter: o.startAfter } : {}),
         db: fromKysely(tx as Kysely<Database>),
         retryLimit: retry.limit,
         retryDelay: retry.delaySeconds,

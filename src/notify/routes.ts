@@ -2,15 +2,16 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { may } from '#platform/access/model.ts';
 import { auditAction } from '#platform/audit/store.ts';
+import { bearerMatches } from '#platform/auth/bearer.ts';
 import { showDateTime } from '#platform/clock.ts';
-import { Conflict } from '#platform/errors.ts';
+import { Conflict, Unauthenticated } from '#platform/errors.ts';
 import { idParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '#platform/worklist.ts';
 import { messageKinds } from './compose.ts';
 import { outboxQuery, parseSendAgain } from './forms.ts';
 import { mayResend, needsAction, stateTag } from './model.ts';
-import { openMessage, outboxFor, sendAgain } from './service.ts';
+import { openMessage, outboxFor, recordReceipt, sendAgain } from './service.ts';
 import type { Message } from './store.ts';
 
 // The outbox: every message Onward queued for the team — who to, what, when, where it stands —
@@ -20,6 +21,18 @@ import type { Message } from './store.ts';
 
 const messageParam = (params: unknown) => idParam(params, 'messageId');
 const cursor = z.tuple([z.iso.datetime(), z.uuid()]);
+
+// What GOV.UK Notify posts when it knows how a message ended: its id, our reference, the status.
+const receiptBody = z.object({
+  id: z.uuid(),
+  reference: z
+    .string()
+    .max(300)
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
+  status: z.string().min(1).max(40),
+});
 
 const kindText = (kind: string) => messageKinds[kind as keyof typeof messageKinds] ?? kind;
 
@@ -122,6 +135,27 @@ export const outboxPages: Page[] = [
         return messagePage(reply, who, 409, id, { form: error.message });
       }
       return reply.redirect(`/outbox/${id}?sent=1`, 303);
+    },
+  }),
+  definePage({
+    method: 'POST',
+    url: '/notify/receipts',
+    permission: 'bearer',
+    audit: 'notify.receipt',
+    bodyLimit: 16 * 1024,
+    handler: async (request, reply, deps) => {
+      const token = deps.config.notify?.callbackToken;
+      if (!token || !bearerMatches(request.headers.authorization, token)) {
+        reply.header('WWW-Authenticate', 'Bearer');
+        throw new Unauthenticated('A delivery receipt needs the token GOV.UK Notify was given', 'receipt-token');
+      }
+      const receipt = receiptBody.safeParse(request.body);
+      if (!receipt.success) return reply.code(400).send({ error: 'Not a delivery receipt: it needs id and status' });
+      const done = await recordReceipt(deps, receipt.data);
+      // Notify tries a receipt again when it is not taken; one for a message we do not have never will be.
+      return reply
+        .code(done === 'unknown' ? 404 : 204)
+        .send(done === 'unknown' ? { error: 'No such message' } : undefined);
     },
   }),
 ];

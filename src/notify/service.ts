@@ -3,11 +3,15 @@ import type { Clock } from '#platform/clock.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
 import type { Actor } from '#platform/http/pages.ts';
+import { stillReaches } from '../patients/contact/model.ts';
+import { contactOf } from '../patients/contact/store.ts';
 import { myTeams } from '../teams/service.ts';
 import { compose } from './compose.ts';
 import {
   type Addressed,
+  afterReceipt,
   attemptFrom,
+  awaitingReceipt,
   emailProblem,
   type Handover,
   idempotencyKey,
@@ -18,7 +22,9 @@ import {
 } from './model.ts';
 import type { OutboxJob, Queue } from './queue.ts';
 import * as store from './store.ts';
+import { isPersonKind } from './texts.ts';
 import type { EmailTransport } from './transports/email.ts';
+import type { NotifyTransport } from './transports/notify.ts';
 
 // The outbox's use cases. A part queues a message inside its own transaction (the referral sent,
 // the letter queued: both or neither); the worker carries it to its transport, once; a person
@@ -27,6 +33,8 @@ import type { EmailTransport } from './transports/email.ts';
 export type Outgoing = Addressed & {
   /** The version of what is sent: the same version to the same address is the same message. */
   version: number;
+  /** Not before then (a reminder the day before an appointment). */
+  sendAfter?: Date;
 };
 
 /** Queue a message in `tx`, once: a second call for the same message changes nothing. */
@@ -53,13 +61,18 @@ export async function queueMessage(
     payloadHash: hash,
     by: by?.id ?? null,
     at,
+    sendAfter: m.sendAfter ?? null,
   });
   if (!id) return undefined;
-  await store.setJob(tx, id, await queue.send(tx, { messageId: id, payloadHash: hash }));
+  await store.setJob(tx, id, await queue.send(tx, { messageId: id, payloadHash: hash }, { startAfter: m.sendAfter }));
   return id;
 }
 
-export type Transports = { email?: EmailTransport };
+/** `email`: SMTP, for letters to services and practices; `notify`: GOV.UK Notify, for the person. */
+export type Transports = { email?: EmailTransport; notify?: NotifyTransport };
+
+/** Which transport carries a kind of message: what goes to the person goes through Notify. */
+const routeOf = (kind: string): keyof Transports => (isPersonKind(kind) ? 'notify' : 'email');
 
 /** Points where a test stops the worker dead, to prove a retry never sends twice. */
 export type DeliveryHooks = { afterHandover?(): void; afterRecord?(): void };
@@ -87,11 +100,14 @@ export async function deliverMessage(
     const at = deps.clock.now();
     const from = attemptFrom(m.state);
     if (from === 'settled') return { outcome: 'settled' as const, state: m.state };
+    const route = routeOf(m.kind);
     const settle = async (to: MessageState, error: string) => {
       await store.moveMessage(tx, m.id, [m.state], to, { at, error });
       return { outcome: to, retry: false };
     };
-    if (from === 'uncertain')
+    // SMTP cannot say whether a message half handed over arrived; Notify can, by its reference.
+    const canAsk = route === 'notify' && transports.notify !== undefined;
+    if (from === 'uncertain' && !canAsk)
       return settle(
         'uncertain',
         'The sending stopped while the message was being handed over: it may have arrived. Check with the recipient before sending it again.',
@@ -101,34 +117,64 @@ export async function deliverMessage(
       return settle('refused', 'What this message says changed after it was queued, so it was not sent.');
     if (m.consentId && !(await store.consentStands(tx, m.consentId)))
       return settle('withheld', 'Consent to share was withdrawn after this message was queued, so it was not sent.');
-    if (m.channel === 'email') {
+    if (route === 'notify' && !(m.patientId && stillReaches(await contactOf(tx, m.patientId), m)))
+      return settle(
+        'withheld',
+        `The person no longer agrees to ${m.channel === 'sms' ? 'texts to this number' : 'emails to this address'}, so it was not sent.`,
+      );
+    if (route === 'email') {
       const problem = emailProblem(m.recipient);
       if (problem) return settle('failed', problem);
     }
-    if (!transports[m.channel as 'email'])
-      return settle('kept', 'No mail service is set up (SMTP_URL): the message is kept here, not sent.');
+    if (!transports[route])
+      return settle(
+        'kept',
+        route === 'notify'
+          ? 'No text and email service is set up (NOTIFY_API_KEY): the message is kept here, not sent.'
+          : 'No mail service is set up (SMTP_URL): the message is kept here, not sent.',
+      );
     await store.moveMessage(tx, m.id, [m.state], 'sending', { at, countAttempt: true });
-    return { outcome: 'send' as const, message: m };
+    // A message tried before may be with Notify already: ask before sending again.
+    return { outcome: 'send' as const, message: m, askFirst: canAsk && m.attempts > 0 };
   });
   if (taken.outcome !== 'send') return taken;
   const m = taken.message;
-  let handover: Handover;
-  try {
-    const composed = await compose(m.kind, m.payload, m.key, m.queuedAt);
-    handover = await transports.email!.send({ address: m.recipient, name: m.recipientName }, composed, m.key);
-  } catch (error) {
-    // Nothing was handed over when the message could not be made: a fault to fix, not to retry.
-    handover = { ok: false, kind: 'permanent', reason: `The message could not be made: ${(error as Error).message}` };
-  }
+  const handover = taken.askFirst ? await alreadyThere(transports.notify!, m) : undefined;
+  const result = handover ?? (await handOver(transports, m));
   hooks.afterHandover?.();
-  const to = stateAfter(handover, job.lastTry);
+  const to = stateAfter(result, job.lastTry);
   await store.moveMessage(deps.db, m.id, ['sending'], to, {
     at: deps.clock.now(),
-    error: handover.ok ? null : handover.reason,
-    transportId: handover.ok ? handover.transportId : undefined,
+    error: result.ok ? null : result.reason,
+    transportId: result.ok ? result.transportId : undefined,
   });
   hooks.afterRecord?.();
   return { outcome: to, retry: to === 'retrying' || to === 'dead' };
+}
+
+/** Notify's word on a message it may already have: its id if it has, a retry if it cannot say, else nothing. */
+async function alreadyThere(notify: NotifyTransport, m: store.Message): Promise<Handover | undefined> {
+  const found = await notify.find(m.id, m.channel);
+  if (found.found === true) return { ok: true, transportId: found.transportId };
+  if (found.found === 'unknown') return { ok: false, kind: 'temporary', reason: found.reason };
+  return undefined;
+}
+
+async function handOver(transports: Transports, m: store.Message): Promise<Handover> {
+  try {
+    if (routeOf(m.kind) === 'notify') {
+      const { personalisation } = m.payload as { personalisation: Record<string, string> };
+      return await transports.notify!.send(
+        { channel: m.channel, recipient: m.recipient, kind: m.kind, personalisation },
+        m.id,
+      );
+    }
+    const composed = await compose(m.kind, m.payload, m.key, m.queuedAt);
+    return await transports.email!.send({ address: m.recipient, name: m.recipientName }, composed, m.key);
+  } catch (error) {
+    // Nothing was handed over when the message could not be made: a fault to fix, not to retry.
+    return { ok: false, kind: 'permanent', reason: `The message could not be made: ${(error as Error).message}` };
+  }
 }
 
 /**
@@ -190,4 +236,27 @@ export async function sendAgain(actor: Actor, id: string, seenState: string): Pr
   });
 }
 
-export { messagesAbout, unsettledIn } from './store.ts';
+export type Receipt = { id: string; reference: string | null; status: string };
+
+/**
+ * A delivery receipt from GOV.UK Notify: the message is delivered, or not (and needs a person), or
+ * still on its way. Receipts may come twice or before the worker recorded the hand-over: a move is
+ * guarded by the states it may come from, so a second receipt changes nothing.
+ */
+export async function recordReceipt(deps: { db: Db; clock: Clock }, r: Receipt): Promise<'recorded' | 'unknown'> {
+  const m = await store.findByTransport(deps.db, r.id, r.reference);
+  if (!m) return 'unknown';
+  const at = deps.clock.now();
+  const final = afterReceipt(r.status);
+  if (final)
+    await store.moveMessage(deps.db, m.id, awaitingReceipt, final.to, {
+      at,
+      error: final.why,
+      transportId: r.id,
+      receipt: r.status,
+    });
+  else await store.moveMessage(deps.db, m.id, [m.state], m.state, { at: m.stateAt, receipt: r.status });
+  return 'recorded';
+}
+
+export { messagesAbout, messagesToPerson, unsettledIn } from './store.ts';

@@ -7,7 +7,13 @@ import type { Addressed, Channel, MessageState, SubjectType } from './model.ts';
 // state, each move guarded by the state it expects, so two workers (or a worker and a person
 // sending it again) cannot both take it.
 
-export type NewMessage = Addressed & { key: string; payloadHash: string; by: string | null; at: Date };
+export type NewMessage = Addressed & {
+  key: string;
+  payloadHash: string;
+  by: string | null;
+  at: Date;
+  sendAfter?: Date | null;
+};
 
 export type Message = Addressed & {
   id: string;
@@ -20,6 +26,11 @@ export type Message = Addressed & {
   queuedAt: Date;
   stateAt: Date;
   sentAt: Date | null;
+  /** Not before this time: a reminder waits for its day. */
+  sendAfter: Date | null;
+  /** What the transport last said of it after the hand-over (Notify's status), and when. */
+  receipt: string | null;
+  receiptAt: Date | null;
 };
 
 const columns = [
@@ -43,6 +54,9 @@ const columns = [
   'queued_at',
   'state_at',
   'sent_at',
+  'send_after',
+  'receipt',
+  'receipt_at',
 ] as const;
 
 type Row = Omit<Selectable<OutboxMessagesTable>, 'queued_by' | 'job_id'>;
@@ -68,6 +82,9 @@ const toMessage = (r: Row): Message => ({
   queuedAt: r.queued_at,
   stateAt: r.state_at,
   sentAt: r.sent_at,
+  sendAfter: r.send_after,
+  receipt: r.receipt,
+  receiptAt: r.receipt_at,
 });
 
 /** The new message's id, or undefined when a message with this key is already queued. */
@@ -91,6 +108,7 @@ export async function insertMessage(db: Db, m: NewMessage): Promise<string | und
       queued_at: m.at,
       queued_by: m.by,
       state_at: m.at,
+      send_after: m.sendAfter ?? null,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id')
@@ -121,7 +139,14 @@ export async function moveMessage(
   id: string,
   from: readonly MessageState[],
   to: MessageState,
-  o: { at: Date; error?: string | null; transportId?: string; countAttempt?: boolean; jobId?: string },
+  o: {
+    at: Date;
+    error?: string | null;
+    transportId?: string;
+    countAttempt?: boolean;
+    jobId?: string;
+    receipt?: string;
+  },
 ): Promise<boolean> {
   let q = db
     .updateTable('outbox_messages')
@@ -132,6 +157,7 @@ export async function moveMessage(
       ...(o.transportId ? { transport_id: o.transportId } : {}),
       ...(to === 'sent' ? { sent_at: o.at } : {}),
       ...(o.countAttempt ? { attempts: sql<number>`attempts + 1` } : {}),
+      ...(o.receipt ? { receipt: o.receipt, receipt_at: o.at } : {}),
     })
     .where('id', '=', id)
     .where('state', 'in', from);
@@ -176,4 +202,39 @@ export async function unsettledIn(db: Db, queueName: string): Promise<number> {
     JOIN pgboss.job j ON j.id = m.job_id
     WHERE j.name = ${queueName} AND m.state IN ('queued', 'retrying', 'sending')`.execute(db);
   return Number(row.rows[0]?.n ?? 0);
+}
+
+/** A message by the id its transport gave it (a delivery receipt names that), or by its own id. */
+export async function findByTransport(db: Db, transportId: string, reference: string | null) {
+  let q = db.selectFrom('outbox_messages').select(columns).where('transport_id', '=', transportId);
+  if (reference && /^[0-9a-f-]{36}$/i.test(reference))
+    q = q.union(db.selectFrom('outbox_messages').select(columns).where('id', '=', reference));
+  const row = await q.executeTakeFirst();
+  return row ? toMessage(row as Row) : undefined;
+}
+
+/** Call off messages about a subject that have not gone yet (the appointment they remind of was cancelled). */
+export async function cancelWaiting(db: Db, subjectId: string, kinds: readonly string[], at: Date, why: string) {
+  const result = await db
+    .updateTable('outbox_messages')
+    .set({ state: 'cancelled', state_at: at, last_error: why })
+    .where('subject_id', '=', subjectId)
+    .where('kind', 'in', kinds)
+    .where('state', 'in', ['queued', 'retrying'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The texts and emails sent to a person, newest first: shown on their record. */
+export async function messagesToPerson(db: Db, patientId: string, kinds: readonly string[], limit: number) {
+  const rows = await db
+    .selectFrom('outbox_messages')
+    .select(columns)
+    .where('patient_id', '=', patientId)
+    .where('kind', 'in', kinds)
+    .orderBy('queued_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => toMessage(r as Row));
 }

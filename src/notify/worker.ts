@@ -1,9 +1,11 @@
 import type { JobResult, JobWithMetadata } from 'pg-boss';
 import type { Clock } from '#platform/clock.ts';
+import type { Config } from '#platform/config.ts';
 import type { Db } from '#platform/db/schema.ts';
 import type { OutboxJob, Queue } from './queue.ts';
 import { type DeliveryHooks, deliverMessage, markGivenUp, type Transports } from './service.ts';
 import { smtpTransport } from './transports/email.ts';
+import { notifyTransport } from './transports/notify.ts';
 
 // The outbox's workers: one takes each queued message to its transport, one at a time; the other
 // marks a message whose job pg-boss gave up on (every retry failed, or its worker kept dying) as
@@ -12,8 +14,11 @@ import { smtpTransport } from './transports/email.ts';
 // it with SKIP LOCKED).
 
 /** The transports the configuration sets up: none means messages are kept in the outbox, unsent. */
-export function transportsFrom(config: { smtpUrl: string | undefined; mailFrom: string }): Transports {
-  return config.smtpUrl ? { email: smtpTransport({ url: config.smtpUrl, from: config.mailFrom }) } : {};
+export function transportsFrom(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'notify'>): Transports {
+  return {
+    ...(config.smtpUrl ? { email: smtpTransport({ url: config.smtpUrl, from: config.mailFrom }) } : {}),
+    ...(config.notify ? { notify: notifyTransport(config.notify) } : {}),
+  };
 }
 
 export type Worker = { stop(): Promise<void> };

@@ -7,6 +7,19 @@ const booleanText = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const uuidText = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+// One Notify template for each message to the person and each way it goes.
+const notifyTemplates = {
+  NOTIFY_TEMPLATE_REFERRAL_ACCEPTED_SMS: 'referral-accepted:sms',
+  NOTIFY_TEMPLATE_REFERRAL_ACCEPTED_EMAIL: 'referral-accepted:email',
+  NOTIFY_TEMPLATE_APPOINTMENT_BOOKED_SMS: 'appointment-booked:sms',
+  NOTIFY_TEMPLATE_APPOINTMENT_BOOKED_EMAIL: 'appointment-booked:email',
+  NOTIFY_TEMPLATE_APPOINTMENT_REMINDER_SMS: 'appointment-reminder:sms',
+  NOTIFY_TEMPLATE_APPOINTMENT_REMINDER_EMAIL: 'appointment-reminder:email',
+} as const;
+const notifyTemplateVariables = Object.keys(notifyTemplates) as (keyof typeof notifyTemplates)[];
+
 const environment = z.object({
   // 0 asks the system for any free port (the address is printed at start).
   PORT: z.coerce
@@ -81,6 +94,28 @@ const environment = z.object({
   OUTBOX_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(5),
   OUTBOX_EXPIRE_SECONDS: z.coerce.number().int().min(2).max(3600).default(300),
+  // GOV.UK Notify, for texts and emails to the person. Unset: those messages are kept, not sent.
+  // Its key is its name, the service id and the secret, joined by hyphens (the ids are UUIDs).
+  NOTIFY_API_KEY: z
+    .string()
+    .regex(new RegExp(`^[A-Za-z0-9_.-]+-${uuidText}-${uuidText}$`), {
+      message:
+        'must be a GOV.UK Notify API key: its name, then the service id and the secret key (each a UUID), joined by hyphens',
+    })
+    .optional(),
+  // Unset: GOV.UK Notify's own API. Set: another address of the same API (a proxy, the tests' stand-in).
+  NOTIFY_URL: z
+    .string()
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { message: 'must be an http:// or https:// URL' })
+    .default('https://api.notifications.service.gov.uk'),
+  // The bearer token Notify is given for its delivery receipts (POST /notify/receipts). Unset: no receipts.
+  NOTIFY_CALLBACK_TOKEN: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  ...(Object.fromEntries(
+    notifyTemplateVariables.map((name) => [
+      name,
+      z.uuid({ message: 'must be the template’s id (a UUID) in GOV.UK Notify' }).optional(),
+    ]),
+  ) as Record<(typeof notifyTemplateVariables)[number], z.ZodOptional<z.ZodUUID>>),
   // The job queue's name: deployments (or test runs) sharing one database keep apart by it.
   OUTBOX_QUEUE: z
     .string()
@@ -133,6 +168,16 @@ export type Config = {
     expireSeconds: number;
     queue: string;
   };
+  /** GOV.UK Notify, for texts and emails to the person; undefined keeps them in the outbox, unsent. */
+  notify:
+    | {
+        apiKey: string;
+        url: string;
+        callbackToken: string | undefined;
+        /** Template ids by message and channel, e.g. 'referral-accepted:sms'. */
+        templates: Record<string, string>;
+      }
+    | undefined;
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -158,6 +203,12 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
       ],
     };
   }
+  const missingTemplates = notifyTemplateVariables.filter((name) => !e[name]);
+  if (e.NOTIFY_API_KEY && missingTemplates.length > 0)
+    return {
+      ok: false,
+      problems: [`NOTIFY_API_KEY is set, so every template id must be too: set ${missingTemplates.join(', ')}`],
+    };
   return {
     ok: true,
     config: {
@@ -196,6 +247,14 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
         expireSeconds: e.OUTBOX_EXPIRE_SECONDS,
         queue: e.OUTBOX_QUEUE,
       },
+      notify: e.NOTIFY_API_KEY
+        ? {
+            apiKey: e.NOTIFY_API_KEY,
+            url: e.NOTIFY_URL.replace(/\/+$/, ''),
+            callbackToken: e.NOTIFY_CALLBACK_TOKEN,
+            templates: Object.fromEntries(notifyTemplateVariables.map((name) => [notifyTemplates[name], e[name]!])),
+          }
+        : undefined,
     },
   };
 }
@@ -203,7 +262,16 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
 function show(env: Record<string, unknown>, path: PropertyKey[]): string {
   const key = String(path[0] ?? '');
   // Never echo a secret or a connection string with its password back into a log.
-  if (key === 'SESSION_SECRET' || key === 'DATABASE_URL' || key === 'METRICS_TOKEN' || key === 'PDS_TOKEN')
+  if (
+    [
+      'SESSION_SECRET',
+      'DATABASE_URL',
+      'METRICS_TOKEN',
+      'PDS_TOKEN',
+      'NOTIFY_API_KEY',
+      'NOTIFY_CALLBACK_TOKEN',
+    ].includes(key)
+  )
     return 'a value that is not shown';
   return JSON.stringify(env[key]);
 }

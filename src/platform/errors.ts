@@ -31,6 +31,7 @@ export const ruleCodes = [
   'input-already-given',
   'record-missing',
   'metrics-token',
+  'receipt-token',
   'not-your-team',
   'already-discharged',
   'entered-in-error',

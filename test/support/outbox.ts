@@ -43,7 +43,13 @@ export async function another(w: Awaited<ReturnType<typeof letterWorld>>, queue:
     const id = await queueMessage(
       tx,
       queue,
-      { ...m, subjectType: 'referral', version: Math.floor(Math.random() * 1_000_000) + 10, ...change },
+      {
+        ...m,
+        sendAfter: undefined,
+        subjectType: 'referral',
+        version: Math.floor(Math.random() * 1_000_000) + 10,
+        ...change,
+      },
       null,
       new Date(),
     );

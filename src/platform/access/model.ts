@@ -83,6 +83,11 @@ export const permissions = [
   /** The team's outbox: what Onward sent, or could not, for the team (no clinical content shown). */
   'outbox:read',
   'admin:accounts',
+  /**
+   * A service outside that calls in with its own bearer token (GOV.UK Notify's delivery receipts):
+   * no role has it and no session or form token is asked for; the route checks the token itself.
+   */
+  'bearer',
 ] as const;
 export type Permission = (typeof permissions)[number];
 

@@ -478,6 +478,21 @@ export type OutboxMessagesTable = {
   state_at: Date;
   sent_at: Date | null;
   job_id: string | null;
+  send_after: Date | null;
+  receipt: string | null;
+  receipt_at: Date | null;
+};
+
+export type ContactPreferencesTable = {
+  patient_id: string;
+  mobile: string | null;
+  email: string | null;
+  name_services: boolean;
+  way: string;
+  given_on: string;
+  recorded_by: string;
+  recorded_at: Date;
+  version: Generated<number>;
 };
 
 export type EscalationNotesTable = {
@@ -526,6 +541,7 @@ export type Database = {
   escalation_notes: EscalationNotesTable;
   hard_place_flags: HardPlaceFlagsTable;
   outbox_messages: OutboxMessagesTable;
+  contact_preferences: ContactPreferencesTable;
 };
 
 /** The database or a transaction: store functions take either, so callers can compose them. */

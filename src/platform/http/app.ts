@@ -170,6 +170,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('preHandler', async (request, reply) => {
     const permission = request.routeOptions.config.permission;
     if (!permission || permission === 'public') return checkCsrf(request, reply);
+    // A caller with its own token, not a browser: no session, no form token; the handler checks the token.
+    if (permission === 'bearer') return;
     if (!request.user) {
       const ended = (request as FastifyRequest & { sessionEnded?: string }).sessionEnded;
       if (request.method === 'GET') {

@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { bearerMatches } from '../auth/bearer.ts';
 import { NotFound, Unauthenticated } from '../errors.ts';
 import { definePage, type Page } from '../http/pages.ts';
 
@@ -70,11 +70,4 @@ export function makeMetrics() {
       ];
     },
   };
-}
-
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
-  const expected = Buffer.from(token);
-  // Compared in constant time, so the token cannot be found out a character at a time.
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

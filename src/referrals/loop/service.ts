@@ -3,6 +3,7 @@ import type { Db } from '#platform/db/schema.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
 import { appendEvent, changeState } from '#platform/events.ts';
 import type { Actor } from '#platform/http/pages.ts';
+import { callOff, tellPerson } from '../../notify/person.ts';
 import { requireCare } from '../../patients/service.ts';
 import { myTeams } from '../../teams/service.ts';
 import { reviewHardPlace } from '../hard-place/service.ts';
@@ -119,49 +120,108 @@ export async function serviceStep(actor: Actor, referralId: string, seen: Stage,
     const locked = await inbox.referralForTeams(tx, referralId, teams, { lock: true });
     if (!locked) throw new NotFound('There is no such referral to your service.');
     const o = { cancellationRequested: locked.cancellation_requested_at !== null, replaced: Boolean(locked.replaced) };
-    switch (step.event) {
-      case 'referral.rejected':
-        return take(tx, actor, 'service', locked, seen, step.event, {
-          ...o,
-          columns: { rejection_reason: step.reason, rejection_text: step.text, rejected_at: now, closed_at: now },
-          data: { reason: step.reason },
-        });
-      case 'referral.accepted':
-        // Accepting one it did not accept at first: the refusal is history (events), not its state.
-        return take(tx, actor, 'service', locked, seen, step.event, {
-          ...o,
-          columns: {
-            accepted_at: now,
-            rejection_reason: null,
-            rejection_text: null,
-            rejected_at: null,
-            closed_at: null,
-          },
-        });
-      case 'referral.information-asked':
-        return take(tx, actor, 'service', locked, seen, step.event, { ...o, message: step.question });
-      case 'referral.booked':
-        return take(tx, actor, 'service', locked, seen, step.event, {
-          ...o,
-          columns: { appointment_at: step.at, appointment_place: step.place, appointment_how: step.how },
-          data: { at: step.at.toISOString(), how: step.how },
-        });
-      case 'referral.discharged':
-        return take(tx, actor, 'service', locked, seen, step.event, {
-          ...o,
-          columns: { outcome: step.outcome, closed_at: now },
-        });
-      case 'referral.cancelled':
-        return take(tx, actor, 'service', locked, seen, step.event, { ...o, columns: { closed_at: now } });
-      case 'referral.appointment-cancelled':
-        return take(tx, actor, 'service', locked, seen, step.event, {
-          ...o,
-          columns: { appointment_at: null, appointment_place: null, appointment_how: null },
-        });
-      default:
-        return take(tx, actor, 'service', locked, seen, step.event, o);
-    }
+    await serviceMove(tx, actor, locked, seen, step, o);
+    await tellThePerson(tx, actor, locked.id, step);
   });
+}
+
+async function serviceMove(
+  tx: Db,
+  actor: Actor,
+  locked: Locked,
+  seen: Stage,
+  step: StepDetails,
+  o: { cancellationRequested: boolean; replaced: boolean },
+): Promise<void> {
+  const now = actor.clock.now();
+  switch (step.event) {
+    case 'referral.rejected':
+      return take(tx, actor, 'service', locked, seen, step.event, {
+        ...o,
+        columns: { rejection_reason: step.reason, rejection_text: step.text, rejected_at: now, closed_at: now },
+        data: { reason: step.reason },
+      });
+    case 'referral.accepted':
+      // Accepting one it did not accept at first: the refusal is history (events), not its state.
+      return take(tx, actor, 'service', locked, seen, step.event, {
+        ...o,
+        columns: {
+          accepted_at: now,
+          rejection_reason: null,
+          rejection_text: null,
+          rejected_at: null,
+          closed_at: null,
+        },
+      });
+    case 'referral.information-asked':
+      return take(tx, actor, 'service', locked, seen, step.event, { ...o, message: step.question });
+    case 'referral.booked':
+      return take(tx, actor, 'service', locked, seen, step.event, {
+        ...o,
+        columns: { appointment_at: step.at, appointment_place: step.place, appointment_how: step.how },
+        data: { at: step.at.toISOString(), how: step.how },
+      });
+    case 'referral.discharged':
+      return take(tx, actor, 'service', locked, seen, step.event, {
+        ...o,
+        columns: { outcome: step.outcome, closed_at: now },
+      });
+    case 'referral.cancelled':
+      return take(tx, actor, 'service', locked, seen, step.event, { ...o, columns: { closed_at: now } });
+    case 'referral.appointment-cancelled':
+      return take(tx, actor, 'service', locked, seen, step.event, {
+        ...o,
+        columns: { appointment_at: null, appointment_place: null, appointment_how: null },
+      });
+    default:
+      return take(tx, actor, 'service', locked, seen, step.event, o);
+  }
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * The person hears what they are waiting for, the way they agreed to (the research: no word while
+ * waiting is itself a harm): the referral accepted, the appointment booked, a reminder the day
+ * before. A step that changes the appointment calls off a reminder not yet sent, in its transaction.
+ */
+async function tellThePerson(tx: Db, actor: Actor, referralId: string, step: StepDetails): Promise<void> {
+  const now = actor.clock.now();
+  if (step.event === 'referral.information-asked') return;
+  if (step.event !== 'referral.accepted')
+    await callOff(
+      tx,
+      referralId,
+      ['appointment-reminder'],
+      now,
+      'The appointment changed, so this reminder is no longer needed.',
+    );
+  if (step.event !== 'referral.accepted' && step.event !== 'referral.booked') return;
+  const r = await tx
+    .selectFrom('referrals as r')
+    .innerJoin('healthcare_services as s', 's.id', 'r.service_id')
+    .select(['r.patient_id', 'r.team_id', 's.name'])
+    .where('r.id', '=', referralId)
+    .executeTakeFirstOrThrow();
+  const telling = {
+    patientId: r.patient_id,
+    teamId: r.team_id,
+    subjectId: referralId,
+    version: now.getTime(),
+    by: actor.user,
+    at: now,
+  };
+  if (step.event === 'referral.accepted') {
+    await tellPerson(tx, actor.queue, { ...telling, kind: 'referral-accepted', facts: { serviceName: r.name } });
+    return;
+  }
+  if (step.event !== 'referral.booked') return;
+  const facts = { serviceName: r.name, appointment: { at: step.at, how: step.how, place: step.place } };
+  await tellPerson(tx, actor.queue, { ...telling, kind: 'appointment-booked', facts });
+  // A reminder the day before, when there is a day before: booked for tomorrow, the booking is the reminder.
+  const remindAt = new Date(step.at.getTime() - DAY);
+  if (remindAt.getTime() > now.getTime() + DAY / 24)
+    await tellPerson(tx, actor.queue, { ...telling, kind: 'appointment-reminder', facts, sendAfter: remindAt });
 }
 
 /** The referring team's steps: answering a question the service asked, asking to cancel, discarding a draft. */

@@ -23,6 +23,7 @@ import * as closedLoop from './0021_closed_loop.ts';
 import * as escalations from './0022_escalations.ts';
 import * as betweenServices from './0023_between_services.ts';
 import * as outbox from './0024_outbox.ts';
+import * as contact from './0025_contact.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -50,6 +51,7 @@ export const migrations: Record<string, Migration> = {
   '0022_escalations': escalations,
   '0023_between_services': betweenServices,
   '0024_outbox': outbox,
+  '0025_contact': contact,
 };
 
 export const migrationProvider: MigrationProvider = {
