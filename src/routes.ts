@@ -12,6 +12,7 @@ import { clinicPages } from './followup/clinic/routes.ts';
 import { followUpPages } from './followup/routes.ts';
 import { homePages } from './home/routes.ts';
 import { outboxPages } from './notify/routes.ts';
+import { contactPages } from './patients/contact/routes.ts';
 import { mergePages } from './patients/merge/routes.ts';
 import { patientPages } from './patients/routes.ts';
 import { inputRequestPages } from './plans/care/input/routes.ts';
@@ -31,6 +32,7 @@ export const pages: readonly Page[] = [
   ...homePages,
   ...patientPages,
   ...mergePages,
+  ...contactPages,
   ...carePages,
   ...edReferralPages,
   ...followUpPages,

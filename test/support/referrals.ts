@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ServiceKind } from '../../src/directory/model.ts';
 import type { Queue } from '../../src/notify/queue.ts';
+import type { Config } from '../../src/platform/config.ts';
 import type { Db } from '../../src/platform/db/schema.ts';
 import { type RejectionReason, type Stage, stageInfo } from '../../src/referrals/loop/model.ts';
 import { testApp } from './app.ts';
@@ -13,8 +14,10 @@ import { assessedFollowUp } from './follow-ups.ts';
  * consent to share the letter and the assessment: the liaison nurse's client, the service's
  * clinician's, and another service's clinician's. Used by the closed loop's and escalation's tests.
  */
-export async function sentReferralWorld(o: { withSenior?: boolean; secureEmail?: string; queue?: Queue } = {}) {
-  const t = await testApp({ queue: o.queue });
+export async function sentReferralWorld(
+  o: { withSenior?: boolean; secureEmail?: string; queue?: Queue; config?: Partial<Config> } = {},
+) {
+  const t = await testApp({ queue: o.queue, config: o.config });
   const team = await makeTeam(t.db);
   const nurse = await makeUser(t.db, { role: 'liaison-practitioner', teamIds: [team] });
   const receivingTeam = await makeTeam(t.db, 'talking-therapies');

@@ -289,6 +289,9 @@ function errorPage(raw: Error & { statusCode?: number; code?: string }, bodyLimi
         ],
         audit: 'body-too-large',
       };
+    case 'receipt-token':
+      // A caller outside without the token it was given: refused, and the refusal kept.
+      return { ...page, title: error.message, lines: [], audit: 'bearer-token-invalid' };
     case 'too-many-requests':
       return { ...page, title: 'Too many attempts', lines: ['Wait a minute, then try again.'], audit: 'rate-limited' };
     case 'bad-request':
