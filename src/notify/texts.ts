@@ -66,6 +66,7 @@ export function spokenWhen(at: Date): string {
  */
 export function plainValue(value: string, max: number): string {
   return value
+    .replace(/[a-z][a-z0-9+.-]*:\/\//gi, '')
     .replace(/[<>[\]()*#^_`|\\]/g, '')
     .replace(/\s+/g, ' ')
     .trim()
@@ -83,7 +84,8 @@ export function personalisationFor(facts: PersonFacts): Personalisation {
     where =
       facts.nameServices && a.place?.trim() ? `It is at ${plainValue(a.place, 200)}.` : 'They will tell you where.';
   return {
-    first_name: plainValue(facts.givenName, 60) || 'there',
+    // A first name is letters, spaces, apostrophes and hyphens: nothing a mail client could make a link of.
+    first_name: plainValue(facts.givenName.replace(/[^\p{L}\p{M}\s'’-]/gu, ''), 60) || 'there',
     service,
     when: a ? spokenWhen(a.at) : '',
     where,

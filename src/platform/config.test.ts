@@ -65,3 +65,42 @@ test('the demo is refused in production, and a short metrics token is refused wi
   assert.match(text, /AUDIT_ANCHOR_INTERVAL_SECONDS must be 0 \(off\) or more/);
   assert.ok(!text.includes('tiny-token'));
 });
+
+test('GOV.UK Notify: a key of the wrong form is refused without echoing it; a key needs every template id', () => {
+  const ids = {
+    NOTIFY_TEMPLATE_REFERRAL_ACCEPTED_SMS: '3b2f6c1e-8d1a-4c3e-9a55-0d2e4b7c1f10',
+    NOTIFY_TEMPLATE_REFERRAL_ACCEPTED_EMAIL: '3b2f6c1e-8d1a-4c3e-9a55-0d2e4b7c1f11',
+    NOTIFY_TEMPLATE_APPOINTMENT_BOOKED_SMS: '3b2f6c1e-8d1a-4c3e-9a55-0d2e4b7c1f12',
+    NOTIFY_TEMPLATE_APPOINTMENT_BOOKED_EMAIL: '3b2f6c1e-8d1a-4c3e-9a55-0d2e4b7c1f13',
+    NOTIFY_TEMPLATE_APPOINTMENT_REMINDER_SMS: '3b2f6c1e-8d1a-4c3e-9a55-0d2e4b7c1f14',
+    NOTIFY_TEMPLATE_APPOINTMENT_REMINDER_EMAIL: '3b2f6c1e-8d1a-4c3e-9a55-0d2e4b7c1f15',
+  };
+  const key = 'onward_live-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0';
+  const good = readConfig({ NOTIFY_API_KEY: key, ...ids });
+  assert.ok(good.ok);
+  assert.equal(good.config.notify?.url, 'https://api.notifications.service.gov.uk');
+  assert.equal(
+    good.config.notify?.templates['appointment-reminder:email'],
+    ids.NOTIFY_TEMPLATE_APPOINTMENT_REMINDER_EMAIL,
+  );
+  assert.equal(readConfig({}).ok && readConfig({}).ok, true);
+  const none = readConfig({});
+  assert.equal(none.ok && none.config.notify, undefined, 'unset: messages to the person are kept, not sent');
+
+  const wrongForm = readConfig({ NOTIFY_API_KEY: 'secret-but-not-a-notify-key', ...ids });
+  assert.equal(wrongForm.ok, false);
+  const problems = wrongForm.ok ? '' : wrongForm.problems.join('\n');
+  assert.match(problems, /NOTIFY_API_KEY must be a GOV.UK Notify API key/);
+  assert.doesNotMatch(problems, /secret-but-not/, 'the key is never echoed');
+  const missing = readConfig({
+    NOTIFY_API_KEY: key,
+    NOTIFY_TEMPLATE_REFERRAL_ACCEPTED_SMS: ids.NOTIFY_TEMPLATE_REFERRAL_ACCEPTED_SMS,
+  });
+  assert.equal(missing.ok, false);
+  assert.match(
+    missing.ok ? '' : missing.problems[0]!,
+    /set NOTIFY_TEMPLATE_REFERRAL_ACCEPTED_EMAIL, .*NOTIFY_TEMPLATE_APPOINTMENT_REMINDER_EMAIL/,
+  );
+  assert.equal(readConfig({ NOTIFY_API_KEY: key, ...ids, NOTIFY_TEMPLATE_APPOINTMENT_BOOKED_SMS: 'booked' }).ok, false);
+  assert.equal(readConfig({ NOTIFY_API_KEY: key, ...ids, NOTIFY_CALLBACK_TOKEN: 'short' }).ok, false);
+});
