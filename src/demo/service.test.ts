@@ -180,6 +180,8 @@ test('the demo ICS: three hospitals with liaison teams, receiving services, a us
       byState.sent! > byState.failed! && byState.dead! >= 1 && byState.uncertain! >= 1,
       JSON.stringify(byState),
     );
+    // Texts and emails to people whose referrals were accepted, as Notify's receipts left them.
+    assert.ok(byState.delivered! > byState.undelivered! && byState.undelivered! >= 1, JSON.stringify(byState));
     await assert.rejects(
       seedDemo(connection, { seed: 9, patients: 1, asOf: new Date(), passwordHashCost: 10 }),
       AlreadySeeded,

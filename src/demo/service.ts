@@ -21,6 +21,7 @@ import { generatePatients } from './patients.ts';
 import { presentationsFor } from './presentations.ts';
 import { seededRandom } from './random.ts';
 import { seedReferrals } from './referrals.ts';
+import { seedPersonMessages } from './texts.ts';
 
 export type SeedOptions = {
   seed: number;
@@ -318,7 +319,9 @@ export async function seedDemo(
   });
   // The outbox after the bulk load: its letters are made by the product's own reading of each referral.
   const { liaisonTeams, ...counted } = report;
-  const messages = await seedOutbox(connection.db, liaisonTeams, seededRandom(options.seed + 104_729));
+  const messages =
+    (await seedOutbox(connection.db, liaisonTeams, seededRandom(options.seed + 104_729))) +
+    (await seedPersonMessages(connection.db, liaisonTeams, seededRandom(options.seed + 130_363)));
   // Fresh statistics, so the planner uses the indexes on the first query after a big load, and a
   // visibility map, so reads answered by an index alone (the 48-hour figures) need not visit the table
   // (what autovacuum would do in time, done before anyone measures).

@@ -13,6 +13,7 @@ import { outboxQuery, parseSendAgain } from './forms.ts';
 import { mayResend, needsAction, stateTag } from './model.ts';
 import { openMessage, outboxFor, recordReceipt, sendAgain } from './service.ts';
 import type { Message } from './store.ts';
+import { isPersonKind, wordsOf } from './texts.ts';
 
 // The outbox: every message Onward queued for the team — who to, what, when, where it stands —
 // newest first. With no mail service set up (the embedded default) this is where the demo shows
@@ -51,7 +52,9 @@ async function messagePage(
 ) {
   const m = await openMessage(who, id);
   return reply.code(status).page('notify/views/message.njk', {
-    title: `${kindText(m.kind)} to ${m.recipientName}`,
+    title: isPersonKind(m.kind) ? kindText(m.kind) : `${kindText(m.kind)} to ${m.recipientName}`,
+    words: wordsOf(m),
+    toPerson: isPersonKind(m.kind),
     message: m,
     kind: kindText(m.kind),
     tag: stateTag(m),
@@ -86,7 +89,10 @@ export const outboxPages: Page[] = [
       return reply.page('notify/views/outbox.njk', {
         title: 'Outbox',
         show,
-        kept: !deps.config.smtpUrl,
+        kept: [
+          ...(deps.config.smtpUrl ? [] : ['letters by email (SMTP_URL)']),
+          ...(deps.config.notify ? [] : ['texts and emails to people (NOTIFY_API_KEY)']),
+        ].join(' or '),
         rows: page.items.map((m) => [
           {
             text: showDateTime(m.queuedAt),

@@ -8,9 +8,9 @@ import type { Channel } from './model.ts';
 // wants information shared). Never why they were in hospital, what was found, or a diagnosis.
 
 export const personKinds = {
-  'referral-accepted': 'Referral accepted: text or email to the person',
-  'appointment-booked': 'Appointment booked: text or email to the person',
-  'appointment-reminder': 'Appointment reminder: text or email to the person',
+  'referral-accepted': 'Referral accepted: message to the person',
+  'appointment-booked': 'Appointment booked: message to the person',
+  'appointment-reminder': 'Appointment reminder: message to the person',
 } as const;
 export type PersonKind = keyof typeof personKinds;
 export const isPersonKind = (k: string): k is PersonKind => Object.hasOwn(personKinds, k);
@@ -116,3 +116,10 @@ export const templateKeys = (Object.keys(templates) as PersonKind[]).flatMap((k)
   `${k}:sms` as TemplateKey,
   `${k}:email` as TemplateKey,
 ]);
+
+/** What a message to the person said, as they read it: shown to the team on the message and the person's page. */
+export function wordsOf(m: { kind: string; payload: unknown }): string | null {
+  if (!isPersonKind(m.kind)) return null;
+  const p = (m.payload as { personalisation?: Record<string, string> } | null)?.personalisation;
+  return p ? fill(templates[m.kind].body, p) : null;
+}

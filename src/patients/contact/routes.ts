@@ -7,7 +7,7 @@ import { patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { consentWays } from '../../consent/model.ts';
 import { stateTag } from '../../notify/model.ts';
-import { personKinds } from '../../notify/texts.ts';
+import { personKinds, wordsOf } from '../../notify/texts.ts';
 import { bannerOf } from '../model.ts';
 import { refuseInvalid } from '../service.ts';
 import { type ContactAnswers, contactAnswers, parseContact } from './forms.ts';
@@ -46,9 +46,11 @@ async function contactPage(
     sent: sent.map((m) => ({
       ...m,
       kindText: personKinds[m.kind as keyof typeof personKinds] ?? m.kind,
+      words: wordsOf(m),
       tag: stateTag(m),
     })),
     canWrite: may(who.user.role, 'record:write'),
+    canOpen: may(who.user.role, 'outbox:read'),
     answers,
     ways: Object.entries(consentWays).map(([value, text]) => ({
       value,
