@@ -64,3 +64,12 @@ test('the words as the person reads them', () => {
     'see evil.test/x',
   );
 });
+
+test('docs/notify-templates.md holds each template exactly as the code fills it', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const doc = await readFile(new URL('../../docs/notify-templates.md', import.meta.url), 'utf8');
+  for (const kind of kinds) {
+    assert.ok(doc.includes(`> ${templates[kind].body}`), `${kind}'s words`);
+    assert.ok(doc.includes(`**${templates[kind].subject}**`), `${kind}'s subject`);
+  }
+});
