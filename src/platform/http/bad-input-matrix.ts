@@ -600,6 +600,11 @@ export function badInputMatrix(share: number, of: number): () => Promise<void> {
         return { role: 'liaison-practitioner', source: r, action: `${r}/cancel` };
       },
       // Consent is one in force per service: each case starts from none (recording) or a fresh one (withdrawing).
+      'POST /patients/:patientId/contact': async () => ({
+        role: 'liaison-practitioner',
+        source: `${p}/contact`,
+        action: `${p}/contact`,
+      }),
       'POST /patients/:patientId/consents': async () => {
         await freshConsent();
         await db
@@ -702,7 +707,9 @@ export function badInputMatrix(share: number, of: number): () => Promise<void> {
       }),
     };
     // Routes that take no answers at all: checked for their parameters only.
-    const noForm = new Set(['POST /sign-out']);
+    // A delivery receipt is posted by GOV.UK Notify with its own token, never from a page: its bad
+    // bodies and tokens are tested beside it (src/notify/person.test.ts); here, its parameters.
+    const noForm = new Set(['POST /sign-out', 'POST /notify/receipts']);
 
     const failures: string[] = [];
     let cases = 0;
@@ -845,6 +852,7 @@ async function fingerprint(db: Db, patientId: string): Promise<string> {
     'escalations',
     'escalation_notes',
     'outbox_messages',
+    'contact_preferences',
   ];
   // One statement: a row added or changed anywhere moves its table's count or sum of row versions.
   const parts = tables.map(
