@@ -1,3 +1,4 @@
+import { alertPages } from '#platform/alerts/routes.ts';
 import { authPages } from '#platform/auth/routes.ts';
 import type { Page } from '#platform/http/pages.ts';
 import { analyticsPages } from './analytics/routes.ts';
@@ -30,6 +31,7 @@ import { teamPages } from './teams/routes.ts';
 export const pages: readonly Page[] = [
   ...authPages,
   ...homePages,
+  ...alertPages,
   ...patientPages,
   ...mergePages,
   ...contactPages,

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { may } from '#platform/access/model.ts';
+import { alertView } from '#platform/alerts/routes.ts';
+import { alertsOf } from '#platform/alerts/store.ts';
+import { auditAction } from '#platform/audit/store.ts';
 import { showDate, showDateTime } from '#platform/clock.ts';
 import { londonToday } from '#platform/forms.ts';
 import { actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
@@ -104,9 +107,14 @@ export const homePages: Page[] = [
       const inputRequests = may(user.role, 'input:answer')
         ? await myOpenInputRequests(actor(request, deps), undefined, 5)
         : { items: [], next: null };
+      // What happened that this person needs to know, newest first: the rest are on the alerts page.
+      const alerts = (await alertsOf(deps.db, user.id, { limit: 5, unseenOnly: true })).map(alertView);
+      if (alerts.some((a) => a.patientName))
+        await auditAction(deps.db, actor(request, deps), null, 'ok', { alertsListed: alerts.length });
       return reply.page('home/views/home.njk', {
         title: 'Home',
         columns: 'full',
+        alerts,
         accountWasLocked: query.notice === 'account-was-locked',
         discharged: query.notice === 'discharged',
         role: user.role,

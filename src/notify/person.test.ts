@@ -290,6 +290,20 @@ test('delivery receipts: Notify posts them to /notify/receipts with its token; d
   const page = await w.client.get(`/patients/${w.patientId}/contact`);
   assert.equal(page.status, 200);
   assert.match(page.html.text, /Sent but not delivered/);
+  const alerts = await w.db
+    .selectFrom('alerts')
+    .select(['kind', 'href', 'text'])
+    .where('user_id', '=', w.nurse.id)
+    .execute();
+  assert.deepEqual(
+    alerts.map((a) => [a.kind, a.href]),
+    [['message-not-sent', `/outbox/${sms!.id}`]],
+    'the practitioner who referred is alerted, once',
+  );
+  assert.match(
+    alerts[0]!.text,
+    /Referral accepted: message to the person \(text to The person\): sent but not delivered/,
+  );
   const outbox = await w.client.get('/outbox?show=needs-you');
   assert.ok(outbox.html.querySelectorAll('a').some((a) => a.getAttribute('href') === `/outbox/${sms!.id}`));
 

@@ -38,8 +38,7 @@ export type Queue = {
   boss: PgBoss;
   retry: Retry;
   /** The queue's name and its dead letters' (tests give each worker its own pair). */
-  names: { jobs: string; deadLetters: string };
-  /** Create the job inside `tx`: it exists when, and only when, `tx` commits. */
+  names: { jobs: string; deadLetters: string; due: string };
   /** A job in `tx`; `startAfter` keeps it waiting until then (a reminder for its day). */
   send(tx: Db, job: OutboxJob, o?: { startAfter?: Date }): Promise<string>;
   stop(): Promise<void>;
@@ -94,7 +93,7 @@ export async function installQueue(connection: Pick<Connection, 'db' | 'pglite' 
   boss.on('error', () => {});
   await boss.start();
   try {
-    await ensureQueues(boss, { jobs: OUTBOX_QUEUE, deadLetters: OUTBOX_DEAD_LETTERS });
+    await ensureQueues(boss, queueNames(OUTBOX_QUEUE));
   } finally {
     await boss.stop({ graceful: false, close: true });
   }
@@ -102,6 +101,9 @@ export async function installQueue(connection: Pick<Connection, 'db' | 'pglite' 
 
 async function ensureQueues(boss: PgBoss, names: Queue['names']) {
   if (!(await boss.getQueue(names.deadLetters))) await boss.createQueue(names.deadLetters, { retryLimit: 3 });
+  // What falls due by time: a run a minute, from the cron schedule; a run that fails is tried twice more.
+  if (!(await boss.getQueue(names.due)))
+    await boss.createQueue(names.due, { retryLimit: 2, retryDelay: 10, expireInSeconds: 120 });
   const jobs = {
     retryLimit: defaultRetry.limit,
     retryDelay: defaultRetry.delaySeconds,
@@ -118,8 +120,8 @@ async function ensureQueues(boss: PgBoss, names: Queue['names']) {
 /** The queue and dead-letter names for a queue name from the configuration (OUTBOX_QUEUE). */
 export const queueNames = (name: string): Queue['names'] =>
   name === OUTBOX_QUEUE
-    ? { jobs: OUTBOX_QUEUE, deadLetters: OUTBOX_DEAD_LETTERS }
-    : { jobs: name, deadLetters: `${name}-dead-letters` };
+    ? { jobs: OUTBOX_QUEUE, deadLetters: OUTBOX_DEAD_LETTERS, due: 'falls-due' }
+    : { jobs: name, deadLetters: `${name}-dead-letters`, due: `${name}-falls-due` };
 
 export async function openQueue(
   connection: Pick<Connection, 'db' | 'pglite' | 'engine'> & { url?: string },

@@ -1,3 +1,5 @@
+import { alertKey } from '#platform/alerts/model.ts';
+import { raiseAlerts } from '#platform/alerts/store.ts';
 import { auditAction } from '#platform/audit/store.ts';
 import type { Clock } from '#platform/clock.ts';
 import type { Db } from '#platform/db/schema.ts';
@@ -6,7 +8,7 @@ import type { Actor } from '#platform/http/pages.ts';
 import { stillReaches } from '../patients/contact/model.ts';
 import { contactOf } from '../patients/contact/store.ts';
 import { myTeams } from '../teams/service.ts';
-import { compose } from './compose.ts';
+import { compose, messageKinds } from './compose.ts';
 import {
   type Addressed,
   afterReceipt,
@@ -17,6 +19,8 @@ import {
   idempotencyKey,
   type MessageState,
   mayResend,
+  messageStates,
+  needsAction,
   payloadHash,
   stateAfter,
 } from './model.ts';
@@ -103,6 +107,7 @@ export async function deliverMessage(
     const route = routeOf(m.kind);
     const settle = async (to: MessageState, error: string) => {
       await store.moveMessage(tx, m.id, [m.state], to, { at, error });
+      await alertNotSent(tx, m, to, at);
       return { outcome: to, retry: false };
     };
     // SMTP cannot say whether a message half handed over arrived; Notify can, by its reference.
@@ -143,10 +148,14 @@ export async function deliverMessage(
   const result = handover ?? (await handOver(transports, m));
   hooks.afterHandover?.();
   const to = stateAfter(result, job.lastTry);
-  await store.moveMessage(deps.db, m.id, ['sending'], to, {
-    at: deps.clock.now(),
-    error: result.ok ? null : result.reason,
-    transportId: result.ok ? result.transportId : undefined,
+  const at = deps.clock.now();
+  await deps.db.transaction().execute(async (tx) => {
+    const moved = await store.moveMessage(tx, m.id, ['sending'], to, {
+      at,
+      error: result.ok ? null : result.reason,
+      transportId: result.ok ? result.transportId : undefined,
+    });
+    if (moved) await alertNotSent(tx, m, to, at);
   });
   hooks.afterRecord?.();
   return { outcome: to, retry: to === 'retrying' || to === 'dead' };
@@ -184,13 +193,43 @@ async function handOver(transports: Transports, m: store.Message): Promise<Hando
 export async function markGivenUp(deps: { db: Db; clock: Clock }, messageId: string, jobId: string): Promise<void> {
   const at = deps.clock.now();
   const mine = { jobId };
-  if (await store.moveMessage(deps.db, messageId, ['queued', 'retrying'], 'dead', { at, ...mine })) return;
-  await store.moveMessage(deps.db, messageId, ['sending'], 'uncertain', {
-    at,
-    error:
-      'The last try stopped while the message was being handed over: it may have arrived. Check with the recipient before sending it again.',
-    ...mine,
+  await deps.db.transaction().execute(async (tx) => {
+    const m = await store.findMessage(tx, messageId);
+    if (!m) return;
+    if (await store.moveMessage(tx, messageId, ['queued', 'retrying'], 'dead', { at, ...mine }))
+      return alertNotSent(tx, m, 'dead', at);
+    if (
+      await store.moveMessage(tx, messageId, ['sending'], 'uncertain', {
+        at,
+        error:
+          'The last try stopped while the message was being handed over: it may have arrived. Check with the recipient before sending it again.',
+        ...mine,
+      })
+    )
+      return alertNotSent(tx, m, 'uncertain', at);
   });
+}
+
+/**
+ * A message that needs a person (refused, given up, may have arrived, not delivered) is an alert for
+ * the practitioner who sent the referral it is about — a task on their home page, not a log line.
+ */
+async function alertNotSent(tx: Db, m: store.Message, to: MessageState, at: Date): Promise<void> {
+  if (!needsAction.includes(to) || m.subjectType !== 'referral') return;
+  const referral = await tx.selectFrom('referrals').select('sent_by').where('id', '=', m.subjectId).executeTakeFirst();
+  if (!referral?.sent_by) return;
+  const what = messageKinds[m.kind as keyof typeof messageKinds] ?? m.kind;
+  await raiseAlerts(tx, [
+    {
+      kind: 'message-not-sent',
+      key: alertKey('message-not-sent', m.id, `${to}:${m.attempts}`, referral.sent_by),
+      userId: referral.sent_by,
+      patientId: m.patientId,
+      href: `/outbox/${m.id}`,
+      text: `${what} (${m.channel === 'sms' ? 'text' : 'email'} to ${m.recipientName}): ${messageStates[to].toLowerCase()}`,
+      at,
+    },
+  ]);
 }
 
 /** The outbox of the signed-in person's teams, newest first. */
@@ -249,11 +288,14 @@ export async function recordReceipt(deps: { db: Db; clock: Clock }, r: Receipt):
   const at = deps.clock.now();
   const final = afterReceipt(r.status);
   if (final)
-    await store.moveMessage(deps.db, m.id, awaitingReceipt, final.to, {
-      at,
-      error: final.why,
-      transportId: r.id,
-      receipt: r.status,
+    await deps.db.transaction().execute(async (tx) => {
+      const moved = await store.moveMessage(tx, m.id, awaitingReceipt, final.to, {
+        at,
+        error: final.why,
+        transportId: r.id,
+        receipt: r.status,
+      });
+      if (moved) await alertNotSent(tx, m, final.to, at);
     });
   else await store.moveMessage(deps.db, m.id, [m.state], m.state, { at: m.stateAt, receipt: r.status });
   return 'recorded';

@@ -2,6 +2,7 @@ import type { JobResult, JobWithMetadata } from 'pg-boss';
 import type { Clock } from '#platform/clock.ts';
 import type { Config } from '#platform/config.ts';
 import type { Db } from '#platform/db/schema.ts';
+import { raiseFollowUpAlerts } from '../followup/alerts.ts';
 import type { OutboxJob, Queue } from './queue.ts';
 import { type DeliveryHooks, deliverMessage, markGivenUp, type Transports } from './service.ts';
 import { smtpTransport } from './transports/email.ts';
@@ -62,10 +63,17 @@ export async function startWorker(
       if (job?.sourceId) await markGivenUp(deps, job.data.messageId, job.sourceId);
     },
   );
+  // What falls due by time (a follow-up due within 12 hours, one missed): a run every minute, which
+  // pg-boss's cron sends once however many instances supervise; each run reads its own window.
+  await queue.boss.schedule(queue.names.due, '* * * * *', null, { missed: 'once' });
+  await queue.boss.work(queue.names.due, { batchSize: 1, pollingIntervalSeconds: o.pollSeconds }, async () => {
+    await raiseFollowUpAlerts(deps);
+  });
   return {
     async stop() {
       await queue.boss.offWork(queue.names.jobs, { wait: true });
       await queue.boss.offWork(queue.names.deadLetters, { wait: true });
+      await queue.boss.offWork(queue.names.due, { wait: true });
       for (const t of Object.values(transports)) t?.close();
     },
   };

@@ -183,6 +183,7 @@ export type InputRequest = {
   id: string;
   carePlanId: string;
   patientId: string;
+  requestedBy: string;
   requestedByName: string;
   requestedAt: Date;
   discipline: InputDiscipline;

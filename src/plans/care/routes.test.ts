@@ -113,6 +113,13 @@ test('care plan from start to letter: goals with owners and dates, a pharmacistâ
     twice.html.querySelector('main')!.text,
     /Keep sertraline at 50 mg[\s\S]*What you typed now, not saved[\s\S]*A second thought/,
   );
+  // The practitioner who asked is alerted: the count in the header, the alert on their home page.
+  const asker = await w.client.get('/');
+  assert.match(asker.html.querySelector('.nhsuk-header__account')!.text, /Alerts\s*1\s*not seen/);
+  const alert = asker.html
+    .querySelectorAll('#alerts + ul a')
+    .find((a) => /answered your question on the care plan/.test(a.text));
+  assert.equal(alert?.getAttribute('href'), w.plan);
   page = await w.client.get(w.plan);
   assert.match(
     page.html.querySelector('#input')!.parentNode!.text,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { disciplineNames } from '#platform/access/model.ts';
 import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
+import { alertKey } from '#platform/alerts/model.ts';
+import { raiseAlerts } from '#platform/alerts/store.ts';
 import { auditAction } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
@@ -342,6 +344,18 @@ export async function answerInputRequest(
       }),
     );
     await auditAction(tx, actor, request.patientId, 'ok', { inputRequest: requestId });
+    // The colleague who asked hears that the answer is in, on their home page.
+    await raiseAlerts(tx, [
+      {
+        kind: 'input-answered',
+        key: alertKey('input-answered', requestId, 'answered', request.requestedBy),
+        userId: request.requestedBy,
+        patientId: request.patientId,
+        href: `/patients/${request.patientId}/care-plans/${request.carePlanId}`,
+        text: `${actor.user.displayName} answered your question on the care plan`,
+        at: now,
+      },
+    ]);
   });
   return { patientId: request.patientId, planId: request.carePlanId };
 }

@@ -542,7 +542,23 @@ export type Database = {
   hard_place_flags: HardPlaceFlagsTable;
   outbox_messages: OutboxMessagesTable;
   contact_preferences: ContactPreferencesTable;
+  alerts: AlertsTable;
+  schedule_windows: ScheduleWindowsTable;
 };
+
+export type AlertsTable = {
+  id: Generated<string>;
+  alert_key: string;
+  user_id: string;
+  kind: string;
+  patient_id: string | null;
+  href: string;
+  text: string;
+  created_at: Date;
+  seen_at: Date | null;
+};
+
+export type ScheduleWindowsTable = { name: string; ran_to: Date };
 
 /** The database or a transaction: store functions take either, so callers can compose them. */
 export type Db = Kysely<Database> | Transaction<Database>;

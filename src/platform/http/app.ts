@@ -10,6 +10,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Queue } from '../../notify/queue.ts';
 import { may, roleNames } from '../access/model.ts';
+import { unseenCount } from '../alerts/store.ts';
 import { appendAudit } from '../audit/store.ts';
 import type { SignedInUser } from '../auth/model.ts';
 import { resumeSession } from '../auth/service.ts';
@@ -138,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const html = renderer.render(template, {
       ...context,
       user: user && { ...user, roleName: roleNames[user.role] },
+      alertCount: (request as FastifyRequest & { alertCount?: number }).alertCount,
       navigation: navigationFor(user, request.routeOptions.url),
       csrfToken: this.generateCsrf({ userInfo: user?.sessionId ?? 'signed-out' }),
       cspNonce: (this as unknown as { cspNonce: { script: string } }).cspNonce?.script,
@@ -169,6 +171,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The permission on the route, then the CSRF token on anything that changes state.
   app.addHook('preHandler', async (request, reply) => {
     const permission = request.routeOptions.config.permission;
+    // The header of every page a signed-in person sees counts their unseen alerts.
+    if (request.user)
+      (request as FastifyRequest & { alertCount?: number }).alertCount = await unseenCount(db, request.user.id);
     if (!permission || permission === 'public') return checkCsrf(request, reply);
     // A caller with its own token, not a browser: no session, no form token; the handler checks the token.
     if (permission === 'bearer') return;

@@ -1,3 +1,5 @@
+import { alertKey } from '#platform/alerts/model.ts';
+import { raiseAlerts } from '#platform/alerts/store.ts';
 import { auditAction } from '#platform/audit/store.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
@@ -122,6 +124,7 @@ export async function serviceStep(actor: Actor, referralId: string, seen: Stage,
     const o = { cancellationRequested: locked.cancellation_requested_at !== null, replaced: Boolean(locked.replaced) };
     await serviceMove(tx, actor, locked, seen, step, o);
     await tellThePerson(tx, actor, locked.id, step);
+    await alertReferrer(tx, actor, locked.id, step);
   });
 }
 
@@ -176,6 +179,34 @@ async function serviceMove(
     default:
       return take(tx, actor, 'service', locked, seen, step.event, o);
   }
+}
+
+/** The practitioner who sent the referral hears, on their home page, that it was refused or that the service asks something. */
+async function alertReferrer(tx: Db, actor: Actor, referralId: string, step: StepDetails): Promise<void> {
+  if (step.event !== 'referral.rejected' && step.event !== 'referral.information-asked') return;
+  const r = await tx
+    .selectFrom('referrals as r')
+    .innerJoin('healthcare_services as s', 's.id', 'r.service_id')
+    .select(['r.patient_id', 'r.sent_by', 's.name'])
+    .where('r.id', '=', referralId)
+    .executeTakeFirstOrThrow();
+  if (!r.sent_by) return;
+  const now = actor.clock.now();
+  const kind = step.event === 'referral.rejected' ? 'referral-rejected' : 'information-asked';
+  await raiseAlerts(tx, [
+    {
+      kind,
+      key: alertKey(kind, referralId, now.toISOString(), r.sent_by),
+      userId: r.sent_by,
+      patientId: r.patient_id,
+      href: `/patients/${r.patient_id}/referrals/${referralId}`,
+      text:
+        kind === 'referral-rejected'
+          ? `${r.name} did not accept the referral`
+          : `${r.name} asked for more information about the referral`,
+      at: now,
+    },
+  ]);
 }
 
 const DAY = 24 * 60 * 60 * 1000;

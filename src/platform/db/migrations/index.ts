@@ -24,6 +24,7 @@ import * as escalations from './0022_escalations.ts';
 import * as betweenServices from './0023_between_services.ts';
 import * as outbox from './0024_outbox.ts';
 import * as contact from './0025_contact.ts';
+import * as alerts from './0026_alerts.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -52,6 +53,7 @@ export const migrations: Record<string, Migration> = {
   '0023_between_services': betweenServices,
   '0024_outbox': outbox,
   '0025_contact': contact,
+  '0026_alerts': alerts,
 };
 
 export const migrationProvider: MigrationProvider = {
