@@ -658,10 +658,12 @@ async function seedStructure(
     orgIds.set(o.key, String(row!.id));
   }
   for (let i = 0; i < gpPracticeCount; i++) {
-    await session.query('INSERT INTO organisations (ods_code, name, kind) VALUES ($1, $2, $3)', [
+    // Most practices take letters by secure email (NHSmail); a few do not, so the demo shows both.
+    await session.query('INSERT INTO organisations (ods_code, name, kind, secure_email) VALUES ($1, $2, $3, $4)', [
       gpPracticeOds(i),
       `Riverside Medical Practice ${i + 1}`,
       'gp-practice',
+      i % 5 === 4 ? null : `riverside.practice${i + 1}@nhs.net`,
     ]);
   }
   const teamIds = new Map<string, string>();

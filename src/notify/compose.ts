@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { renderPdf } from '#platform/pdf/document.ts';
+import { type Letter as CarePlanLetter, letterPdf } from '../letters/care-plan-letter.ts';
 import { type ReferralLetterFacts, referralLetter, referralLetterPdf } from '../letters/referral-letter.ts';
 import { personKinds } from './texts.ts';
 
@@ -16,8 +17,11 @@ export type Composed = {
 
 export type ReferralLetterPayload = { facts: ReferralLetterFacts };
 
+export type CarePlanLetterPayload = { letter: CarePlanLetter; version: number; practice: string; team: string };
+
 export const messageKinds = {
   'referral-letter': 'Referral letter',
+  'care-plan-letter': 'Care plan letter to the GP',
   ...personKinds,
 } as const;
 export type MessageKind = keyof typeof messageKinds;
@@ -44,6 +48,25 @@ export async function compose(kind: string, payload: unknown, key: string, at: D
         .filter((line, i, all) => line !== '' || all[i - 1] !== '')
         .join('\n'),
       attachments: [{ filename: 'referral-letter.pdf', content: pdf, contentType: 'application/pdf' }],
+      messageId,
+    };
+  }
+  if (kind === 'care-plan-letter') {
+    const p = payload as CarePlanLetterPayload;
+    const pdf = await renderPdf(letterPdf(p.letter, p.version), { createdAt: at });
+    // As with a referral: the person is named only inside the attachment.
+    return {
+      subject: `Care plan from ${p.team}`,
+      text: [
+        `Dear colleagues at ${p.practice},`,
+        '',
+        `Please find attached the care plan that ${p.team} agreed with one of your patients after their`,
+        'hospital attendance, sent through Onward with their consent for you to have a copy. The patient',
+        'is named in the attachment.',
+        '',
+        p.team,
+      ].join('\n'),
+      attachments: [{ filename: 'care-plan.pdf', content: pdf, contentType: 'application/pdf' }],
       messageId,
     };
   }

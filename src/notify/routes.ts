@@ -40,6 +40,7 @@ const kindText = (kind: string) => messageKinds[kind as keyof typeof messageKind
 /** Where a message's subject is read: the referral's page for a referral letter. */
 export function subjectHref(m: Pick<Message, 'subjectType' | 'subjectId' | 'patientId'>): string | null {
   if (m.subjectType === 'referral' && m.patientId) return `/patients/${m.patientId}/referrals/${m.subjectId}`;
+  if (m.subjectType === 'care-plan' && m.patientId) return `/patients/${m.patientId}/care-plans/${m.subjectId}`;
   return null;
 }
 

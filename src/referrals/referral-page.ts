@@ -7,6 +7,7 @@ import type { Actor } from '#platform/http/pages.ts';
 import { shareable } from '../consent/model.ts';
 import { niceRules } from '../directory/model.ts';
 import { needsAction, stateTag } from '../notify/model.ts';
+import { isPersonKind, personKinds } from '../notify/texts.ts';
 import { bannerOf } from '../patients/model.ts';
 import { refuseInvalid } from '../patients/service.ts';
 import { teamKindNames } from '../teams/model.ts';
@@ -45,7 +46,11 @@ export async function referralPage(
     title: `Referral to ${service.name}`,
     banner: bannerOf(patient, who.clock.now()),
     // The letter's journey out, from the outbox: sent, kept, or a task when it could not go.
+    letterQueued: deliveries.some((m) => m.kind === 'referral-letter'),
     deliveries: deliveries.map((m) => ({
+      what: isPersonKind(m.kind)
+        ? `${personKinds[m.kind]}, by ${m.channel === 'sms' ? 'text' : 'email'}`
+        : 'The letter by secure email',
       tag: stateTag(m),
       to: `${m.recipientName} (${m.recipient})`,
       at: m.sentAt ?? m.stateAt,

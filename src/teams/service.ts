@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Actor } from '#platform/http/pages.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '#platform/worklist.ts';
 import type { TeamKind } from './model.ts';
-import { findTeam, listAccounts, organisationNameByOds, teamsOfUser } from './store.ts';
+import { findTeam, listAccounts, organisationByOds, organisationNameByOds, teamsOfUser } from './store.ts';
 
 /** The teams the signed-in person belongs to, optionally only those of one kind. */
 export async function myTeams(actor: Actor, kind?: TeamKind) {
@@ -39,6 +39,11 @@ export async function teamNamed(actor: Actor, teamId: string) {
 /** An organisation's name from its ODS code, or null when the directory does not hold it. */
 export async function organisationNamed(actor: Actor, odsCode: string): Promise<string | null> {
   return organisationNameByOds(actor.db, odsCode);
+}
+
+export async function practiceOf(actor: Actor, odsCode: string) {
+  const o = await organisationByOds(actor.db, odsCode);
+  return o ? { name: o.name, secureEmail: o.secure_email } : null;
 }
 
 /** Every account, in username order, a page at a time (administrators: no patient records in it). */

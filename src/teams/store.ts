@@ -149,6 +149,15 @@ export async function findTeam(db: Db, id: string): Promise<(Team & { organisati
   );
 }
 
+/** A GP practice (or any organisation) by its ODS code: its name and where it takes secure email. */
+export async function organisationByOds(db: Db, odsCode: string) {
+  return db
+    .selectFrom('organisations')
+    .select(['name', 'secure_email'])
+    .where('ods_code', '=', odsCode)
+    .executeTakeFirst();
+}
+
 export async function organisationNameByOds(db: Db, odsCode: string): Promise<string | null> {
   const row = await db.selectFrom('organisations').select('name').where('ods_code', '=', odsCode).executeTakeFirst();
   return row?.name ?? null;

@@ -10,7 +10,8 @@ import { withdrawalPages } from '#platform/http/withdrawal-pages.ts';
 import { renderPdf } from '#platform/pdf/document.ts';
 import { staleRefusal } from '#platform/versions.ts';
 import { mayWithdraw, withdrawables } from '#platform/withdrawal.ts';
-import { carePlanLetter as letterOf, letterPdf } from '../../letters/care-plan-letter.ts';
+import { letterPdf } from '../../letters/care-plan-letter.ts';
+import { needsAction, stateTag } from '../../notify/model.ts';
 import { bannerOf, formatNhsNumber } from '../../patients/model.ts';
 import { refuseInvalid } from '../../patients/service.ts';
 import {
@@ -24,10 +25,10 @@ import {
 import { agreementWays, type CarePlan, type CarePlanContent, isEmptyPlan, itemKinds, sameItem } from './model.ts';
 import {
   agreeCarePlan,
+  agreedLetter,
   askForInput,
   baseContent,
   carePlanForForm,
-  carePlanLetter,
   openCarePlan,
   openCarePlanVersion,
   saveCarePlan,
@@ -126,6 +127,13 @@ async function planPage(
     requests: opened.requests.map((r) => ({ ...r, disciplineName: disciplineNames[r.discipline] })),
     colleagues: opened.colleagues.map((c) => ({ value: c.id, text: `${c.name}, ${disciplineNames[c.discipline]}` })),
     versions: opened.versions,
+    deliveries: opened.deliveries.map((m) => ({
+      tag: stateTag(m),
+      to: `${m.recipientName} (${m.recipient})`,
+      at: m.sentAt ?? m.stateAt,
+      why: needsAction.includes(m.state) ? m.lastError : null,
+      href: may(user.role, 'outbox:read') ? `/outbox/${m.id}` : null,
+    })),
     ways: Object.entries(agreementWays).map(([value, label]) => ({ value, text: label })),
     canWrite: may(user.role, 'record:write') && !withdrawn,
     inError: plan.enteredInError,
@@ -407,25 +415,8 @@ export const carePlanPages: Page[] = [
 async function letterFor(who: ReturnType<typeof actor>, params: unknown) {
   const patientId = patientParam(params);
   const planId = idParam(params, 'carePlanId');
-  const { patient, plan, content, team, gpPracticeName } = await carePlanLetter(who, patientId, planId);
-  const letter = letterOf({
-    givenName: patient.givenName,
-    fullName: `${patient.givenName} ${patient.familyName}`,
-    gpPracticeName,
-    letterDate: londonToday(who.clock.now()),
-    dateOfBirth: patient.dateOfBirth,
-    nhsNumber: patient.nhsNumber ? formatNhsNumber(patient.nhsNumber) : 'Not known',
-    gpPracticeOds: patient.gpPracticeOds,
-    gpConsent: plan.gpConsent === true,
-    teamName: team.name,
-    hospitalName: team.organisationName,
-    agreedAt: plan.agreedAt!,
-    agreedHow: plan.agreedHow!,
-    agreedByName: plan.agreedByName!,
-    version: plan.agreedVersion!,
-    content,
-  });
-  return { letter, patientId, planId, version: plan.agreedVersion! };
+  const { letter, version } = await agreedLetter(who, patientId, planId);
+  return { letter, patientId, planId, version };
 }
 
 carePlanPages.push(

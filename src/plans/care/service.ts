@@ -4,6 +4,7 @@ import type { OpenedRecord, RecordRef } from '#platform/access/record.ts';
 import { alertKey } from '#platform/alerts/model.ts';
 import { raiseAlerts } from '#platform/alerts/store.ts';
 import { auditAction } from '#platform/audit/store.ts';
+import { londonWallTime } from '#platform/clock.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
 import { appendEvent, changeState, type HistoryEntry, historyOfPatient } from '#platform/events.ts';
@@ -22,9 +23,12 @@ import {
 import { refuseIfWithdrawn, withdrawables, withdrawRecord } from '#platform/withdrawal.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '#platform/worklist.ts';
 import { finalisedAssessmentOf } from '../../assessments/service.ts';
+import { carePlanLetter as letterOf } from '../../letters/care-plan-letter.ts';
+import { messagesAbout, queueMessage } from '../../notify/service.ts';
 import type { Patient } from '../../patients/model.ts';
+import { formatNhsNumber } from '../../patients/model.ts';
 import { openPatient, requireCare } from '../../patients/service.ts';
-import { organisationNamed, teamNamed } from '../../teams/service.ts';
+import { organisationNamed, practiceOf, teamNamed } from '../../teams/service.ts';
 import type { Agreement, InputRequestAnswers, PlanSave } from './forms.ts';
 import { type CarePlan, type CarePlanContent, carePlanStates, isEmptyPlan, statusOf, toContent } from './model.ts';
 import * as store from './store.ts';
@@ -109,6 +113,8 @@ export async function openCarePlan(actor: Actor, patientId: string, planId: stri
     requests: await store.inputRequestsOfPlan(actor.db, planId),
     colleagues: await store.colleaguesForInput(actor.db, plan.teamId, actor.user.id),
     versions: await listVersions(actor.db, planId),
+    // The GP's copy on its way out, from the outbox.
+    deliveries: await messagesAbout(actor.db, planId),
   };
 }
 
@@ -227,6 +233,8 @@ export async function shareCarePlan(
 ): Promise<void> {
   await requireCare(actor, patientId);
   const now = actor.clock.now();
+  // Read before the transaction: on the embedded engine a transaction holds the one connection.
+  const copy = await gpCopy(actor, patientId, planId);
   await actor.db.transaction().execute(async (tx) => {
     const locked = await lockPlanOf(tx, patientId, planId);
     if (locked.version !== baseVersion)
@@ -242,7 +250,73 @@ export async function shareCarePlan(
       audit: { carePlan: planId, version: locked.version },
       write: () => store.recordSharing(tx, { id: planId, version: locked.version, userId: actor.user.id, at: now }),
     });
+    // The GP's copy leaves with the sharing, or neither: queued in this transaction, sent by the outbox.
+    if (copy && copy.version === locked.version)
+      await queueMessage(
+        tx,
+        actor.queue,
+        {
+          kind: 'care-plan-letter',
+          channel: 'email',
+          recipient: copy.practice.secureEmail,
+          recipientName: copy.practice.name,
+          patientId,
+          teamId: copy.teamId,
+          subjectType: 'care-plan',
+          subjectId: planId,
+          consentId: null,
+          payload: { letter: copy.letter, version: copy.version, practice: copy.practice.name, team: copy.teamName },
+          version: copy.version,
+        },
+        actor.user,
+        now,
+      );
   });
+}
+
+/**
+ * The letter for the person and their GP, in plain words, from the version they agreed: the page,
+ * the PDF and the copy sent to the practice are this one letter.
+ */
+export async function agreedLetter(actor: Actor, patientId: string, planId: string) {
+  const { patient, plan, content, team, gpPracticeName } = await carePlanLetter(actor, patientId, planId);
+  const letter = letterOf({
+    givenName: patient.givenName,
+    fullName: `${patient.givenName} ${patient.familyName}`,
+    gpPracticeName,
+    letterDate: londonWallTime(actor.clock.now()).date,
+    dateOfBirth: patient.dateOfBirth,
+    nhsNumber: patient.nhsNumber ? formatNhsNumber(patient.nhsNumber) : 'Not known',
+    gpPracticeOds: patient.gpPracticeOds,
+    gpConsent: plan.gpConsent === true,
+    teamName: team.name,
+    hospitalName: team.organisationName,
+    agreedAt: plan.agreedAt!,
+    agreedHow: plan.agreedHow!,
+    agreedByName: plan.agreedByName!,
+    version: plan.agreedVersion!,
+    content,
+  });
+  return { letter, version: plan.agreedVersion!, plan, patient, team };
+}
+
+/**
+ * The GP's copy, when the person consented and the practice takes secure email: the letter and
+ * where it goes. Without an address the sharing is recorded and the page says to send it by hand.
+ */
+async function gpCopy(actor: Actor, patientId: string, planId: string) {
+  const plan = await planOf(actor, patientId, planId);
+  if (plan.agreedVersion === null || plan.gpConsent !== true) return null;
+  const { letter, version, patient, team } = await agreedLetter(actor, patientId, planId);
+  const practice = patient.gpPracticeOds ? await practiceOf(actor, patient.gpPracticeOds) : null;
+  if (!practice?.secureEmail) return null;
+  return {
+    letter,
+    version,
+    practice: { name: practice.name, secureEmail: practice.secureEmail },
+    teamName: team.name,
+    teamId: plan.teamId,
+  };
 }
 
 /** The letter for the person and their GP: the version they agreed, in plain words. A read, so audited. */

@@ -11,6 +11,7 @@ export type OrganisationsTable = {
   name: string;
   kind: string;
   created_at: CreatedAt;
+  secure_email: Generated<string | null>;
 };
 
 export type TeamsTable = {

@@ -25,6 +25,7 @@ import * as betweenServices from './0023_between_services.ts';
 import * as outbox from './0024_outbox.ts';
 import * as contact from './0025_contact.ts';
 import * as alerts from './0026_alerts.ts';
+import * as practiceEmail from './0027_practice_email.ts';
 
 // Listed explicitly, in order: no directory scan, so what runs is what is reviewed.
 export const migrations: Record<string, Migration> = {
@@ -54,6 +55,7 @@ export const migrations: Record<string, Migration> = {
   '0024_outbox': outbox,
   '0025_contact': contact,
   '0026_alerts': alerts,
+  '0027_practice_email': practiceEmail,
 };
 
 export const migrationProvider: MigrationProvider = {
