@@ -180,6 +180,20 @@ test('the demo ICS: three hospitals with liaison teams, receiving services, a us
       byState.sent! > byState.failed! && byState.dead! >= 1 && byState.uncertain! >= 1,
       JSON.stringify(byState),
     );
+    // Alerts: referrals refused, answers to questions, and the 48-hour clock, for the people who act on them.
+    const alertKinds = await sql<{
+      kind: string;
+      n: number;
+    }>`SELECT kind, count(*)::int AS n FROM alerts GROUP BY kind`.execute(db);
+    const alertsByKind = Object.fromEntries(alertKinds.rows.map((r) => [r.kind, r.n]));
+    assert.equal(
+      report.alerts,
+      Object.values(alertsByKind).reduce((a, b) => a + b, 0),
+    );
+    assert.ok(
+      alertsByKind['referral-rejected']! > 0 && alertsByKind['follow-up-breached']! > 0,
+      JSON.stringify(alertsByKind),
+    );
     // Texts and emails to people whose referrals were accepted, as Notify's receipts left them.
     assert.ok(byState.delivered! > byState.undelivered! && byState.undelivered! >= 1, JSON.stringify(byState));
     await assert.rejects(

@@ -6,6 +6,7 @@ import { dueAfter } from '../followup/model.ts';
 import { type InputDiscipline, isInputDiscipline } from '../plans/care/model.ts';
 import { teamServiceCodes } from '../teams/model.ts';
 import { countOrganisations } from '../teams/store.ts';
+import { seedAlerts } from './alerts.ts';
 import { type BulkSession, csvField, inBulkTransaction } from './bulk.ts';
 import {
   clinicalRecordFor,
@@ -43,6 +44,8 @@ export type SeedReport = {
   /** Referrals the closed loop's demo sent, and the people the rock-and-a-hard-place rule flagged. */
   referrals: number;
   flagged: number;
+  /** Alerts waiting in people's headers. */
+  alerts: number;
   /** Letters in the demo's outbox. */
   messages: number;
   users: { username: string; description: string }[];
@@ -322,6 +325,7 @@ export async function seedDemo(
   const messages =
     (await seedOutbox(connection.db, liaisonTeams, seededRandom(options.seed + 104_729))) +
     (await seedPersonMessages(connection.db, liaisonTeams, seededRandom(options.seed + 130_363)));
+  const alerts = await seedAlerts(connection.db, options.asOf);
   // Fresh statistics, so the planner uses the indexes on the first query after a big load, and a
   // visibility map, so reads answered by an index alone (the 48-hour figures) need not visit the table
   // (what autovacuum would do in time, done before anyone measures).
@@ -329,6 +333,7 @@ export async function seedDemo(
   return {
     ...counted,
     messages,
+    alerts,
     users: users.map((u) => ({ username: u.username, description: u.description })),
     password: DEMO_PASSWORD,
   };

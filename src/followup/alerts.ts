@@ -1,9 +1,9 @@
-import { type AlertKind, alertKinds } from '#platform/alerts/model.ts';
+import { type AlertKind, alertKinds, type NewAlert } from '#platform/alerts/model.ts';
 import { raiseAlerts } from '#platform/alerts/store.ts';
 import { type Clock, showDateTime } from '#platform/clock.ts';
 import type { Db } from '#platform/db/schema.ts';
 import type { ReminderKind } from './model.ts';
-import { remindersBetween } from './service.ts';
+import { type Reminder, remindersBetween } from './service.ts';
 
 // The 48-hour clock's alerts (NICE NG225: follow-up within 48 hours of discharge): 12 hours before
 // a follow-up falls due and when it is missed, the practitioner who assessed and the team's managers
@@ -16,6 +16,22 @@ const FOLLOW_UP_WINDOW = 'follow-up-alerts';
 const FIRST_LOOK_BACK_MS = 5 * 60_000;
 
 const kindOf: Record<ReminderKind, AlertKind> = { 'due-soon': 'follow-up-due-soon', breached: 'follow-up-breached' };
+
+/** A reminder of the 48-hour clock as the alert its recipient sees. */
+export function followUpAlert(r: Reminder, at: Date): NewAlert {
+  return {
+    kind: kindOf[r.kind],
+    key: r.key,
+    userId: r.recipientId,
+    patientId: r.patientId,
+    href: `/patients/${r.patientId}/follow-ups/${r.followUpId}`,
+    text:
+      r.kind === 'due-soon'
+        ? `Follow-up due by ${showDateTime(r.dueAt)}`
+        : `${alertKinds['follow-up-breached']}: it was due ${showDateTime(r.dueAt)}`,
+    at,
+  };
+}
 
 export async function raiseFollowUpAlerts(
   deps: { db: Db; clock: Clock },
@@ -40,18 +56,7 @@ export async function raiseFollowUpAlerts(
     const reminders = await remindersBetween(tx, window.ran_to, now);
     const raised = await raiseAlerts(
       tx,
-      reminders.map((r) => ({
-        kind: kindOf[r.kind],
-        key: r.key,
-        userId: r.recipientId,
-        patientId: r.patientId,
-        href: `/patients/${r.patientId}/follow-ups/${r.followUpId}`,
-        text:
-          r.kind === 'due-soon'
-            ? `Follow-up due by ${showDateTime(r.dueAt)}`
-            : `${alertKinds['follow-up-breached']}: it was due ${showDateTime(r.dueAt)}`,
-        at: now,
-      })),
+      reminders.map((r) => followUpAlert(r, now)),
     );
     await tx.updateTable('schedule_windows').set({ ran_to: now }).where('name', '=', WINDOW).execute();
     return raised;

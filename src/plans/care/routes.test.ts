@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { testApp } from '../../../test/support/app.ts';
 import { goodPlan, item, type World, world } from '../../../test/support/care-plans.ts';
 import { Client, errorSummary } from '../../../test/support/client.ts';
 import { closeTestDatabase } from '../../../test/support/database.ts';
-import { makePatient, makePresentation, makeTeam, makeUser, PASSWORD } from '../../../test/support/factories.ts';
-import { assessedAt } from '../../../test/support/forms.ts';
+import { makeTeam, makeUser, PASSWORD } from '../../../test/support/factories.ts';
 import { pdfText } from '../../../test/support/pdf.ts';
 
 after(closeTestDatabase);

@@ -12,7 +12,7 @@ import { staleRefusal } from '#platform/versions.ts';
 import { mayWithdraw, withdrawables } from '#platform/withdrawal.ts';
 import { letterPdf } from '../../letters/care-plan-letter.ts';
 import { needsAction, stateTag } from '../../notify/model.ts';
-import { bannerOf, formatNhsNumber } from '../../patients/model.ts';
+import { bannerOf } from '../../patients/model.ts';
 import { refuseInvalid } from '../../patients/service.ts';
 import {
   agreementAnswers,
