@@ -21,6 +21,7 @@ import { frontDoorJourney } from './front-door-journey.ts';
 import { loopJourneys, loopWorld } from './loop-journey.ts';
 import { expectHeading, findPatientPage, header, signInPage } from './pages.ts';
 import { referralJourney, referralWorld } from './referral-journey.ts';
+import { sendingJourney, sendingWorld } from './sending-journey.ts';
 
 // The journey a liaison practitioner makes, in a real Chromium against the real server on a port:
 // sign in, search, open a patient, sign out — with axe on every page.
@@ -32,6 +33,7 @@ let world: Awaited<ReturnType<typeof makeWorld>>;
 let followUps: Awaited<ReturnType<typeof followUpWorld>>;
 let referrals: Awaited<ReturnType<typeof referralWorld>>;
 let loops: Awaited<ReturnType<typeof loopWorld>>;
+let sending: Awaited<ReturnType<typeof sendingWorld>>;
 
 async function makeWorld(db: Parameters<typeof makeTeam>[0]) {
   const team = await makeTeam(db);
@@ -80,6 +82,7 @@ before(async () => {
   followUps = await followUpWorld(t.db);
   referrals = await referralWorld(t.db);
   loops = await loopWorld(t.db);
+  sending = await sendingWorld(t.db);
   browser = await launch();
 });
 
@@ -209,6 +212,10 @@ test('a referral: a NICE conflict flagged, stopped for consent and completeness,
 
 test('the closed loop: a rejection for self-harm escalated and taken back; a person refused by both sides flagged; another service sees nothing', async () => {
   await loopJourneys(browser, base, loops);
+});
+
+test('sending: an alert in the header opened and seen, how the person wants to hear from us, and the outbox', async () => {
+  await sendingJourney(browser, base, sending);
 });
 
 test('a team manager sees who opened the record; refusals and missing pages are accessible too', async () => {
