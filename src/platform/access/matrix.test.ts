@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import Fastify from 'fastify';
+import { raiseAlerts } from '#platform/alerts/store.ts';
 import { testApp } from '../../../test/support/app.ts';
 import { Client } from '../../../test/support/client.ts';
 import { closeTestDatabase } from '../../../test/support/database.ts';
@@ -72,6 +73,7 @@ test('role × route: each role reaches exactly what its permissions allow', asyn
       .replace(':referralId', ids.referral)
       .replace(':escalationId', ids.escalation)
       .replace(':messageId', ids.message)
+      .replace(':alertId', ids.alert)
       .replace(':version', '1');
     assert.doesNotMatch(url, /:/, `every parameter of ${page.url} has a real value`);
     for (const [who, client] of clients) {
@@ -266,6 +268,7 @@ async function clinicalRecords(db: Db, patientId: string, teamId: string, practi
     referral: referral.id,
     escalation: escalation.id,
     message: await makeMessage(db, { teamId, patientId, subjectId: referral.id, state: 'dead', at }),
+    alert: await anAlert(db, practitioner, patientId, at),
   };
 }
 
@@ -305,3 +308,16 @@ test('the server refuses to start with a route that skipped the page registry', 
   );
   await app.close();
 });
+
+/** An alert for the practitioner, which any signed-in person may press "seen" on (only theirs change). */
+async function anAlert(db: Db, userId: string, patientId: string, at: Date): Promise<string> {
+  await raiseAlerts(db, [
+    { kind: 'referral-rejected', key: `matrix:${patientId}`, userId, patientId, href: '/', text: 'Not accepted', at },
+  ]);
+  const row = await db
+    .selectFrom('alerts')
+    .select('id')
+    .where('alert_key', '=', `matrix:${patientId}`)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

@@ -22,6 +22,7 @@ import {
 } from '../../../test/support/forms.ts';
 import { makeMessage } from '../../../test/support/outbox.ts';
 import { may, type Role, roles } from '../access/model.ts';
+import { raiseAlerts } from '../alerts/store.ts';
 import { sealAudit } from '../audit/store.ts';
 import { verifyAuditChain } from '../audit/verify.ts';
 import type { Db } from '../db/schema.ts';
@@ -394,7 +395,24 @@ export function badInputMatrix(share: number, of: number): () => Promise<void> {
         state: 'dead',
         at: clinicNow,
       });
+    await raiseAlerts(db, [
+      {
+        kind: 'referral-rejected',
+        key: `bad-input:${patient.id}`,
+        userId: nurseId,
+        patientId: patient.id,
+        href: '/',
+        text: 'Not accepted',
+        at: clinicNow,
+      },
+    ]);
+    const alert = await db
+      .selectFrom('alerts')
+      .select('id')
+      .where('alert_key', '=', `bad-input:${patient.id}`)
+      .executeTakeFirstOrThrow();
     const ids = {
+      alertId: alert.id,
       messageId: await deadMessage(),
       referralId: firstReferral.split('/').pop()!,
       escalationId: firstEscalation.split('/').pop()!,
@@ -709,7 +727,12 @@ export function badInputMatrix(share: number, of: number): () => Promise<void> {
     // Routes that take no answers at all: checked for their parameters only.
     // A delivery receipt is posted by GOV.UK Notify with its own token, never from a page: its bad
     // bodies and tokens are tested beside it (src/notify/person.test.ts); here, its parameters.
-    const noForm = new Set(['POST /sign-out', 'POST /notify/receipts']);
+    const noForm = new Set([
+      'POST /sign-out',
+      'POST /notify/receipts',
+      'POST /alerts/seen',
+      'POST /alerts/:alertId/seen',
+    ]);
 
     const failures: string[] = [];
     let cases = 0;
@@ -853,6 +876,7 @@ async function fingerprint(db: Db, patientId: string): Promise<string> {
     'escalation_notes',
     'outbox_messages',
     'contact_preferences',
+    'alerts',
   ];
   // One statement: a row added or changed anywhere moves its table's count or sum of row versions.
   const parts = tables.map(
