@@ -20,7 +20,8 @@ test('12 hours before and at the breach, the practitioner and the managers are a
   const nurse = await makeUser(db, { role: 'liaison-practitioner', teamIds: [team] });
   const manager = await makeUser(db, { role: 'team-manager', teamIds: [team] });
   const patient = await makePatient(db, { teamId: team });
-  const assessedAt = new Date('2026-11-20T08:00:00Z');
+  // A moment no other test uses: on PostgreSQL every test file shares one database.
+  const assessedAt = new Date('2026-10-07T05:17:00Z');
   const due = await makeFollowUp(db, { patientId: patient.id, teamId: team, by: nurse.id, assessedAt });
   const done = await makeFollowUp(db, { patientId: patient.id, teamId: team, by: nurse.id, assessedAt, state: 'done' });
   const dueAt = new Date(assessedAt.getTime() + 48 * HOUR);
@@ -47,7 +48,7 @@ test('12 hours before and at the breach, the practitioner and the managers are a
       ['follow-up-due-soon', nurse.id],
     ].sort(),
   );
-  assert.match(soon[0]!.text, /^Follow-up due by 22 November 2026 at 08:00$/);
+  assert.match(soon[0]!.text, /^Follow-up due by 9 October 2026 at 06:17$/);
   assert.equal(soon[0]!.href, `/patients/${patient.id}/follow-ups/${due}`);
   assert.equal(await run(), 0, 'the same moment is never alerted twice');
 
@@ -63,7 +64,7 @@ test('12 hours before and at the breach, the practitioner and the managers are a
   ]);
   assert.match(
     all.find((a) => a.kind === 'follow-up-breached')!.text,
-    /not done within 48 hours: it was due 22 November 2026 at 08:00/,
+    /not done within 48 hours: it was due 9 October 2026 at 06:17/,
   );
   assert.deepEqual(await alertsFor(done), [], 'a done follow-up alerts nobody');
   // Two servers running the same window at once: the window's lock lets one through at a time.
