@@ -7,7 +7,7 @@ import { startNotify, type TestNotify } from '../../test/support/notify.ts';
 import { sentReferralWorld } from '../../test/support/referrals.ts';
 import type { Db } from '../platform/db/schema.ts';
 import type { Queue } from './queue.ts';
-import { deliverMessage, type Transports } from './service.ts';
+import { deliverMessage, pollReceipts, type Transports } from './service.ts';
 import * as store from './store.ts';
 import { neverSaid, personKinds } from './texts.ts';
 
@@ -329,4 +329,26 @@ test('delivery receipts: Notify posts them to /notify/receipts with its token; d
     .where('outcome', '=', 'refused')
     .execute();
   assert.ok(refused.length >= 2, 'a receipt without the token is audited as refused');
+});
+
+test('receipts asked for: where Notify cannot call back, the scheduled job asks how each message ended, once each', async () => {
+  const n = await notify();
+  const w = await world({ mobile: '07700900003' });
+  await serviceStep(w, { step: 'accept' });
+  const transports = { notify: n.transport() };
+  for (const m of await toPerson(w.db, w.referralId)) await deliver(w.db, transports, m);
+  await n.settled();
+  const deps = { db: w.db, clock: systemClock };
+  // (A wide batch: the tests before it, and on PostgreSQL other files, leave sent messages of their own.)
+  assert.equal(await pollReceipts(deps, transports.notify, 1000), 2);
+  const after = await toPerson(w.db, w.referralId);
+  assert.equal(after.find((m) => m.channel === 'email')!.state, 'delivered');
+  const sms = after.find((m) => m.channel === 'sms')!;
+  assert.equal(sms.state, 'undelivered', '07700900003: the phone was off for days');
+  assert.match(sms.lastError!, /could not be delivered for 72 hours/);
+  assert.equal(
+    await pollReceipts(deps, transports.notify),
+    0,
+    'a message with its final word is not asked about again',
+  );
 });

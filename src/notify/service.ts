@@ -26,7 +26,7 @@ import {
 } from './model.ts';
 import type { OutboxJob, Queue } from './queue.ts';
 import * as store from './store.ts';
-import { isPersonKind } from './texts.ts';
+import { isPersonKind, personKinds } from './texts.ts';
 import type { EmailTransport } from './transports/email.ts';
 import type { NotifyTransport } from './transports/notify.ts';
 
@@ -297,8 +297,35 @@ export async function recordReceipt(deps: { db: Db; clock: Clock }, r: Receipt):
       });
       if (moved) await alertNotSent(tx, m, final.to, at);
     });
-  else await store.moveMessage(deps.db, m.id, [m.state], m.state, { at: m.stateAt, receipt: r.status });
+  else await store.noteReceipt(deps.db, m.id, r.status, at);
   return 'recorded';
+}
+
+/**
+ * Receipts asked for rather than waited for: where Notify cannot reach `/notify/receipts` (a trust's
+ * network takes nothing from outside), the scheduled job asks it how each message still without a
+ * final word ended. The answer is recorded as a receipt would be.
+ */
+export async function pollReceipts(
+  deps: { db: Db; clock: Clock },
+  notify: NotifyTransport,
+  limit = 50,
+): Promise<number> {
+  const waiting = await store.awaitingReceipts(deps.db, Object.keys(personKinds), deps.clock.now(), limit);
+  let settled = 0;
+  for (const m of waiting) {
+    const said = await notify.status(m.transportId!);
+    if (!('status' in said)) {
+      // Notify cannot be asked now: the next run tries again. One it does not know (sent through
+      // another key, or older than its 7 days) is asked again only after a while.
+      if (!said.notFound) return settled;
+      await store.noteAsked(deps.db, m.id, deps.clock.now());
+      continue;
+    }
+    await recordReceipt(deps, { id: m.transportId!, reference: m.id, status: said.status });
+    if (afterReceipt(said.status)) settled += 1;
+  }
+  return settled;
 }
 
 export { messagesAbout, messagesToPerson, unsettledIn } from './store.ts';

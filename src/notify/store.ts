@@ -238,3 +238,33 @@ export async function messagesToPerson(db: Db, patientId: string, kinds: readonl
     .execute();
   return rows.map((r) => toMessage(r as Row));
 }
+
+/** What the transport said of a message that is still on its way (Notify's sending, pending): noted, state unchanged. */
+export async function noteReceipt(db: Db, id: string, status: string, at: Date): Promise<void> {
+  await db.updateTable('outbox_messages').set({ receipt: status, receipt_at: at }).where('id', '=', id).execute();
+}
+
+/** When the transport was last asked about a message it could not say anything of. */
+export async function noteAsked(db: Db, id: string, at: Date): Promise<void> {
+  await db.updateTable('outbox_messages').set({ receipt_at: at }).where('id', '=', id).execute();
+}
+
+/**
+ * Messages handed to a transport that can be asked how they ended, still without a final word: sent
+ * in the last week, not asked about in the last few minutes, longest unasked first.
+ */
+export async function awaitingReceipts(db: Db, kinds: readonly string[], now: Date, limit: number) {
+  const rows = await db
+    .selectFrom('outbox_messages')
+    .select(columns)
+    .where('kind', 'in', kinds)
+    .where('state', '=', 'sent')
+    .where('transport_id', 'is not', null)
+    .where('sent_at', '>', new Date(now.getTime() - 7 * 24 * 3_600_000))
+    .where((eb) => eb.or([eb('receipt_at', 'is', null), eb('receipt_at', '<', new Date(now.getTime() - 4 * 60_000))]))
+    .orderBy('receipt_at', (o) => o.nullsFirst())
+    .orderBy('sent_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => toMessage(r as Row));
+}

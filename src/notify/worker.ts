@@ -4,7 +4,7 @@ import type { Config } from '#platform/config.ts';
 import type { Db } from '#platform/db/schema.ts';
 import { raiseFollowUpAlerts } from '../followup/alerts.ts';
 import type { OutboxJob, Queue } from './queue.ts';
-import { type DeliveryHooks, deliverMessage, markGivenUp, type Transports } from './service.ts';
+import { type DeliveryHooks, deliverMessage, markGivenUp, pollReceipts, type Transports } from './service.ts';
 import { smtpTransport } from './transports/email.ts';
 import { notifyTransport } from './transports/notify.ts';
 
@@ -68,6 +68,8 @@ export async function startWorker(
   await queue.boss.schedule(queue.names.due, '* * * * *', null, { missed: 'once' });
   await queue.boss.work(queue.names.due, { batchSize: 1, pollingIntervalSeconds: o.pollSeconds }, async () => {
     await raiseFollowUpAlerts(deps);
+    // Texts and emails still without a final word: Notify is asked, in case its receipts cannot reach us.
+    if (transports.notify) await pollReceipts(deps, transports.notify);
   });
   return {
     async stop() {

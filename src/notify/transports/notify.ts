@@ -23,6 +23,8 @@ export type NotifyTransport = {
   send(m: NotifyMessage, reference: string): Promise<Handover>;
   /** Whether Notify already has a message with this reference (sent in the last 7 days). */
   find(reference: string, channel: Channel): Promise<Found>;
+  /** How a message Notify took stands now (delivered, permanent-failure, sending…). */
+  status(id: string): Promise<{ status: string } | { unknown: string; notFound: boolean }>;
   close(): void;
 };
 
@@ -94,6 +96,17 @@ export function notifyTransport(o: {
         return first ? { found: true, transportId: first.id } : { found: false };
       } catch (error) {
         return { found: 'unknown', reason: notifyFailure(error as NotifyError).reason };
+      }
+    },
+    async status(id) {
+      try {
+        const response = await client.getNotificationById(id);
+        return { status: String(response.data.status) };
+      } catch (error) {
+        return {
+          unknown: notifyFailure(error as NotifyError).reason,
+          notFound: (error as NotifyError).response?.status === 404,
+        };
       }
     },
     close() {},
