@@ -122,6 +122,11 @@ export async function deliverMessage(
       return settle('refused', 'What this message says changed after it was queued, so it was not sent.');
     if (m.consentId && !(await store.consentStands(tx, m.consentId)))
       return settle('withheld', 'Consent to share was withdrawn after this message was queued, so it was not sent.');
+    if (m.kind === 'care-plan-letter' && !(await store.gpCopyStands(tx, m.subjectId)))
+      return settle(
+        'withheld',
+        'The care plan was withdrawn, or agreed again without the person’s consent to a copy for their GP, so it was not sent.',
+      );
     if (route === 'notify' && !(m.patientId && stillReaches(await contactOf(tx, m.patientId), m)))
       return settle(
         'withheld',

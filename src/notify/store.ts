@@ -133,6 +133,16 @@ export async function consentStands(db: Db, consentId: string): Promise<boolean>
   return row !== undefined && row.withdrawn_at === null;
 }
 
+/** Whether a care plan's copy may still go to the GP: consented at its latest agreement, and not withdrawn. */
+export async function gpCopyStands(db: Db, carePlanId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('care_plans')
+    .select(['gp_consent', 'entered_in_error_at'])
+    .where('id', '=', carePlanId)
+    .executeTakeFirst();
+  return row?.gp_consent === true && row.entered_in_error_at === null;
+}
+
 /** Move a message from one of `from` to `to`; false when it was not in one of them. */
 export async function moveMessage(
   db: Db,

@@ -111,3 +111,31 @@ test('no consent to the GP, or a practice with no secure address: nothing is que
   await noAddress.client.post(`${noAddress.plan}/sharing`, { version: '2' });
   assert.deepEqual(await outbox.messagesAbout(noAddress.db, noAddress.planId), []);
 });
+
+test('agreed again without consent to the GP before the copy left: it is withheld, not sent', async () => {
+  const queue = await testQueue();
+  const server = await startSmtp();
+  servers.push(server);
+  const probe = await world({ queue });
+  const w = await world({ queue, gpPracticeOds: await practice(probe.db, 'heron.surgery@nhs.test') });
+  const [letter] = await agreeAndShare(w, 'yes');
+  // The person changes their mind: the plan is agreed again, this time without a copy for the GP.
+  await w.db.updateTable('care_plans').set({ gp_consent: false }).where('id', '=', w.planId).execute();
+  const email = smtpTransport({ url: server.url, from: 'Liaison <liaison@onward.test>', timeoutMs: 2000 });
+  const outcome = await deliverMessage(
+    { db: w.db, clock: systemClock },
+    { email },
+    {
+      messageId: letter!.id,
+      payloadHash: letter!.payloadHash,
+      lastTry: false,
+    },
+  );
+  email.close();
+  assert.equal(outcome.outcome, 'withheld');
+  assert.equal(server.received.length, 0);
+  assert.match(
+    (await outbox.findMessage(w.db, letter!.id))!.lastError!,
+    /without the person’s consent to a copy for their GP/,
+  );
+});
