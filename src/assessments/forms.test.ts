@@ -87,9 +87,9 @@ test('property: the parser never throws, and what it accepts is within the rules
 });
 
 test('property: cleaning text is idempotent, drops control characters and keeps every other non-space character', () => {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters under test
   // Every control character but tab and the line breaks: C0, DEL and the C1 block (U+0080–U+009F),
   // as the input boundary drops them (a run once found U+0080 on its own).
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters under test
   const control = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
   fc.assert(
     fc.property(fc.string({ unit: 'binary' }), (t) => {
