@@ -53,3 +53,7 @@ export function parseWithdrawal(body: unknown): Parsed<string> {
   if (reason.data === '') return { ok: false, issues: { reason: 'Say why consent is withdrawn' } };
   return { ok: true, value: reason.data };
 }
+
+/** How the person said so, as the form's radios: shared by consent to share and consent to contact. */
+export const consentWayItems = (chosen: string) =>
+  Object.entries(consentWays).map(([value, text]) => ({ value, text, id: `way-${value}`, checked: chosen === value }));

@@ -6,7 +6,7 @@ import { idParam, patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
 import { bannerOf } from '../patients/model.ts';
 import { refuseInvalid } from '../patients/service.ts';
-import { type ConsentAnswers, consentAnswers, parseConsent, parseWithdrawal } from './forms.ts';
+import { type ConsentAnswers, consentAnswers, consentWayItems, parseConsent, parseWithdrawal } from './forms.ts';
 import { consentWays, shareable } from './model.ts';
 import { consentForm, consentsFor, recordConsent, withdrawConsent } from './service.ts';
 
@@ -71,12 +71,7 @@ async function newConsentPage(
       text,
       checked: answers.shares.includes(value),
     })),
-    ways: Object.entries(consentWays).map(([value, text]) => ({
-      value,
-      text,
-      id: `way-${value}`,
-      checked: answers.way === value,
-    })),
+    ways: consentWayItems(answers.way),
     errors,
     errorList: errorList(errors, [
       ['shares', 'shares'],

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { alertKey, type NewAlert } from '#platform/alerts/model.ts';
 import { raiseAlerts } from '#platform/alerts/store.ts';
 import type { Db } from '#platform/db/schema.ts';
-import { followUpAlert } from '../followup/alerts.ts';
+import { FOLLOW_UP_WINDOW, followUpAlert } from '../followup/alerts.ts';
 import { remindersBetween } from '../followup/service.ts';
 
 // The alerts the demo's recent days would have raised, so the header's count and the home page's
@@ -56,7 +56,7 @@ export async function seedAlerts(db: Db, asOf: Date): Promise<number> {
   // The running server's scheduled job carries on from here.
   await db
     .insertInto('schedule_windows')
-    .values({ name: 'follow-up-alerts', ran_to: asOf })
+    .values({ name: FOLLOW_UP_WINDOW, ran_to: asOf })
     .onConflict((oc) => oc.column('name').doUpdateSet({ ran_to: asOf }))
     .execute();
   return raiseAlerts(db, alerts);

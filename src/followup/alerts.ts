@@ -11,7 +11,7 @@ import { type Reminder, remindersBetween } from './service.ts';
 // (its window, locked while it runs), so a server down for an hour alerts what fell due in that hour
 // when it is back, and two servers never both raise one alert (its key is what it is and for whom).
 
-const FOLLOW_UP_WINDOW = 'follow-up-alerts';
+export const FOLLOW_UP_WINDOW = 'follow-up-alerts';
 /** The first run ever looks back this far: not to the beginning of time. */
 const FIRST_LOOK_BACK_MS = 5 * 60_000;
 

@@ -1,5 +1,3 @@
-import type { Channel } from './model.ts';
-
 // What Onward says to the person, by text or email through GOV.UK Notify — pure. The words live in
 // Notify's templates (created from the text below, which docs/notify-templates.md lists); Onward
 // sends only the template's id and the personalisation. What goes in the personalisation is kept
@@ -15,9 +13,8 @@ export const personKinds = {
 export type PersonKind = keyof typeof personKinds;
 export const isPersonKind = (k: string): k is PersonKind => Object.hasOwn(personKinds, k);
 
-/** The placeholders every template fills: Notify refuses a send that misses one. */
-export const placeholders = ['first_name', 'service', 'when', 'where'] as const;
-export type Personalisation = Record<(typeof placeholders)[number], string>;
+/** What fills every template's placeholders: Notify refuses a send that misses one its template uses. */
+export type Personalisation = { first_name: string; service: string; when: string; where: string };
 
 const help = 'If you need help before then, call NHS 111 and choose option 2, or 999 in an emergency.';
 
@@ -110,12 +107,6 @@ export const neverSaid = [
   'diagnos',
   'emergency department',
 ];
-
-export type TemplateKey = `${PersonKind}:${Channel}`;
-export const templateKeys = (Object.keys(templates) as PersonKind[]).flatMap((k) => [
-  `${k}:sms` as TemplateKey,
-  `${k}:email` as TemplateKey,
-]);
 
 /** What a message to the person said, as they read it: shown to the team on the message and the person's page. */
 export function wordsOf(m: { kind: string; payload: unknown }): string | null {

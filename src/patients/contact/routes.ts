@@ -5,6 +5,7 @@ import { Conflict } from '#platform/errors.ts';
 import { decide, errorList, londonToday, nowInBoxes } from '#platform/forms.ts';
 import { patientParam } from '#platform/http/input.ts';
 import { type Actor, actor, definePage, type Page, queryOf } from '#platform/http/pages.ts';
+import { consentWayItems } from '../../consent/forms.ts';
 import { consentWays } from '../../consent/model.ts';
 import { stateTag } from '../../notify/model.ts';
 import { personKinds, wordsOf } from '../../notify/texts.ts';
@@ -52,12 +53,7 @@ async function contactPage(
     canWrite: may(who.user.role, 'record:write'),
     canOpen: may(who.user.role, 'outbox:read'),
     answers,
-    ways: Object.entries(consentWays).map(([value, text]) => ({
-      value,
-      text,
-      id: `way-${value}`,
-      checked: answers.way === value,
-    })),
+    ways: consentWayItems(answers.way),
     errors,
     errorList: errorList(errors, [
       'mobile',

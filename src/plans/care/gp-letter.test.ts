@@ -32,6 +32,20 @@ async function practice(db: Db, secureEmail: string | null) {
   return ods;
 }
 
+/** The worker's one attempt at the letter, through the test's SMTP server. */
+async function sendThrough(server: TestSmtp, db: Db, letter: outbox.Message) {
+  const email = smtpTransport({ url: server.url, from: 'Liaison <liaison@onward.test>', timeoutMs: 2000 });
+  try {
+    return await deliverMessage(
+      { db, clock: systemClock },
+      { email },
+      { messageId: letter.id, payloadHash: letter.payloadHash, lastTry: false },
+    );
+  } finally {
+    email.close();
+  }
+}
+
 async function agreeAndShare(w: Awaited<ReturnType<typeof world>>, gpConsent: 'yes' | 'no') {
   await w.client.get(`${w.plan}/edit`);
   assert.equal((await w.client.post(w.plan, goodPlan('1'))).status, 303);
@@ -61,17 +75,7 @@ test('shared with consent: the GP practice gets the agreed plan once, as a PDF, 
   assert.equal(letter!.recipient, 'kestrel.surgery@nhs.test');
   assert.equal(letter!.subjectType, 'care-plan');
 
-  const email = smtpTransport({ url: server.url, from: 'Liaison <liaison@onward.test>', timeoutMs: 2000 });
-  const delivered = await deliverMessage(
-    { db: w.db, clock: systemClock },
-    { email },
-    {
-      messageId: letter!.id,
-      payloadHash: letter!.payloadHash,
-      lastTry: false,
-    },
-  );
-  email.close();
+  const delivered = await sendThrough(server, w.db, letter!);
   assert.equal(delivered.outcome, 'sent');
   assert.equal(server.received.length, 1);
   const got = server.received[0]!;
@@ -121,17 +125,7 @@ test('agreed again without consent to the GP before the copy left: it is withhel
   const [letter] = await agreeAndShare(w, 'yes');
   // The person changes their mind: the plan is agreed again, this time without a copy for the GP.
   await w.db.updateTable('care_plans').set({ gp_consent: false }).where('id', '=', w.planId).execute();
-  const email = smtpTransport({ url: server.url, from: 'Liaison <liaison@onward.test>', timeoutMs: 2000 });
-  const outcome = await deliverMessage(
-    { db: w.db, clock: systemClock },
-    { email },
-    {
-      messageId: letter!.id,
-      payloadHash: letter!.payloadHash,
-      lastTry: false,
-    },
-  );
-  email.close();
+  const outcome = await sendThrough(server, w.db, letter!);
   assert.equal(outcome.outcome, 'withheld');
   assert.equal(server.received.length, 0);
   assert.match(

@@ -181,15 +181,19 @@ async function serviceMove(
   }
 }
 
+/** Whose referral it is and to which service: what an alert or a message about a step names. */
+const whoAndWhere = (tx: Db, referralId: string) =>
+  tx
+    .selectFrom('referrals as r')
+    .innerJoin('healthcare_services as s', 's.id', 'r.service_id')
+    .select(['r.patient_id', 'r.team_id', 'r.sent_by', 's.name'])
+    .where('r.id', '=', referralId)
+    .executeTakeFirstOrThrow();
+
 /** The practitioner who sent the referral hears, on their home page, that it was refused or that the service asks something. */
 async function alertReferrer(tx: Db, actor: Actor, referralId: string, step: StepDetails): Promise<void> {
   if (step.event !== 'referral.rejected' && step.event !== 'referral.information-asked') return;
-  const r = await tx
-    .selectFrom('referrals as r')
-    .innerJoin('healthcare_services as s', 's.id', 'r.service_id')
-    .select(['r.patient_id', 'r.sent_by', 's.name'])
-    .where('r.id', '=', referralId)
-    .executeTakeFirstOrThrow();
+  const r = await whoAndWhere(tx, referralId);
   if (!r.sent_by) return;
   const now = actor.clock.now();
   const kind = step.event === 'referral.rejected' ? 'referral-rejected' : 'information-asked';
@@ -228,12 +232,7 @@ async function tellThePerson(tx: Db, actor: Actor, referralId: string, step: Ste
       'The appointment changed, so this reminder is no longer needed.',
     );
   if (step.event !== 'referral.accepted' && step.event !== 'referral.booked') return;
-  const r = await tx
-    .selectFrom('referrals as r')
-    .innerJoin('healthcare_services as s', 's.id', 'r.service_id')
-    .select(['r.patient_id', 'r.team_id', 's.name'])
-    .where('r.id', '=', referralId)
-    .executeTakeFirstOrThrow();
+  const r = await whoAndWhere(tx, referralId);
   const telling = {
     patientId: r.patient_id,
     teamId: r.team_id,
